@@ -1,0 +1,242 @@
+//! The [`Capture`] trait: a type's static shape, and a visit of a value's
+//! leaves as typed values.
+//!
+//! A visit never decides what is captured: it offers each leaf to an [`Out`],
+//! which holds the call site's cached plan and keeps only what the installed
+//! configuration allows. Offering a leaf that is not allowed costs one branch.
+
+use std::fmt;
+
+use crate::plan::Node;
+use crate::shape::Shape;
+use crate::slot::{LeafSink, Slot};
+
+/// A type whose values CACI can capture.
+///
+/// Derive it with `#[derive(Telemetry)]`; implement it by hand only for types
+/// you do not own the definition of (wrap them in a newtype) or whose leaves
+/// you compute.
+///
+/// ```
+/// use caci_core::{Capture, Kind, Out, Shape};
+///
+/// /// A money amount captured as its integer number of cents.
+/// struct Cents(i64);
+///
+/// impl Capture for Cents {
+///     fn shape() -> Shape {
+///         Shape::scalar::<Self>(Kind::SignedInteger)
+///     }
+///     fn record<'v>(&'v self, out: Out<'_, 'v>) {
+///         out.i64(self.0);
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be captured by CACI",
+    label = "`{Self}` does not implement `Capture`",
+    note = "derive it with `#[derive(caci::Telemetry)]` on `{Self}`, or leave this field out with `#[telemetry(skip)]`"
+)]
+pub trait Capture {
+    /// The static shape of the type, used to plan call sites and to build the
+    /// coverage report without a value.
+    fn shape() -> Shape;
+
+    /// Offers the value's leaves to `out`. Must offer the leaves that
+    /// [`Capture::shape`] describes, and nothing else.
+    fn record<'v>(&'v self, out: Out<'_, 'v>);
+}
+
+/// An object-safe view of [`Capture`], for heterogeneous inputs.
+pub trait DynCapture {
+    /// The shape of the value's type.
+    fn dyn_shape(&self) -> Shape;
+    /// See [`Capture::record`].
+    fn dyn_record<'v>(&'v self, out: Out<'_, 'v>);
+}
+
+impl<T: Capture + ?Sized> DynCapture for T {
+    fn dyn_shape(&self) -> Shape {
+        T::shape()
+    }
+
+    #[inline]
+    fn dyn_record<'v>(&'v self, out: Out<'_, 'v>) {
+        self.record(out)
+    }
+}
+
+/// Where a value offers its leaves; see [`Capture::record`].
+///
+/// Each method consumes the `Out`: a value is one leaf, one struct, one
+/// variant, one list or one map.
+pub struct Out<'a, 'v> {
+    node: &'a Node,
+    sink: &'a mut dyn LeafSink<'v>,
+}
+
+impl<'a, 'v> Out<'a, 'v> {
+    pub(crate) fn new(node: &'a Node, sink: &'a mut dyn LeafSink<'v>) -> Self {
+        Out { node, sink }
+    }
+
+    #[inline]
+    fn leaf(self, value: Slot<'v>) {
+        if let Node::Leaf { slot } = self.node {
+            self.sink.put(*slot, value);
+        }
+    }
+
+    /// A `bool`.
+    #[inline]
+    pub fn bool(self, value: bool) {
+        self.leaf(Slot::Bool(value));
+    }
+
+    /// A signed integer.
+    #[inline]
+    pub fn i64(self, value: i64) {
+        self.leaf(Slot::I64(value));
+    }
+
+    /// An unsigned integer: recorded as `i64` when it fits, since
+    /// OpenTelemetry has no unsigned attribute type.
+    #[inline]
+    pub fn u64(self, value: u64) {
+        self.leaf(match i64::try_from(value) {
+            Ok(signed) => Slot::I64(signed),
+            Err(_) => Slot::U64(value),
+        });
+    }
+
+    /// A float.
+    #[inline]
+    pub fn f64(self, value: f64) {
+        self.leaf(Slot::F64(value));
+    }
+
+    /// A string, cut to the configured length on a UTF-8 boundary.
+    #[inline]
+    pub fn str(self, value: &'v str) {
+        if let Node::Leaf { slot } = self.node {
+            let max = self.sink.max_string_len();
+            self.sink.put(*slot, Slot::string(value, max));
+        }
+    }
+
+    /// A value with no typed form (UUIDs, dates), rendered through `Display`
+    /// only when a subscriber asks for it, and cut to the configured length.
+    #[inline]
+    pub fn display(self, value: &'v dyn fmt::Display) {
+        if let Node::Leaf { slot } = self.node {
+            let max = self.sink.max_string_len();
+            self.sink.put(*slot, Slot::display(value, max));
+        }
+    }
+
+    /// A struct: returns where to offer its fields, or `None` when none of
+    /// them is captured.
+    #[inline]
+    pub fn fields(self) -> Option<Fields<'a, 'v>> {
+        match self.node {
+            Node::Struct(nodes) => Some(Fields {
+                nodes,
+                sink: self.sink,
+            }),
+            _ => None,
+        }
+    }
+
+    /// An enum value: records the variant's name where allowed, and returns
+    /// where to offer the variant's fields (indexed as in its shape), or
+    /// `None` when none of them is captured.
+    #[inline]
+    pub fn variant(self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
+        match self.node {
+            Node::Leaf { slot } => {
+                self.sink.put(*slot, Slot::Str(name));
+                None
+            }
+            Node::Enum {
+                name_slot,
+                variants,
+            } => {
+                if let Some(slot) = name_slot {
+                    self.sink.put(*slot, Slot::Str(name));
+                }
+                let nodes = variants.get(index)?;
+                (!nodes.is_empty()).then_some(Fields {
+                    nodes,
+                    sink: self.sink,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// A list: recorded as one field, rendered `[a, b, c]` within the limits.
+    #[inline]
+    pub fn list(self, value: &'v dyn ListValue) {
+        if let Node::Leaf { slot } = self.node {
+            let limits = self.sink.render_limits();
+            self.sink.put(*slot, Slot::list(value, limits));
+        }
+    }
+
+    /// A map with string-like keys: the whole map as one field rendered
+    /// `{key: value}` where the dictionary is allowed, and single entries
+    /// named in the configuration as typed fields.
+    #[inline]
+    pub fn map(self, value: &'v dyn MapValue) {
+        match self.node {
+            Node::Leaf { slot } => {
+                let limits = self.sink.render_limits();
+                self.sink.put(*slot, Slot::map(value, limits));
+            }
+            Node::Map { whole, entries } => {
+                if let Some(slot) = whole {
+                    let limits = self.sink.render_limits();
+                    self.sink.put(*slot, Slot::map(value, limits));
+                }
+                for (key, node) in entries.iter() {
+                    if let Some(entry) = value.get(key) {
+                        entry.dyn_record(Out::new(node, &mut *self.sink));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a struct or a variant offers its fields; see [`Out::fields`].
+pub struct Fields<'a, 'v> {
+    nodes: &'a [Node],
+    sink: &'a mut dyn LeafSink<'v>,
+}
+
+impl<'v> Fields<'_, 'v> {
+    /// Offers the field at `index` (its position in the type's shape).
+    #[inline]
+    pub fn field<T: Capture + ?Sized>(&mut self, index: usize, value: &'v T) {
+        match self.nodes.get(index) {
+            None | Some(Node::Skip) => {}
+            Some(node) => value.record(Out::new(node, &mut *self.sink)),
+        }
+    }
+}
+
+/// A sequence whose items can be rendered; implemented for the standard
+/// collections.
+pub trait ListValue {
+    /// Calls `each` on items in order until it returns `false`.
+    fn for_each_item<'v>(&'v self, each: &mut dyn FnMut(&'v dyn DynCapture) -> bool);
+}
+
+/// A map with string-like keys; implemented for `HashMap` and `BTreeMap`.
+pub trait MapValue {
+    /// Calls `each` on entries (in the map's order) until it returns `false`.
+    fn for_each_entry<'v>(&'v self, each: &mut dyn FnMut(&'v str, &'v dyn DynCapture) -> bool);
+    /// The value under `key`.
+    fn get<'v>(&'v self, key: &str) -> Option<&'v dyn DynCapture>;
+}

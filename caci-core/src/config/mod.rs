@@ -1,0 +1,276 @@
+//! [`TelemetryCaptureConfiguration`]: which data may be captured.
+//!
+//! Capture is allow-list only. A leaf (one recorded value) is captured when
+//! a rule allows it and nothing forbids it; the full rule, with its order, is
+//! documented on [`crate::decision`].
+
+pub mod deny;
+mod error;
+mod file;
+mod spec;
+pub(crate) mod validate;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{ConfigError, Problem};
+pub use file::Format;
+pub use spec::{ConfigSpec, LimitsSpec};
+pub use validate::MAX_FIELDS_PER_SPAN_CEILING;
+
+use crate::shape::Kind;
+use validate::Rules;
+
+/// Limits that bound what one call captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// How many path segments a captured leaf may have: `business_id` is 1,
+    /// `business.plan_id` is 2. Default 3.
+    pub max_depth: usize,
+    /// How many items of a list or map are rendered. Default 20.
+    pub max_list_items: usize,
+    /// How many characters of a string (or of a rendering) are kept; longer
+    /// text is cut on a character boundary and ends with `…`. Default 255.
+    pub max_string_len: usize,
+    /// How many fields one span may carry. Default 32, at most
+    /// [`MAX_FIELDS_PER_SPAN_CEILING`].
+    pub max_fields_per_span: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 3,
+            max_list_items: 20,
+            max_string_len: 255,
+            max_fields_per_span: 32,
+        }
+    }
+}
+
+/// Which data may be captured: the allow lists, the deny list and the limits.
+///
+/// Build it in `main`, then [`install`](crate::install) it:
+///
+/// ```
+/// use caci_core::{Kind, TelemetryCaptureConfiguration};
+///
+/// let config = TelemetryCaptureConfiguration::builder()
+///     .allow_fields(["business_id", "user_id", "status", "plan", "country"])
+///     .allow_field("business.feature_group")
+///     .allow_kinds([Kind::Uuid, Kind::DateTime, Kind::Date, Kind::Bool, Kind::Enum])
+///     .deny_field("internal_note")
+///     .max_string_len(128)
+///     .build()
+///     .expect("a valid configuration");
+/// assert!(config.spec().allowed_field_names.contains(&"plan".to_owned()));
+/// ```
+///
+/// The same configuration loads from JSON or TOML with
+/// [`from_json_str`](Self::from_json_str), [`from_toml_str`](Self::from_toml_str)
+/// or [`from_path`](Self::from_path); the schema is [`ConfigSpec`].
+#[derive(Clone, Debug)]
+pub struct TelemetryCaptureConfiguration {
+    pub(crate) rules: Arc<Rules>,
+}
+
+impl Default for TelemetryCaptureConfiguration {
+    /// Captures nothing: the state before any configuration is installed.
+    fn default() -> Self {
+        TelemetryCaptureConfiguration::from_spec(ConfigSpec::default())
+            .expect("the empty configuration is valid")
+    }
+}
+
+impl TelemetryCaptureConfiguration {
+    /// Starts a builder; see the type's documentation.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Checks and compiles a [`ConfigSpec`].
+    pub fn from_spec(spec: ConfigSpec) -> Result<Self, ConfigError> {
+        let rules = validate::compile(&spec)?;
+        Ok(TelemetryCaptureConfiguration {
+            rules: Arc::new(rules),
+        })
+    }
+
+    pub(crate) fn from_rules(rules: Arc<Rules>) -> Self {
+        TelemetryCaptureConfiguration { rules }
+    }
+
+    /// Loads a configuration from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Self, ConfigError> {
+        Self::from_text(text, Format::Json)
+    }
+
+    /// Loads a configuration from TOML text.
+    ///
+    /// ```
+    /// let config = caci_core::TelemetryCaptureConfiguration::from_toml_str(
+    ///     r#"
+    ///     allowed_field_names = ["plan", "country"]
+    ///     allowed_field_kinds = ["uuid", "enum"]
+    ///     [limits]
+    ///     max_string_len = 64
+    ///     "#,
+    /// )
+    /// .unwrap();
+    /// assert_eq!(config.limits().max_string_len, 64);
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
+        Self::from_text(text, Format::Toml)
+    }
+
+    /// Loads a configuration from text in `format`.
+    pub fn from_text(text: &str, format: Format) -> Result<Self, ConfigError> {
+        Self::from_spec(file::parse_spec(text, format)?)
+    }
+
+    /// Loads a configuration file, JSON or TOML by its extension. Errors name
+    /// the file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let format = Format::from_path(path).ok_or_else(|| {
+            ConfigError::single("file name", "expected a `.json` or `.toml` extension")
+                .in_source(&shown)
+        })?;
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            ConfigError::single("file", format!("cannot read it: {err}")).in_source(&shown)
+        })?;
+        Self::from_text(&text, format).map_err(|err| err.in_source(&shown))
+    }
+
+    /// The configuration as data (as a file would hold it).
+    pub fn spec(&self) -> &ConfigSpec {
+        &self.rules.spec
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.rules.limits
+    }
+
+    /// The effective deny list (floor, additions, removals).
+    pub fn deny_list(&self) -> &deny::DenyList {
+        &self.rules.deny
+    }
+
+    /// Floor entries this configuration removed, shown wherever the
+    /// configuration is reported so a removal is never silent.
+    pub fn deny_floor_removals(&self) -> &[String] {
+        &self.rules.deny_floor_removals
+    }
+}
+
+/// Builds a [`TelemetryCaptureConfiguration`]; every problem is reported at
+/// once by [`build`](Self::build).
+#[derive(Clone, Debug, Default)]
+#[must_use = "call `.build()` to get the configuration"]
+pub struct ConfigBuilder {
+    spec: ConfigSpec,
+}
+
+impl ConfigBuilder {
+    /// Allows a plain name (matched at any depth) or a dotted path (one
+    /// nested field, or one entry of a map).
+    pub fn allow_field(mut self, name: impl Into<String>) -> Self {
+        self.spec.allowed_field_names.push(name.into());
+        self
+    }
+
+    /// Allows several names or paths.
+    pub fn allow_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.spec
+            .allowed_field_names
+            .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Allows every leaf of a kind, wherever it is.
+    pub fn allow_kind(mut self, kind: Kind) -> Self {
+        self.spec.allowed_field_kinds.push(kind.name().to_owned());
+        self
+    }
+
+    /// Allows every leaf of several kinds.
+    pub fn allow_kinds(self, kinds: impl IntoIterator<Item = Kind>) -> Self {
+        kinds.into_iter().fold(self, ConfigBuilder::allow_kind)
+    }
+
+    /// Makes every direct field of `T` (a type deriving `Telemetry`) eligible.
+    pub fn allow_struct<T: ?Sized>(mut self) -> Self {
+        let name = std::any::type_name::<T>();
+        let base = name.split('<').next().unwrap_or(name);
+        self.spec.allowed_structs.push(base.to_owned());
+        self
+    }
+
+    /// Makes every direct field of the type with this name (`"Business"`, or a
+    /// full path) eligible.
+    pub fn allow_struct_named(mut self, type_path: impl Into<String>) -> Self {
+        self.spec.allowed_structs.push(type_path.into());
+        self
+    }
+
+    /// Captures the map under this name or path as one `{key: value}` field.
+    pub fn allow_dictionary(mut self, name: impl Into<String>) -> Self {
+        self.spec.allowed_dictionaries.push(name.into());
+        self
+    }
+
+    /// Adds an identifier to the deny list.
+    pub fn deny_field(mut self, name: impl Into<String>) -> Self {
+        self.spec.denied_field_names.push(name.into());
+        self
+    }
+
+    /// Adds several identifiers to the deny list.
+    pub fn deny_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.spec
+            .denied_field_names
+            .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Removes an identifier from the built-in deny floor. Deliberately
+    /// verbose: the removal is listed by
+    /// [`deny_floor_removals`](TelemetryCaptureConfiguration::deny_floor_removals)
+    /// and logged when the configuration is installed.
+    pub fn remove_from_deny_floor(mut self, name: impl Into<String>) -> Self {
+        self.spec.deny_floor_removals.push(name.into());
+        self
+    }
+
+    /// See [`Limits::max_depth`].
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.spec.limits.max_depth = Some(depth);
+        self
+    }
+
+    /// See [`Limits::max_list_items`].
+    pub fn max_list_items(mut self, items: usize) -> Self {
+        self.spec.limits.max_list_items = Some(items);
+        self
+    }
+
+    /// See [`Limits::max_string_len`].
+    pub fn max_string_len(mut self, chars: usize) -> Self {
+        self.spec.limits.max_string_len = Some(chars);
+        self
+    }
+
+    /// See [`Limits::max_fields_per_span`].
+    pub fn max_fields_per_span(mut self, fields: usize) -> Self {
+        self.spec.limits.max_fields_per_span = Some(fields);
+        self
+    }
+
+    /// Checks everything and builds the configuration, or reports every
+    /// problem at once.
+    pub fn build(self) -> Result<TelemetryCaptureConfiguration, ConfigError> {
+        TelemetryCaptureConfiguration::from_spec(self.spec)
+    }
+}

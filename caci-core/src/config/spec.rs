@@ -1,0 +1,84 @@
+//! The one schema behind the builder, JSON files and TOML files.
+
+use serde::{Deserialize, Serialize};
+
+/// The configuration as data: what the builder fills in and what files hold.
+///
+/// Field names follow the seed's Python configuration. Every list defaults to
+/// empty and every limit to [`Limits::default`](crate::Limits).
+///
+/// ```json
+/// {
+///   "allowed_field_names": ["business_id", "user_id", "plan", "business.country"],
+///   "allowed_field_kinds": ["uuid", "datetime", "date", "bool", "enum"],
+///   "allowed_structs": ["FeatureGroup"],
+///   "allowed_dictionaries": ["flags"],
+///   "denied_field_names": ["internal_note"],
+///   "deny_floor_removals": [],
+///   "limits": { "max_depth": 3, "max_list_items": 20, "max_string_len": 128, "max_fields_per_span": 32 }
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSpec {
+    /// Plain names (matched at any depth) and dotted paths (one nested field).
+    #[serde(default)]
+    pub allowed_field_names: Vec<String>,
+    /// Kinds whose leaves are captured wherever they are, e.g. `uuid`, `enum`;
+    /// `integer` stands for both integer kinds.
+    #[serde(default)]
+    pub allowed_field_kinds: Vec<String>,
+    /// Types whose direct fields are all eligible: a full path
+    /// (`my_app::Business`) or the type's name alone (`Business`).
+    #[serde(default)]
+    pub allowed_structs: Vec<String>,
+    /// Names or paths of maps captured as one `{key: value}` field.
+    #[serde(default)]
+    pub allowed_dictionaries: Vec<String>,
+    /// Identifiers added to the deny floor.
+    #[serde(default)]
+    pub denied_field_names: Vec<String>,
+    /// Identifiers explicitly removed from the built-in deny floor.
+    #[serde(default)]
+    pub deny_floor_removals: Vec<String>,
+    /// Limits; absent entries take their defaults.
+    #[serde(default)]
+    pub limits: LimitsSpec,
+}
+
+/// Limits as written in a file: each one optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSpec {
+    /// See [`Limits::max_depth`](crate::Limits::max_depth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_depth: Option<usize>,
+    /// See [`Limits::max_list_items`](crate::Limits::max_list_items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_list_items: Option<usize>,
+    /// See [`Limits::max_string_len`](crate::Limits::max_string_len).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_string_len: Option<usize>,
+    /// See [`Limits::max_fields_per_span`](crate::Limits::max_fields_per_span).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_fields_per_span: Option<usize>,
+}
+
+/// Top-level keys of the schema, for error messages.
+pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
+    "allowed_field_names",
+    "allowed_field_kinds",
+    "allowed_structs",
+    "allowed_dictionaries",
+    "denied_field_names",
+    "deny_floor_removals",
+    "limits",
+];
+
+/// Keys of the `limits` table.
+pub(crate) const LIMIT_KEYS: &[&str] = &[
+    "max_depth",
+    "max_list_items",
+    "max_string_len",
+    "max_fields_per_span",
+];

@@ -1,0 +1,334 @@
+//! Checks a [`ConfigSpec`] and compiles it into the rules the planner reads.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::Limits;
+use super::deny::{self, DenyList};
+use super::error::{ConfigError, Problem};
+use super::spec::{ConfigSpec, LimitsSpec};
+use crate::shape::Kind;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The hard ceiling on fields per span (OpenTelemetry's default attribute limit).
+pub const MAX_FIELDS_PER_SPAN_CEILING: usize = 128;
+
+/// The rules in the form the planner reads them.
+#[derive(Clone, Debug)]
+pub(crate) struct Rules {
+    /// Unique per compiled configuration: call sites cache plans by it.
+    pub(crate) id: u64,
+    pub(crate) spec: ConfigSpec,
+    pub(crate) names: HashSet<String>,
+    pub(crate) paths: HashSet<String>,
+    pub(crate) kinds: BTreeSet<Kind>,
+    pub(crate) structs: Vec<String>,
+    pub(crate) dictionaries: HashSet<String>,
+    pub(crate) deny: DenyList,
+    pub(crate) deny_floor_removals: Vec<String>,
+    pub(crate) limits: Limits,
+}
+
+pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
+    let mut problems = Vec::new();
+    let mut names = HashSet::new();
+    let mut paths = HashSet::new();
+    let mut kinds = BTreeSet::new();
+
+    let removed: HashSet<String> = spec
+        .deny_floor_removals
+        .iter()
+        .map(|name| deny::normalize(name))
+        .collect();
+    let added: HashSet<String> = spec
+        .denied_field_names
+        .iter()
+        .map(|name| deny::normalize(name))
+        .collect();
+
+    for (index, name) in spec.allowed_field_names.iter().enumerate() {
+        let location = format!("allowed_field_names[{index}]");
+        if let Err(message) = check_path(name) {
+            problems.push(Problem::new(location, message));
+            continue;
+        }
+        for segment in name.split('.') {
+            let normalized = deny::normalize(segment);
+            if added.contains(&normalized) {
+                problems.push(Problem::new(
+                    &location,
+                    format!(
+                        "`{segment}` is both allowed and denied (denied_field_names); keep one"
+                    ),
+                ));
+            } else if deny::is_on_floor(segment) && !removed.contains(&normalized) {
+                problems.push(Problem::new(
+                    &location,
+                    format!(
+                        "`{segment}` is on the built-in deny floor; to capture it, remove it explicitly with deny_floor_removals"
+                    ),
+                ));
+            }
+        }
+        if name.contains('.') {
+            paths.insert(name.clone());
+        } else {
+            names.insert(name.clone());
+        }
+    }
+
+    for (index, kind) in spec.allowed_field_kinds.iter().enumerate() {
+        if kind.eq_ignore_ascii_case("integer") {
+            kinds.extend([Kind::SignedInteger, Kind::UnsignedInteger]);
+            continue;
+        }
+        match kind.parse::<Kind>() {
+            Ok(Kind::Struct | Kind::Map | Kind::Opaque) => problems.push(Problem::new(
+                format!("allowed_field_kinds[{index}]"),
+                format!("kind `{kind}` cannot be allowed by kind; use allowed_structs or allowed_dictionaries"),
+            )),
+            Ok(parsed) => {
+                kinds.insert(parsed);
+            }
+            Err(message) => problems.push(Problem::new(
+                format!("allowed_field_kinds[{index}]"),
+                format!("{message}, or `integer`"),
+            )),
+        }
+    }
+
+    for (index, path) in spec.allowed_structs.iter().enumerate() {
+        if let Err(message) = check_type_path(path) {
+            problems.push(Problem::new(format!("allowed_structs[{index}]"), message));
+        }
+    }
+
+    for (index, name) in spec.allowed_dictionaries.iter().enumerate() {
+        if let Err(message) = check_path(name) {
+            problems.push(Problem::new(
+                format!("allowed_dictionaries[{index}]"),
+                message,
+            ));
+        }
+    }
+
+    for (index, name) in spec.denied_field_names.iter().enumerate() {
+        if let Err(message) = check_identifier(name) {
+            problems.push(Problem::new(
+                format!("denied_field_names[{index}]"),
+                message,
+            ));
+        }
+    }
+
+    for (index, name) in spec.deny_floor_removals.iter().enumerate() {
+        let location = format!("deny_floor_removals[{index}]");
+        if let Err(message) = check_identifier(name) {
+            problems.push(Problem::new(location, message));
+        } else if !deny::is_on_floor(name) {
+            problems.push(Problem::new(
+                location,
+                format!("`{name}` is not on the built-in deny floor"),
+            ));
+        } else if added.contains(&deny::normalize(name)) {
+            problems.push(Problem::new(
+                location,
+                format!("`{name}` is both removed from the floor and denied (denied_field_names); keep one"),
+            ));
+        }
+    }
+
+    let limits = compile_limits(&spec.limits, &mut problems);
+
+    if !problems.is_empty() {
+        return Err(ConfigError::new(problems));
+    }
+    Ok(Rules {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        spec: spec.clone(),
+        names,
+        paths,
+        kinds,
+        structs: spec.allowed_structs.clone(),
+        dictionaries: spec.allowed_dictionaries.iter().cloned().collect(),
+        deny: DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals),
+        deny_floor_removals: spec.deny_floor_removals.clone(),
+        limits,
+    })
+}
+
+fn compile_limits(spec: &LimitsSpec, problems: &mut Vec<Problem>) -> Limits {
+    let defaults = Limits::default();
+    let mut take = |key: &str, value: Option<usize>, default: usize| match value {
+        None => default,
+        Some(0) => {
+            problems.push(Problem::new(format!("limits.{key}"), "must be at least 1"));
+            default
+        }
+        Some(value) => value,
+    };
+    let limits = Limits {
+        max_depth: take("max_depth", spec.max_depth, defaults.max_depth),
+        max_list_items: take(
+            "max_list_items",
+            spec.max_list_items,
+            defaults.max_list_items,
+        ),
+        max_string_len: take(
+            "max_string_len",
+            spec.max_string_len,
+            defaults.max_string_len,
+        ),
+        max_fields_per_span: take(
+            "max_fields_per_span",
+            spec.max_fields_per_span,
+            defaults.max_fields_per_span,
+        ),
+    };
+    if limits.max_fields_per_span > MAX_FIELDS_PER_SPAN_CEILING {
+        problems.push(Problem::new(
+            "limits.max_fields_per_span",
+            format!("must be at most {MAX_FIELDS_PER_SPAN_CEILING}"),
+        ));
+    }
+    limits
+}
+
+/// A plain name or a dotted path of names.
+fn check_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("empty name".to_owned());
+    }
+    for segment in path.split('.') {
+        if segment.is_empty() {
+            return Err(format!("malformed path `{path}`: empty segment"));
+        }
+        check_identifier(segment)
+            .map_err(|message| format!("malformed path `{path}`: {message}"))?;
+    }
+    Ok(())
+}
+
+/// One field name: letters, digits, `_`, `-`, `$`, `@`.
+fn check_identifier(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("empty name".to_owned());
+    }
+    match name
+        .chars()
+        .find(|ch| !(ch.is_alphanumeric() || matches!(ch, '_' | '-' | '$' | '@')))
+    {
+        Some(bad) => Err(format!(
+            "`{name}` contains `{bad}`, which no field name has"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A Rust type path such as `Business` or `my_app::domain::Business`.
+fn check_type_path(path: &str) -> Result<(), String> {
+    let valid = !path.is_empty()
+        && path.split("::").all(|segment| {
+            let mut chars = segment.chars();
+            chars
+                .next()
+                .is_some_and(|first| first.is_alphabetic() || first == '_')
+                && chars.all(|ch| ch.is_alphanumeric() || ch == '_')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{path}` is not a type path such as `Business` or `my_app::Business`"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(spec: ConfigSpec) -> Vec<String> {
+        match compile(&spec) {
+            Ok(_) => Vec::new(),
+            Err(err) => err
+                .problems()
+                .iter()
+                .map(|p| format!("{}: {}", p.location, p.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_location() {
+        let spec = ConfigSpec {
+            allowed_field_names: vec![
+                "".into(),
+                "business..plan".into(),
+                "plan".into(),
+                "note".into(),
+            ],
+            allowed_field_kinds: vec!["uuid".into(), "money".into(), "struct".into()],
+            allowed_structs: vec!["my app::Business".into()],
+            allowed_dictionaries: vec!["flags.".into()],
+            denied_field_names: vec!["note".into(), "a.b".into()],
+            deny_floor_removals: vec!["plan".into()],
+            limits: LimitsSpec {
+                max_depth: Some(0),
+                max_fields_per_span: Some(1000),
+                ..LimitsSpec::default()
+            },
+        };
+        let problems = problems_of(spec);
+        let expected = [
+            "allowed_field_names[0]: empty name",
+            "allowed_field_names[1]: malformed path `business..plan`: empty segment",
+            "allowed_field_names[3]: `note` is both allowed and denied",
+            "allowed_field_kinds[1]: unknown kind `money`",
+            "allowed_field_kinds[2]: kind `struct` cannot be allowed by kind",
+            "allowed_structs[0]: `my app::Business` is not a type path",
+            "allowed_dictionaries[0]: malformed path `flags.`: empty segment",
+            "denied_field_names[1]: `a.b` contains `.`",
+            "deny_floor_removals[0]: `plan` is not on the built-in deny floor",
+            "limits.max_depth: must be at least 1",
+            "limits.max_fields_per_span: must be at most 128",
+        ];
+        assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+        for (problem, prefix) in problems.iter().zip(expected) {
+            assert!(
+                problem.starts_with(prefix),
+                "{problem:?} should start with {prefix:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn allowing_a_floor_name_needs_an_explicit_removal() {
+        let spec = ConfigSpec {
+            allowed_field_names: vec!["user.email".into()],
+            ..ConfigSpec::default()
+        };
+        assert_eq!(problems_of(spec.clone()).len(), 1);
+        let spec = ConfigSpec {
+            deny_floor_removals: vec!["Email".into()],
+            ..spec
+        };
+        let rules = compile(&spec).expect("valid once removed");
+        assert!(rules.paths.contains("user.email"));
+        assert!(!rules.deny.is_denied("email"));
+    }
+
+    #[test]
+    fn integer_stands_for_both_integer_kinds() {
+        let spec = ConfigSpec {
+            allowed_field_kinds: vec!["integer".into(), "Uuid".into()],
+            ..ConfigSpec::default()
+        };
+        let rules = compile(&spec).unwrap();
+        assert_eq!(
+            rules.kinds.into_iter().collect::<Vec<_>>(),
+            [Kind::SignedInteger, Kind::UnsignedInteger, Kind::Uuid]
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! `Capture` for `Option`, smart pointers, lists and maps.
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, Hash};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::capture::{Capture, DynCapture, ListValue, MapValue, Out};
+use crate::shape::{Shape, ShapeBody};
+
+impl<T: Capture> Capture for Option<T> {
+    fn shape() -> Shape {
+        T::shape().renamed(std::any::type_name::<Self>())
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        if let Some(value) = self {
+            value.record(out);
+        }
+    }
+}
+
+macro_rules! transparent_pointer {
+    ($($ty:ty),*) => {$(
+        impl<T: Capture + ?Sized> Capture for $ty {
+            fn shape() -> Shape {
+                T::shape()
+            }
+            #[inline]
+            fn record<'v>(&'v self, out: Out<'_, 'v>) {
+                T::record(self, out);
+            }
+        }
+    )*};
+}
+transparent_pointer!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
+// Slices are captured through `&[T]` (a sized list value); `[T]` itself is
+// not `Capture`, which keeps the two impls apart.
+
+fn list_shape<L: ?Sized, T: Capture>() -> Shape {
+    Shape {
+        type_name: std::any::type_name::<L>(),
+        body: ShapeBody::List(Box::new(T::shape())),
+    }
+}
+
+macro_rules! list {
+    ($( [$($generics:tt)*] $ty:ty ),* $(,)?) => {$(
+        impl<$($generics)*> ListValue for $ty {
+            fn for_each_item<'v>(&'v self, each: &mut dyn FnMut(&'v dyn DynCapture) -> bool) {
+                for item in self.iter() {
+                    if !each(item) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        impl<$($generics)*> Capture for $ty {
+            fn shape() -> Shape {
+                list_shape::<Self, T>()
+            }
+            #[inline]
+            fn record<'v>(&'v self, out: Out<'_, 'v>) {
+                out.list(self);
+            }
+        }
+    )*};
+}
+list!(
+    ['a, T: Capture] &'a [T],
+    [T: Capture, const N: usize] [T; N],
+    [T: Capture] Vec<T>,
+    [T: Capture] VecDeque<T>,
+    [T: Capture, S] HashSet<T, S>,
+    [T: Capture] BTreeSet<T>,
+);
+
+/// Keys a map can be captured with: string-like types.
+pub trait MapKey: Borrow<str> + Ord + Hash {}
+impl MapKey for String {}
+impl MapKey for &str {}
+impl MapKey for Box<str> {}
+impl MapKey for Arc<str> {}
+impl MapKey for Rc<str> {}
+impl MapKey for std::borrow::Cow<'_, str> {}
+
+fn map_shape<M: ?Sized, V: Capture>() -> Shape {
+    Shape {
+        type_name: std::any::type_name::<M>(),
+        body: ShapeBody::Map(Box::new(V::shape())),
+    }
+}
+
+impl<K: MapKey, V: Capture, S: BuildHasher> MapValue for HashMap<K, V, S> {
+    fn for_each_entry<'v>(&'v self, each: &mut dyn FnMut(&'v str, &'v dyn DynCapture) -> bool) {
+        for (key, value) in self {
+            if !each(key.borrow(), value) {
+                break;
+            }
+        }
+    }
+    fn get<'v>(&'v self, key: &str) -> Option<&'v dyn DynCapture> {
+        HashMap::get(self, key).map(|value| value as &dyn DynCapture)
+    }
+}
+
+impl<K: MapKey, V: Capture, S: BuildHasher> Capture for HashMap<K, V, S> {
+    fn shape() -> Shape {
+        map_shape::<Self, V>()
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.map(self);
+    }
+}
+
+impl<K: MapKey, V: Capture> MapValue for BTreeMap<K, V> {
+    fn for_each_entry<'v>(&'v self, each: &mut dyn FnMut(&'v str, &'v dyn DynCapture) -> bool) {
+        for (key, value) in self {
+            if !each(key.borrow(), value) {
+                break;
+            }
+        }
+    }
+    fn get<'v>(&'v self, key: &str) -> Option<&'v dyn DynCapture> {
+        BTreeMap::get(self, key).map(|value| value as &dyn DynCapture)
+    }
+}
+
+impl<K: MapKey, V: Capture> Capture for BTreeMap<K, V> {
+    fn shape() -> Shape {
+        map_shape::<Self, V>()
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.map(self);
+    }
+}

@@ -1,0 +1,6 @@
+//! Built-in `Capture` implementations.
+
+mod containers;
+mod scalars;
+
+pub use containers::MapKey;

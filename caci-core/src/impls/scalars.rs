@@ -1,0 +1,175 @@
+//! `Capture` for primitives, strings, UUIDs and `time` values.
+
+use std::borrow::Cow;
+
+use crate::capture::{Capture, Out};
+use crate::shape::{Kind, Shape};
+
+impl Capture for bool {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::Bool)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.bool(*self);
+    }
+}
+
+macro_rules! signed {
+    ($($ty:ty),*) => {$(
+        impl Capture for $ty {
+            fn shape() -> Shape {
+                Shape::scalar::<Self>(Kind::SignedInteger)
+            }
+            #[inline]
+            fn record<'v>(&'v self, out: Out<'_, 'v>) {
+                out.i64(i64::from(*self));
+            }
+        }
+    )*};
+}
+signed!(i8, i16, i32, i64);
+
+macro_rules! unsigned {
+    ($($ty:ty),*) => {$(
+        impl Capture for $ty {
+            fn shape() -> Shape {
+                Shape::scalar::<Self>(Kind::UnsignedInteger)
+            }
+            #[inline]
+            fn record<'v>(&'v self, out: Out<'_, 'v>) {
+                out.u64(u64::from(*self));
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64);
+
+impl Capture for isize {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::SignedInteger)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        // isize is at most 64 bits on every supported target.
+        out.i64(*self as i64);
+    }
+}
+
+impl Capture for usize {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::UnsignedInteger)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.u64(*self as u64);
+    }
+}
+
+impl Capture for i128 {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::SignedInteger)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        match i64::try_from(*self) {
+            Ok(value) => out.i64(value),
+            Err(_) => out.display(self),
+        }
+    }
+}
+
+impl Capture for u128 {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::UnsignedInteger)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        match u64::try_from(*self) {
+            Ok(value) => out.u64(value),
+            Err(_) => out.display(self),
+        }
+    }
+}
+
+impl Capture for f32 {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::Float)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.f64(f64::from(*self));
+    }
+}
+
+impl Capture for f64 {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::Float)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.f64(*self);
+    }
+}
+
+impl Capture for char {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::String)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.display(self);
+    }
+}
+
+impl Capture for str {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::String)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.str(self);
+    }
+}
+
+impl Capture for String {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::String)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.str(self);
+    }
+}
+
+impl Capture for Cow<'_, str> {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::String)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.str(self);
+    }
+}
+
+macro_rules! displayed {
+    ($($ty:ty => $kind:ident),* $(,)?) => {$(
+        impl Capture for $ty {
+            fn shape() -> Shape {
+                Shape::scalar::<Self>(Kind::$kind)
+            }
+            #[inline]
+            fn record<'v>(&'v self, out: Out<'_, 'v>) {
+                out.display(self);
+            }
+        }
+    )*};
+}
+displayed!(
+    uuid::Uuid => Uuid,
+    time::OffsetDateTime => DateTime,
+    time::PrimitiveDateTime => DateTime,
+    time::Date => Date,
+    time::Time => Time,
+    time::Duration => Duration,
+);

@@ -1,0 +1,115 @@
+//! # CACI: config-accelerated custom instrumentation
+//!
+//! Rich, safe `tracing` spans without hand-writing every field. Derive
+//! [`Telemetry`] on your domain types, build one [`TelemetryCaptureConfiguration`]
+//! in `main` that says which data may be captured, and open spans whose fields
+//! are exactly what the configuration allows: typed (`bool` stays `bool`,
+//! integers stay integers), with secrets and personal data kept out by a deny
+//! floor that every allow rule yields to.
+//!
+//! ```
+//! use caci_core::{Kind, Level, Telemetry, TelemetryCaptureConfiguration};
+//!
+//! #[derive(Telemetry)]
+//! struct BusinessId(uuid::Uuid);
+//!
+//! #[derive(Telemetry)]
+//! enum Plan { Starter, Legacy, Pro }
+//!
+//! #[derive(Telemetry)]
+//! struct Business {
+//!     id: BusinessId,
+//!     plan: Plan,
+//!     country: String,
+//!     email: String, // on the deny floor: never captured
+//! }
+//!
+//! let config = TelemetryCaptureConfiguration::builder()
+//!     .allow_fields(["plan", "country"])
+//!     .allow_kind(Kind::Uuid)
+//!     .build()
+//!     .expect("valid configuration");
+//! caci_core::install(config);
+//!
+//! let business = Business {
+//!     id: BusinessId(uuid::Uuid::nil()),
+//!     plan: Plan::Starter,
+//!     country: "CA".into(),
+//!     email: "owner@example.com".into(),
+//! };
+//! // Fields: business.id (uuid), business.plan = "Starter", business.country = "CA".
+//! let span = caci_core::span!(Level::INFO, "SubscriptionService.initialize_business", business = business);
+//! let _entered = span.enter();
+//! ```
+//!
+//! What is captured is decided once per call site and configuration (see
+//! [`decision`] for the rule), so the per-call path only copies allowed
+//! values. [`install`] replaces the configuration at run time.
+
+mod active;
+pub mod capture;
+pub mod config;
+pub mod decision;
+mod impls;
+mod plan;
+pub mod shape;
+mod site;
+mod slot;
+
+pub use active::{current_configuration, install, with_configuration};
+pub use capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
+pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfiguration};
+pub use impls::MapKey;
+pub use plan::{Input, LeafDecision};
+pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
+pub use site::{CallSite, SiteInfo};
+pub use tracing::Level;
+
+#[cfg(feature = "derive")]
+pub use caci_derive::Telemetry;
+
+/// Opens a span named `$name` at `$level`, capturing what the configuration
+/// in force allows of each `name = value` (values implement [`Capture`];
+/// struct values expand to their allowed fields).
+///
+/// The span is disabled (and nothing is evaluated beyond the values'
+/// references) when no subscriber wants it.
+///
+/// ```
+/// use caci_core::Level;
+/// let business_id = uuid::Uuid::nil();
+/// let span = caci_core::span!(Level::INFO, "SubscriptionApi.initialize_business", business_id = business_id, trial = true);
+/// span.in_scope(|| { /* the work */ });
+/// ```
+#[macro_export]
+macro_rules! span {
+    ($level:expr, $name:expr $(, $field:ident = $value:expr)* $(,)?) => {{
+        static __CACI_CALL_SITE: $crate::__private::CallSite =
+            $crate::__private::CallSite::new($crate::__private::SiteInfo {
+                name: $name,
+                target: ::core::module_path!(),
+                level: $level,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+                inputs: &[$(::core::stringify!($field)),*],
+            });
+        __CACI_CALL_SITE.span(&[$($crate::__private::erase(&$value)),*])
+    }};
+}
+
+/// What generated code uses. Not public API: no stability guarantees.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::capture::{Capture, DynCapture, Fields, Out};
+    pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
+    pub use crate::site::{CallSite, SiteInfo};
+    pub use ::core::any::type_name;
+    pub use ::std::vec::Vec;
+
+    /// Erases a value for a call site's value list.
+    #[inline]
+    pub fn erase<T: Capture>(value: &T) -> &dyn DynCapture {
+        value
+    }
+}

@@ -1,0 +1,279 @@
+//! Planning a call site: walk the inputs' shapes once under a configuration,
+//! decide every leaf, and give each captured leaf a slot (a span field).
+//!
+//! The resulting tree of [`Node`]s is what [`Out`](crate::Out) follows per
+//! call: a captured leaf is a slot index, anything else is `Skip`.
+
+use crate::config::validate::Rules;
+use crate::decision::{self, Leaf, Reason, Verdict};
+use crate::shape::{FieldShape, Kind, Shape, ShapeBody};
+
+/// What to do with one value at a call site.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Node {
+    /// Nothing of it is captured.
+    Skip,
+    /// Recorded into this slot.
+    Leaf { slot: u16 },
+    /// A struct: one node per field of its shape.
+    Struct(Box<[Node]>),
+    /// An enum with data: the variant name's slot, and per variant one node
+    /// per field.
+    Enum {
+        name_slot: Option<u16>,
+        variants: Box<[Box<[Node]>]>,
+    },
+    /// A map: the whole rendering's slot, and entries captured one by one.
+    Map {
+        whole: Option<u16>,
+        entries: Box<[(Box<str>, Node)]>,
+    },
+}
+
+impl Node {
+    /// The node list and map items are rendered through.
+    pub(crate) const RENDERED_ITEM: Node = Node::Leaf { slot: 0 };
+
+    fn is_skip(&self) -> bool {
+        matches!(self, Node::Skip)
+    }
+}
+
+/// One input of a call site: its name and its type's shape.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The name the input is captured under.
+    pub name: &'static str,
+    /// Its shape ([`Shape::opaque`] when its type does not implement `Capture`).
+    pub shape: Shape,
+}
+
+/// The decision taken for one leaf of a call site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeafDecision {
+    /// The dotted path: the span field's name when captured.
+    pub path: String,
+    /// The leaf's type, as written in the source where known.
+    pub rust_type: String,
+    /// The leaf's kind.
+    pub kind: Kind,
+    /// Whether it is captured, and why (not).
+    pub verdict: Verdict,
+}
+
+/// A planned call site.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) inputs: Box<[Node]>,
+    /// Span field names, by slot.
+    pub(crate) fields: Vec<String>,
+    pub(crate) decisions: Vec<LeafDecision>,
+}
+
+pub(crate) fn plan(rules: &Rules, inputs: &[Input]) -> Plan {
+    let mut planner = Planner {
+        rules,
+        path: Vec::new(),
+        fields: Vec::new(),
+        decisions: Vec::new(),
+    };
+    let nodes = inputs
+        .iter()
+        .map(|input| {
+            planner.path.push(input.name);
+            let node = planner.value(&input.shape, &input.shape.short_type_name(), None);
+            planner.path.pop();
+            node
+        })
+        .collect();
+    Plan {
+        inputs: nodes,
+        fields: planner.fields,
+        decisions: planner.decisions,
+    }
+}
+
+struct Planner<'r> {
+    rules: &'r Rules,
+    path: Vec<&'r str>,
+    fields: Vec<String>,
+    decisions: Vec<LeafDecision>,
+}
+
+impl<'r> Planner<'r> {
+    fn value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
+        match &shape.body {
+            ShapeBody::Scalar(_) | ShapeBody::Opaque => self.leaf(shape, rust_type, enclosing),
+            ShapeBody::List(item) => {
+                self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type)
+            }
+            ShapeBody::Enum(variants) if variants.iter().all(|v| v.fields.is_empty()) => {
+                self.leaf(shape, rust_type, enclosing)
+            }
+            ShapeBody::Enum(variants) => {
+                let name_node = self.leaf(shape, rust_type, enclosing);
+                let name_slot = match name_node {
+                    Node::Leaf { slot } => Some(slot),
+                    _ => None,
+                };
+                let variant_nodes: Box<[Box<[Node]>]> = variants
+                    .iter()
+                    .map(|variant| self.fields_of(&variant.fields, shape))
+                    .collect();
+                if name_slot.is_none() && variant_nodes.iter().all(|nodes| nodes.is_empty()) {
+                    return Node::Skip;
+                }
+                Node::Enum {
+                    name_slot,
+                    variants: variant_nodes,
+                }
+            }
+            ShapeBody::Struct(fields) => {
+                let nodes = self.fields_of(fields, shape);
+                if nodes.is_empty() {
+                    Node::Skip
+                } else {
+                    Node::Struct(nodes)
+                }
+            }
+            ShapeBody::Map(value) => self.map(shape, value, rust_type, enclosing),
+        }
+    }
+
+    /// One node per field, or an empty list when none is captured.
+    fn fields_of(&mut self, fields: &[FieldShape], owner: &Shape) -> Box<[Node]> {
+        if self.path.len() >= self.rules.limits.max_depth
+            && fields.iter().any(|field| !field.flatten)
+        {
+            self.record(
+                self.path.join("."),
+                &owner.short_type_name(),
+                Kind::Struct,
+                Verdict::NotCaptured(Reason::BeyondDepth),
+            );
+            return Box::new([]);
+        }
+        let nodes: Box<[Node]> = fields
+            .iter()
+            .map(|field| self.field(field, owner.type_name))
+            .collect();
+        if nodes.iter().all(Node::is_skip) {
+            Box::new([])
+        } else {
+            nodes
+        }
+    }
+
+    fn field(&mut self, field: &FieldShape, owner: &'static str) -> Node {
+        if !field.flatten {
+            self.path.push(field.name);
+        }
+        let node = match field.shape {
+            Some(shape_of) if !field.sensitive => {
+                let shape = shape_of();
+                let enclosing = if field.flatten { None } else { Some(owner) };
+                self.value(&shape, field.rust_type, enclosing)
+            }
+            _ => self.decide_leaf(
+                Kind::Opaque,
+                None,
+                Some(owner),
+                field.sensitive,
+                field.rust_type,
+            ),
+        };
+        if !field.flatten {
+            self.path.pop();
+        }
+        node
+    }
+
+    fn map(
+        &mut self,
+        shape: &Shape,
+        value: &Shape,
+        rust_type: &str,
+        enclosing: Option<&'static str>,
+    ) -> Node {
+        let whole = match self.decide_leaf(
+            shape.kind(),
+            Some(value.kind()),
+            enclosing,
+            false,
+            rust_type,
+        ) {
+            Node::Leaf { slot } => Some(slot),
+            _ => None,
+        };
+        let prefix = format!("{}.", self.path.join("."));
+        let rules = self.rules;
+        let mut keys: Vec<&'r str> = rules
+            .paths
+            .iter()
+            .filter_map(|path| path.strip_prefix(&prefix))
+            .filter(|key| !key.contains('.'))
+            .collect();
+        keys.sort_unstable();
+        let mut entries = Vec::new();
+        for key in keys {
+            self.path.push(key);
+            let node = self.value(value, &value.short_type_name(), None);
+            self.path.pop();
+            if !node.is_skip() {
+                entries.push((Box::from(key), node));
+            }
+        }
+        if whole.is_none() && entries.is_empty() {
+            return Node::Skip;
+        }
+        Node::Map {
+            whole,
+            entries: entries.into_boxed_slice(),
+        }
+    }
+
+    fn leaf(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
+        self.decide_leaf(shape.kind(), None, enclosing, false, rust_type)
+    }
+
+    fn decide_leaf(
+        &mut self,
+        kind: Kind,
+        item_kind: Option<Kind>,
+        enclosing_type: Option<&'static str>,
+        sensitive: bool,
+        rust_type: &str,
+    ) -> Node {
+        let leaf = Leaf {
+            path: &self.path,
+            kind,
+            item_kind,
+            enclosing_type,
+            sensitive,
+        };
+        let mut verdict = decision::decide(self.rules, &leaf);
+        let path = self.path.join(".");
+        let mut node = Node::Skip;
+        if verdict.is_captured() {
+            if self.fields.len() < self.rules.limits.max_fields_per_span {
+                node = Node::Leaf {
+                    slot: u16::try_from(self.fields.len()).expect("at most 128 fields per span"),
+                };
+                self.fields.push(path.clone());
+            } else {
+                verdict = Verdict::NotCaptured(Reason::FieldLimit);
+            }
+        }
+        self.record(path, rust_type, kind, verdict);
+        node
+    }
+
+    fn record(&mut self, path: String, rust_type: &str, kind: Kind, verdict: Verdict) {
+        self.decisions.push(LeafDecision {
+            path,
+            rust_type: rust_type.to_owned(),
+            kind,
+            verdict,
+        });
+    }
+}

@@ -1,0 +1,294 @@
+//! The static shape of a capturable type: what it looks like without a value.
+//!
+//! The registry plans each call site from shapes, once, and the coverage report
+//! renders them. Struct and variant fields hold a function that produces the
+//! field's shape on demand, so recursive types have finite shapes.
+
+use std::fmt;
+
+/// The kind of a value, as the configuration's `allow_kind` and the decision
+/// rule see it.
+///
+/// ```
+/// use caci_core::Kind;
+/// assert_eq!("uuid".parse::<Kind>(), Ok(Kind::Uuid));
+/// assert_eq!(Kind::SignedInteger.to_string(), "signed_integer");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `bool`.
+    Bool,
+    /// `i8` to `i128`, `isize`.
+    SignedInteger,
+    /// `u8` to `u128`, `usize`.
+    UnsignedInteger,
+    /// `f32`, `f64`.
+    Float,
+    /// `str`, `String`, `char`, `Cow<str>`.
+    String,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `time::OffsetDateTime`, `time::PrimitiveDateTime`.
+    DateTime,
+    /// `time::Date`.
+    Date,
+    /// `time::Time`.
+    Time,
+    /// `time::Duration`.
+    Duration,
+    /// An enum deriving `Telemetry`: its variant name.
+    Enum,
+    /// A struct deriving `Telemetry`.
+    Struct,
+    /// A sequence: `Vec`, slices, arrays, `VecDeque`, sets.
+    List,
+    /// A map with string-like keys: `HashMap`, `BTreeMap`.
+    Map,
+    /// A type that cannot be captured.
+    Opaque,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 15] = [
+        Kind::Bool,
+        Kind::SignedInteger,
+        Kind::UnsignedInteger,
+        Kind::Float,
+        Kind::String,
+        Kind::Uuid,
+        Kind::DateTime,
+        Kind::Date,
+        Kind::Time,
+        Kind::Duration,
+        Kind::Enum,
+        Kind::Struct,
+        Kind::List,
+        Kind::Map,
+        Kind::Opaque,
+    ];
+
+    /// The snake-case name used in configuration files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::Bool => "bool",
+            Kind::SignedInteger => "signed_integer",
+            Kind::UnsignedInteger => "unsigned_integer",
+            Kind::Float => "float",
+            Kind::String => "string",
+            Kind::Uuid => "uuid",
+            Kind::DateTime => "datetime",
+            Kind::Date => "date",
+            Kind::Time => "time",
+            Kind::Duration => "duration",
+            Kind::Enum => "enum",
+            Kind::Struct => "struct",
+            Kind::List => "list",
+            Kind::Map => "map",
+            Kind::Opaque => "opaque",
+        }
+    }
+
+    /// Whether a value of this kind is one recorded field (as opposed to a
+    /// container whose leaves are decided one by one).
+    pub const fn is_leaf(self) -> bool {
+        !matches!(self, Kind::Struct | Kind::Map | Kind::Opaque)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown kind `{s}` (expected one of: {})", names.join(", "))
+            })
+    }
+}
+
+/// The shape of a type: its name as written in Rust and its structure.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// The full type name, from [`std::any::type_name`].
+    pub type_name: &'static str,
+    /// The structure.
+    pub body: ShapeBody,
+}
+
+/// The structure of a [`Shape`].
+#[derive(Clone, Debug)]
+pub enum ShapeBody {
+    /// One typed value (bool, integer, float, string, uuid, date and time kinds).
+    Scalar(Kind),
+    /// An enum: its variants, each with its fields (none for a unit variant).
+    Enum(Vec<VariantShape>),
+    /// A struct: its capturable fields, in declaration order.
+    Struct(Vec<FieldShape>),
+    /// A list of elements of one shape.
+    List(Box<Shape>),
+    /// A map from string-like keys to values of one shape.
+    Map(Box<Shape>),
+    /// A type with no capturable form.
+    Opaque,
+}
+
+impl Shape {
+    /// The shape of a scalar type `T`.
+    pub fn scalar<T: ?Sized>(kind: Kind) -> Shape {
+        Shape {
+            type_name: std::any::type_name::<T>(),
+            body: ShapeBody::Scalar(kind),
+        }
+    }
+
+    /// The shape of a type that cannot be captured (used for sensitive fields,
+    /// and by the method wrapper for inputs that do not implement `Capture`).
+    pub fn opaque(type_name: &'static str) -> Shape {
+        Shape {
+            type_name,
+            body: ShapeBody::Opaque,
+        }
+    }
+
+    /// The same shape under another type name (newtypes keep their inner shape).
+    pub fn renamed(self, type_name: &'static str) -> Shape {
+        Shape { type_name, ..self }
+    }
+
+    /// The kind the decision rule sees.
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            ShapeBody::Scalar(kind) => *kind,
+            ShapeBody::Enum(_) => Kind::Enum,
+            ShapeBody::Struct(_) => Kind::Struct,
+            ShapeBody::List(_) => Kind::List,
+            ShapeBody::Map(_) => Kind::Map,
+            ShapeBody::Opaque => Kind::Opaque,
+        }
+    }
+
+    /// The type name without module paths: `Option<BusinessId>` rather than
+    /// `core::option::Option<my_app::BusinessId>`.
+    pub fn short_type_name(&self) -> String {
+        short_type_name(self.type_name)
+    }
+}
+
+/// Removes module paths from every segment of a type name.
+///
+/// ```
+/// assert_eq!(
+///     caci_core::shape::short_type_name("alloc::vec::Vec<my_app::domain::Plan>"),
+///     "Vec<Plan>"
+/// );
+/// ```
+pub fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut segment_start = 0;
+    for (index, ch) in full.char_indices() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            continue;
+        }
+        out.push_str(last_segment(&full[segment_start..index]));
+        out.push(ch);
+        segment_start = index + ch.len_utf8();
+    }
+    out.push_str(last_segment(&full[segment_start..]));
+    out
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// A field of a struct or of an enum variant.
+#[derive(Clone, Debug)]
+pub struct FieldShape {
+    /// The name the field is captured under (after `rename`/`rename_all`).
+    pub name: &'static str,
+    /// The field's type as written in the source.
+    pub rust_type: &'static str,
+    /// `#[telemetry(sensitive)]`: never captured.
+    pub sensitive: bool,
+    /// `#[telemetry(flatten)]`: the field's own fields appear at this level.
+    pub flatten: bool,
+    /// Produces the field's shape; `None` for sensitive fields, whose type
+    /// need not be capturable.
+    pub shape: Option<fn() -> Shape>,
+}
+
+impl FieldShape {
+    /// A capturable field.
+    pub fn new(name: &'static str, rust_type: &'static str, shape: fn() -> Shape) -> Self {
+        FieldShape {
+            name,
+            rust_type,
+            sensitive: false,
+            flatten: false,
+            shape: Some(shape),
+        }
+    }
+
+    /// A field marked `#[telemetry(sensitive)]`.
+    pub fn sensitive(name: &'static str, rust_type: &'static str) -> Self {
+        FieldShape {
+            name,
+            rust_type,
+            sensitive: true,
+            flatten: false,
+            shape: None,
+        }
+    }
+
+    /// Marks the field `#[telemetry(flatten)]`.
+    pub fn flattened(self) -> Self {
+        FieldShape {
+            flatten: true,
+            ..self
+        }
+    }
+}
+
+/// A variant of an enum.
+#[derive(Clone, Debug)]
+pub struct VariantShape {
+    /// The name the variant is captured as.
+    pub name: &'static str,
+    /// Its fields (unnamed fields are named `0`, `1`, …).
+    pub fields: Vec<FieldShape>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_type_names_drop_module_paths_in_every_segment() {
+        assert_eq!(
+            short_type_name("std::collections::HashMap<alloc::string::String, app::Plan>"),
+            "HashMap<String, Plan>"
+        );
+        assert_eq!(short_type_name("&[u8; 4]"), "&[u8; 4]");
+        assert_eq!(short_type_name("bool"), "bool");
+    }
+
+    #[test]
+    fn kinds_parse_case_insensitively_and_reject_unknown_names() {
+        assert_eq!("DateTime".parse::<Kind>(), Ok(Kind::DateTime));
+        let err = "integer_ish".parse::<Kind>().unwrap_err();
+        assert!(err.contains("unknown kind `integer_ish`"), "{err}");
+        for kind in Kind::ALL {
+            assert_eq!(kind.name().parse::<Kind>(), Ok(kind));
+        }
+    }
+}

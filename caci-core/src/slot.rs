@@ -1,0 +1,317 @@
+//! Typed values waiting to be handed to `tracing`, and the sinks leaves are
+//! written to: the per-call slot array, or a text renderer for list and map
+//! items.
+
+use std::fmt::{self, Write as _};
+
+use tracing::field::{DisplayValue, Value};
+
+use crate::capture::{DynCapture, ListValue, MapValue, Out};
+use crate::config::deny::DenyList;
+use crate::plan::Node;
+
+/// One captured value, borrowed from the call's inputs where possible.
+pub(crate) enum Slot<'v> {
+    Absent,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Str(&'v str),
+    Text(DisplayValue<Text<'v>>),
+}
+
+impl<'v> Slot<'v> {
+    #[inline]
+    pub(crate) fn string(value: &'v str, max_len: usize) -> Self {
+        match truncation_point(value, max_len) {
+            None => Slot::Str(value),
+            Some(end) => Slot::Text(tracing::field::display(Text::Truncated(&value[..end]))),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn display(value: &'v dyn fmt::Display, max_len: usize) -> Self {
+        Slot::Text(tracing::field::display(Text::Display(value, max_len)))
+    }
+
+    #[inline]
+    pub(crate) fn list(value: &'v dyn ListValue, limits: RenderLimits<'v>) -> Self {
+        Slot::Text(tracing::field::display(Text::List(value, limits)))
+    }
+
+    #[inline]
+    pub(crate) fn map(value: &'v dyn MapValue, limits: RenderLimits<'v>) -> Self {
+        Slot::Text(tracing::field::display(Text::Map(value, limits)))
+    }
+
+    /// The value as `tracing` records it: typed where a type exists.
+    #[inline]
+    pub(crate) fn as_value(&self) -> Option<&dyn Value> {
+        match self {
+            Slot::Absent => None,
+            Slot::Bool(value) => Some(value),
+            Slot::I64(value) => Some(value),
+            Slot::U64(value) => Some(value),
+            Slot::F64(value) => Some(value),
+            Slot::Str(value) => Some(value),
+            Slot::Text(value) => Some(value),
+        }
+    }
+
+    fn write_text(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Slot::Absent => Ok(()),
+            Slot::Bool(value) => write!(out, "{value}"),
+            Slot::I64(value) => write!(out, "{value}"),
+            Slot::U64(value) => write!(out, "{value}"),
+            Slot::F64(value) => write!(out, "{value}"),
+            Slot::Str(value) => out.write_str(value),
+            Slot::Text(value) => write!(out, "{value:?}"),
+        }
+    }
+}
+
+/// The byte index to cut `value` at so it keeps at most `max_chars`
+/// characters, or `None` when it already fits.
+pub(crate) fn truncation_point(value: &str, max_chars: usize) -> Option<usize> {
+    if value.len() <= max_chars {
+        return None;
+    }
+    value.char_indices().nth(max_chars).map(|(index, _)| index)
+}
+
+/// Marks text that was cut to the configured length.
+pub(crate) const TRUNCATION_MARK: char = '…';
+
+/// Values rendered to text only when a subscriber formats them.
+pub(crate) enum Text<'v> {
+    Truncated(&'v str),
+    Display(&'v dyn fmt::Display, usize),
+    List(&'v dyn ListValue, RenderLimits<'v>),
+    Map(&'v dyn MapValue, RenderLimits<'v>),
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Text::Truncated(value) => {
+                f.write_str(value)?;
+                f.write_char(TRUNCATION_MARK)
+            }
+            Text::Display(value, max_len) => {
+                let mut out = LimitedWriter::new(f, *max_len);
+                let _ = write!(out, "{value}");
+                out.finish()
+            }
+            Text::List(list, limits) => {
+                let mut out = LimitedWriter::new(f, limits.max_string_len);
+                let _ = render_list(*list, limits, &mut out);
+                out.finish()
+            }
+            Text::Map(map, limits) => {
+                let mut out = LimitedWriter::new(f, limits.max_string_len);
+                let _ = render_map(*map, limits, &mut out);
+                out.finish()
+            }
+        }
+    }
+}
+
+/// The limits and deny list that a rendering of a list or map obeys.
+#[derive(Clone, Copy)]
+pub(crate) struct RenderLimits<'v> {
+    pub(crate) max_items: usize,
+    pub(crate) max_string_len: usize,
+    pub(crate) deny: &'v DenyList,
+}
+
+fn render_list(
+    list: &dyn ListValue,
+    limits: &RenderLimits<'_>,
+    out: &mut LimitedWriter<'_>,
+) -> fmt::Result {
+    out.write_char('[')?;
+    let mut written = 0usize;
+    let mut result = Ok(());
+    list.for_each_item(&mut |item| {
+        if written == limits.max_items {
+            result = out.write_str(", …");
+            return false;
+        }
+        if written > 0 {
+            result = out.write_str(", ");
+        }
+        written += 1;
+        result = result.and_then(|()| render_item(item, limits, out));
+        result.is_ok()
+    });
+    result?;
+    out.write_char(']')
+}
+
+fn render_map(
+    map: &dyn MapValue,
+    limits: &RenderLimits<'_>,
+    out: &mut LimitedWriter<'_>,
+) -> fmt::Result {
+    out.write_char('{')?;
+    let mut written = 0usize;
+    let mut result = Ok(());
+    map.for_each_entry(&mut |key, value| {
+        if limits.deny.is_denied(key) {
+            return true;
+        }
+        if written == limits.max_items {
+            result = out.write_str(", …");
+            return false;
+        }
+        if written > 0 {
+            result = out.write_str(", ");
+        }
+        written += 1;
+        result = result
+            .and_then(|()| out.write_str(key))
+            .and_then(|()| out.write_str(": "))
+            .and_then(|()| render_item(value, limits, out));
+        result.is_ok()
+    });
+    result?;
+    out.write_char('}')
+}
+
+fn render_item(
+    item: &dyn DynCapture,
+    limits: &RenderLimits<'_>,
+    out: &mut LimitedWriter<'_>,
+) -> fmt::Result {
+    let mut renderer = ItemRenderer {
+        out,
+        limits: *limits,
+        result: Ok(()),
+    };
+    item.dyn_record(Out::new(&Node::RENDERED_ITEM, &mut renderer));
+    renderer.result
+}
+
+/// Where leaves go: a call's slot array, or a rendering of one list item.
+pub(crate) trait LeafSink<'v> {
+    fn put(&mut self, slot: u16, value: Slot<'v>);
+    fn max_string_len(&self) -> usize;
+    fn render_limits(&self) -> RenderLimits<'v>;
+}
+
+/// The per-call slot array.
+pub(crate) struct SlotSink<'s, 'v> {
+    pub(crate) slots: &'s mut [Slot<'v>],
+    pub(crate) limits: RenderLimits<'v>,
+}
+
+impl<'v> LeafSink<'v> for SlotSink<'_, 'v> {
+    #[inline]
+    fn put(&mut self, slot: u16, value: Slot<'v>) {
+        if let Some(target) = self.slots.get_mut(usize::from(slot)) {
+            *target = value;
+        }
+    }
+
+    #[inline]
+    fn max_string_len(&self) -> usize {
+        self.limits.max_string_len
+    }
+
+    #[inline]
+    fn render_limits(&self) -> RenderLimits<'v> {
+        self.limits
+    }
+}
+
+struct ItemRenderer<'o, 'f, 'v> {
+    out: &'o mut LimitedWriter<'f>,
+    limits: RenderLimits<'v>,
+    result: fmt::Result,
+}
+
+impl<'v> LeafSink<'v> for ItemRenderer<'_, '_, 'v> {
+    fn put(&mut self, _slot: u16, value: Slot<'v>) {
+        if self.result.is_ok() {
+            self.result = value.write_text(self.out);
+        }
+    }
+
+    fn max_string_len(&self) -> usize {
+        self.limits.max_string_len
+    }
+
+    fn render_limits(&self) -> RenderLimits<'v> {
+        self.limits
+    }
+}
+
+/// Writes at most `max_chars` characters, then one truncation mark.
+struct LimitedWriter<'f> {
+    inner: &'f mut dyn fmt::Write,
+    remaining: usize,
+    truncated: bool,
+}
+
+impl<'f> LimitedWriter<'f> {
+    fn new(inner: &'f mut dyn fmt::Write, max_chars: usize) -> Self {
+        LimitedWriter {
+            inner,
+            remaining: max_chars,
+            truncated: false,
+        }
+    }
+
+    fn finish(self) -> fmt::Result {
+        if self.truncated {
+            self.inner.write_char(TRUNCATION_MARK)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Write for LimitedWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.truncated {
+            return Err(fmt::Error);
+        }
+        match truncation_point(s, self.remaining) {
+            None => {
+                self.remaining -= s.chars().count();
+                self.inner.write_str(s)
+            }
+            Some(end) => {
+                self.inner.write_str(&s[..end])?;
+                self.remaining = 0;
+                self.truncated = true;
+                Err(fmt::Error)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_cuts_on_a_char_boundary() {
+        assert_eq!(truncation_point("abc", 3), None);
+        assert_eq!(truncation_point("héllo", 2), Some(3));
+        assert_eq!(truncation_point("日本語", 1), Some(3));
+        assert_eq!(truncation_point("日本語", 3), None);
+    }
+
+    #[test]
+    fn limited_writer_marks_truncation_once() {
+        let mut text = String::new();
+        let mut out = LimitedWriter::new(&mut text, 4);
+        let _ = out.write_str("ab");
+        let _ = out.write_str("cdef");
+        let _ = out.write_str("gh");
+        out.finish().unwrap();
+        assert_eq!(text, "abcd…");
+    }
+}

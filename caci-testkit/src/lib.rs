@@ -1,0 +1,1 @@
+//! Assertions over telemetry captured by CACI.
