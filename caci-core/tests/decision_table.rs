@@ -1,0 +1,195 @@
+//! One test per row of the decision rule documented on `caci_core::decision`.
+
+use caci_core::decision::{AllowedBy, Leaf, Reason, Verdict};
+use caci_core::{Kind, TelemetryCaptureConfiguration};
+
+fn config() -> TelemetryCaptureConfiguration {
+    TelemetryCaptureConfiguration::builder()
+        .allow_fields(["plan", "business.country", "metadata.region", "token_count"])
+        .allow_kinds([Kind::Uuid, Kind::Enum])
+        .allow_struct_named("FeatureGroup")
+        .allow_dictionary("metadata")
+        .deny_field("internal_note")
+        .max_depth(3)
+        .build()
+        .unwrap()
+}
+
+fn captured(by: AllowedBy) -> Verdict {
+    Verdict::Captured(by)
+}
+
+fn not_captured(reason: Reason) -> Verdict {
+    Verdict::NotCaptured(reason)
+}
+
+fn denied(identifier: &str) -> Verdict {
+    not_captured(Reason::Denied {
+        identifier: identifier.to_owned(),
+    })
+}
+
+#[test]
+fn row_1_sensitive_beats_every_allow_rule() {
+    let leaf = Leaf::new(&["plan"], Kind::Enum)
+        .in_type("app::FeatureGroup")
+        .marked_sensitive();
+    assert_eq!(config().decide(&leaf), not_captured(Reason::Sensitive));
+}
+
+#[test]
+fn row_2_a_denied_segment_anywhere_on_the_path_beats_every_allow_rule() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["password"], Kind::Uuid)),
+        denied("password")
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["credentials", "plan"], Kind::Enum)),
+        denied("credentials")
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["internalNote"], Kind::String).in_type("FeatureGroup")),
+        denied("internalNote")
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["user", "Email"], Kind::String)),
+        denied("Email")
+    );
+}
+
+#[test]
+fn row_3_opaque_kinds_and_lists_of_non_leaves_are_not_capturable() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["plan"], Kind::Opaque)),
+        not_captured(Reason::TypeNotCapturable)
+    );
+    let list_of_structs = Leaf::new(&["plan"], Kind::List).with_items(Kind::Struct);
+    assert_eq!(
+        config.decide(&list_of_structs),
+        not_captured(Reason::TypeNotCapturable)
+    );
+    let map_of_maps = Leaf::new(&["metadata"], Kind::Map).with_items(Kind::Map);
+    assert_eq!(
+        config.decide(&map_of_maps),
+        not_captured(Reason::TypeNotCapturable)
+    );
+}
+
+#[test]
+fn row_4_paths_deeper_than_the_limit_are_not_captured() {
+    let leaf = Leaf::new(&["a", "b", "c", "plan"], Kind::Enum);
+    assert_eq!(config().decide(&leaf), not_captured(Reason::BeyondDepth));
+    let at_limit = Leaf::new(&["a", "b", "plan"], Kind::Enum);
+    assert_eq!(config().decide(&at_limit), captured(AllowedBy::Name));
+}
+
+#[test]
+fn row_5_maps_are_captured_only_as_allowed_dictionaries() {
+    let config = config();
+    let metadata = Leaf::new(&["request", "metadata"], Kind::Map).with_items(Kind::String);
+    assert_eq!(config.decide(&metadata), captured(AllowedBy::Dictionary));
+    let plan_map = Leaf::new(&["plan"], Kind::Map).with_items(Kind::String);
+    assert_eq!(
+        config.decide(&plan_map),
+        not_captured(Reason::NotAllowed),
+        "a name allow is not a dictionary allow"
+    );
+}
+
+#[test]
+fn row_6_a_full_dotted_path_is_captured() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["business", "country"], Kind::String)),
+        captured(AllowedBy::Path)
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["metadata", "region"], Kind::String)),
+        captured(AllowedBy::Path)
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["user", "country"], Kind::String)),
+        not_captured(Reason::NotAllowed),
+        "a path allows one nested field, not the name everywhere"
+    );
+}
+
+#[test]
+fn row_7_a_plain_name_matches_at_any_depth() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["plan"], Kind::String)),
+        captured(AllowedBy::Name)
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["business", "plan"], Kind::String)),
+        captured(AllowedBy::Name)
+    );
+}
+
+#[test]
+fn row_8_direct_fields_of_an_allowed_struct_are_captured() {
+    let config = config();
+    let leaf =
+        Leaf::new(&["group", "label"], Kind::String).in_type("my_app::billing::FeatureGroup");
+    assert_eq!(config.decide(&leaf), captured(AllowedBy::Struct));
+    let generic = Leaf::new(&["group", "label"], Kind::String).in_type("my_app::FeatureGroup<u8>");
+    assert_eq!(config.decide(&generic), captured(AllowedBy::Struct));
+    let other = Leaf::new(&["group", "label"], Kind::String).in_type("my_app::Business");
+    assert_eq!(config.decide(&other), not_captured(Reason::NotAllowed));
+}
+
+#[test]
+fn row_9_allowed_kinds_are_captured_wherever_they_are() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["business", "owner_id"], Kind::Uuid)),
+        captured(AllowedBy::Kind)
+    );
+    let list_of_enums = Leaf::new(&["features"], Kind::List).with_items(Kind::Enum);
+    assert_eq!(
+        config.decide(&list_of_enums),
+        captured(AllowedBy::Kind),
+        "a list takes its items' kind"
+    );
+}
+
+#[test]
+fn row_10_anything_else_is_not_captured() {
+    let config = config();
+    assert_eq!(
+        config.decide(&Leaf::new(&["note"], Kind::String)),
+        not_captured(Reason::NotAllowed)
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["amount"], Kind::SignedInteger)),
+        not_captured(Reason::NotAllowed)
+    );
+}
+
+#[test]
+fn struct_entries_with_a_module_path_match_only_that_path() {
+    let full = TelemetryCaptureConfiguration::builder()
+        .allow_struct_named("my_app::FeatureGroup")
+        .build()
+        .unwrap();
+    let leaf = Leaf::new(&["label"], Kind::String).in_type("my_app::FeatureGroup");
+    assert_eq!(full.decide(&leaf), captured(AllowedBy::Struct));
+    let elsewhere = Leaf::new(&["label"], Kind::String).in_type("other::FeatureGroup");
+    assert_eq!(full.decide(&elsewhere), not_captured(Reason::NotAllowed));
+}
+
+#[test]
+fn the_empty_configuration_captures_nothing() {
+    let empty = TelemetryCaptureConfiguration::default();
+    for kind in Kind::ALL {
+        assert!(
+            !empty
+                .decide(&Leaf::new(&["business_id"], kind))
+                .is_captured(),
+            "{kind}"
+        );
+    }
+}
