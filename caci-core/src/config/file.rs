@@ -26,9 +26,14 @@ impl Format {
     }
 }
 
-/// Parses `text` into a [`ConfigSpec`], reporting every schema problem.
-pub(crate) fn parse_spec(text: &str, format: Format) -> Result<ConfigSpec, ConfigError> {
-    let value = match format {
+/// Parses `text` into a [`ConfigSpec`] and the schema problems found on the
+/// way; entries with schema problems are left out of the spec so its other
+/// problems can be reported in the same error. Only a syntax error stops early.
+pub(crate) fn parse_spec(
+    text: &str,
+    format: Format,
+) -> Result<(ConfigSpec, Vec<Problem>), ConfigError> {
+    let mut value = match format {
         Format::Json => serde_json::from_str::<Value>(text).map_err(|err| {
             ConfigError::single(
                 format!("line {}, column {}", err.line(), err.column()),
@@ -47,11 +52,10 @@ pub(crate) fn parse_spec(text: &str, format: Format) -> Result<ConfigSpec, Confi
                 .map_err(|err| ConfigError::single("document", err.to_string()))?
         }
     };
-    let problems = schema_problems(&value);
-    if !problems.is_empty() {
-        return Err(ConfigError::new(problems));
-    }
-    serde_json::from_value(value).map_err(|err| ConfigError::single("document", err.to_string()))
+    let problems = schema_problems(&mut value);
+    let spec = serde_json::from_value(value)
+        .map_err(|err| ConfigError::single("document", err.to_string()))?;
+    Ok((spec, problems))
 }
 
 fn line_and_column(text: &str, offset: usize) -> String {
@@ -65,38 +69,42 @@ fn line_and_column(text: &str, offset: usize) -> String {
     format!("line {line}, column {column}")
 }
 
-fn schema_problems(value: &Value) -> Vec<Problem> {
+/// Reports every schema problem and removes the offending entries.
+fn schema_problems(value: &mut Value) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Value::Object(top) = value else {
         problems.push(Problem::new(
             "document",
             "expected a table of settings at the top level",
         ));
+        *value = Value::Object(serde_json::Map::new());
         return problems;
     };
-    for (key, entry) in top {
-        match key.as_str() {
-            "limits" => limits_problems(entry, &mut problems),
-            known if TOP_LEVEL_KEYS.contains(&known) => {
-                string_list_problems(key, entry, &mut problems)
-            }
-            unknown => problems.push(Problem::new(
+    top.retain(|key, entry| match key.as_str() {
+        "limits" => limits_problems(entry, &mut problems),
+        known if TOP_LEVEL_KEYS.contains(&known) => string_list_problems(key, entry, &mut problems),
+        unknown => {
+            problems.push(Problem::new(
                 unknown,
                 format!(
                     "unknown setting (expected one of: {})",
                     TOP_LEVEL_KEYS.join(", ")
                 ),
-            )),
+            ));
+            false
         }
-    }
+    });
     problems
 }
 
-fn string_list_problems(key: &str, value: &Value, problems: &mut Vec<Problem>) {
+/// Whether the list can stay: when an item is not a string, each such item
+/// is reported and the whole list left out, so the others' locations hold.
+fn string_list_problems(key: &str, value: &Value, problems: &mut Vec<Problem>) -> bool {
     let Value::Array(items) = value else {
         problems.push(Problem::new(key, "expected a list of strings"));
-        return;
+        return false;
     };
+    let before = problems.len();
     for (index, item) in items.iter().enumerate() {
         if !item.is_string() {
             problems.push(Problem::new(
@@ -105,26 +113,33 @@ fn string_list_problems(key: &str, value: &Value, problems: &mut Vec<Problem>) {
             ));
         }
     }
+    problems.len() == before
 }
 
-fn limits_problems(value: &Value, problems: &mut Vec<Problem>) {
+/// Whether the limits table can stay; bad entries are reported and removed.
+fn limits_problems(value: &mut Value, problems: &mut Vec<Problem>) -> bool {
     let Value::Object(limits) = value else {
         problems.push(Problem::new("limits", "expected a table of limits"));
-        return;
+        return false;
     };
-    for (key, entry) in limits {
+    limits.retain(|key, entry| {
         if !LIMIT_KEYS.contains(&key.as_str()) {
             problems.push(Problem::new(
                 format!("limits.{key}"),
                 format!("unknown limit (expected one of: {})", LIMIT_KEYS.join(", ")),
             ));
+            false
         } else if !entry.is_u64() {
             problems.push(Problem::new(
                 format!("limits.{key}"),
                 format!("expected a whole number, found {entry}"),
             ));
+            false
+        } else {
+            true
         }
-    }
+    });
+    true
 }
 
 #[cfg(test)]
@@ -144,8 +159,13 @@ mod tests {
     #[test]
     fn schema_problems_are_all_collected() {
         let toml = "allowed_field_names = [\"plan\", 3]\nallowed_fields = []\ndenied_field_names = \"x\"\n[limits]\nmax_depth = -1\nmax_items = 3\n";
-        let err = parse_spec(toml, Format::Toml).unwrap_err();
-        let locations: Vec<_> = err.problems().iter().map(|p| p.location.as_str()).collect();
+        let (spec, problems) = parse_spec(toml, Format::Toml).unwrap();
+        assert_eq!(
+            spec,
+            ConfigSpec::default(),
+            "entries with problems are left out"
+        );
+        let locations: Vec<_> = problems.iter().map(|p| p.location.as_str()).collect();
         assert_eq!(
             locations,
             [

@@ -125,7 +125,15 @@ impl TelemetryCaptureConfiguration {
 
     /// Loads a configuration from text in `format`.
     pub fn from_text(text: &str, format: Format) -> Result<Self, ConfigError> {
-        Self::from_spec(file::parse_spec(text, format)?)
+        let (spec, mut problems) = file::parse_spec(text, format)?;
+        match Self::from_spec(spec) {
+            Ok(config) if problems.is_empty() => Ok(config),
+            Ok(_) => Err(ConfigError::new(problems)),
+            Err(err) => {
+                problems.extend_from_slice(err.problems());
+                Err(ConfigError::new(problems))
+            }
+        }
     }
 
     /// Loads a configuration file, JSON or TOML by its extension. Errors name
