@@ -19,8 +19,7 @@ const NOTHING_INSTALLED: u64 = 0;
 static INSTALLED: ArcSwapOption<Rules> = ArcSwapOption::const_empty();
 static INSTALLED_ID: AtomicU64 = AtomicU64::new(NOTHING_INSTALLED);
 static INSTALL_LOCK: Mutex<()> = Mutex::new(());
-static CAPTURE_NOTHING: LazyLock<Arc<Rules>> =
-    LazyLock::new(|| TelemetryCaptureConfiguration::default().rules);
+static CAPTURE_NOTHING: LazyLock<Arc<Rules>> = LazyLock::new(|| TelemetryCaptureConfiguration::default().rules);
 
 thread_local! {
     static SCOPED: RefCell<Option<Arc<Rules>>> = const { RefCell::new(None) };
@@ -48,9 +47,7 @@ thread_local! {
 /// assert!(previous.is_some());
 /// ```
 pub fn install(config: TelemetryCaptureConfiguration) -> Option<TelemetryCaptureConfiguration> {
-    let _serialized = INSTALL_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _serialized = INSTALL_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if !config.deny_floor_removals().is_empty() {
         tracing::warn!(
             target: "caci",
@@ -76,10 +73,7 @@ pub fn install(config: TelemetryCaptureConfiguration) -> Option<TelemetryCapture
 /// let answer = caci_core::with_configuration(&config, || 42);
 /// assert_eq!(answer, 42);
 /// ```
-pub fn with_configuration<R>(
-    config: &TelemetryCaptureConfiguration,
-    body: impl FnOnce() -> R,
-) -> R {
+pub fn with_configuration<R>(config: &TelemetryCaptureConfiguration, body: impl FnOnce() -> R) -> R {
     let _restore = ScopedGuard::enter(&config.rules);
     body()
 }
@@ -101,13 +95,7 @@ impl ScopedGuard {
 impl Drop for ScopedGuard {
     fn drop(&mut self) {
         let previous = self.previous.take();
-        SCOPED_ID.with(|id| {
-            id.set(
-                previous
-                    .as_ref()
-                    .map_or(NOTHING_INSTALLED, |rules| rules.id),
-            )
-        });
+        SCOPED_ID.with(|id| id.set(previous.as_ref().map_or(NOTHING_INSTALLED, |rules| rules.id)));
         SCOPED.with(|scoped| *scoped.borrow_mut() = previous);
     }
 }
@@ -128,9 +116,7 @@ pub(crate) fn current_rules() -> Arc<Rules> {
     if let Some(rules) = SCOPED.with(|scoped| scoped.borrow().clone()) {
         return rules;
     }
-    INSTALLED
-        .load_full()
-        .unwrap_or_else(|| Arc::clone(&CAPTURE_NOTHING))
+    INSTALLED.load_full().unwrap_or_else(|| Arc::clone(&CAPTURE_NOTHING))
 }
 
 /// The configuration in force on this thread: the scoped one, the installed

@@ -139,10 +139,7 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline]
     pub fn fields(self) -> Option<Fields<'a, 'v>> {
         match self.node {
-            Node::Struct(nodes) => Some(Fields {
-                nodes,
-                sink: self.sink,
-            }),
+            Node::Struct(nodes) => Some(Fields { nodes, sink: self.sink }),
             _ => None,
         }
     }
@@ -157,18 +154,12 @@ impl<'a, 'v> Out<'a, 'v> {
                 self.sink.put(*slot, Slot::Str(name));
                 None
             }
-            Node::Enum {
-                name_slot,
-                variants,
-            } => {
+            Node::Enum { name_slot, variants } => {
                 if let Some(slot) = name_slot {
                     self.sink.put(*slot, Slot::Str(name));
                 }
                 let nodes = variants.get(index)?;
-                (!nodes.is_empty()).then_some(Fields {
-                    nodes,
-                    sink: self.sink,
-                })
+                (!nodes.is_empty()).then_some(Fields { nodes, sink: self.sink })
             }
             _ => None,
         }

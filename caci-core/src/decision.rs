@@ -160,9 +160,7 @@ impl fmt::Display for Verdict {
             Verdict::Captured(AllowedBy::Path) => f.write_str("captured (path allowed)"),
             Verdict::Captured(AllowedBy::Name) => f.write_str("captured (name allowed)"),
             Verdict::Captured(AllowedBy::Struct) => f.write_str("captured (struct allowed)"),
-            Verdict::Captured(AllowedBy::Dictionary) => {
-                f.write_str("captured (dictionary allowed)")
-            }
+            Verdict::Captured(AllowedBy::Dictionary) => f.write_str("captured (dictionary allowed)"),
             Verdict::Captured(AllowedBy::Kind) => f.write_str("captured (kind allowed)"),
             Verdict::NotCaptured(reason) => write!(f, "not captured: {reason}"),
         }
@@ -195,18 +193,12 @@ pub(crate) fn decide(rules: &Rules, leaf: &Leaf<'_>) -> Verdict {
     if leaf.sensitive {
         return NotCaptured(Reason::Sensitive);
     }
-    if let Some(segment) = leaf
-        .path
-        .iter()
-        .find(|segment| rules.deny.is_denied(segment))
-    {
+    if let Some(segment) = leaf.path.iter().find(|segment| rules.deny.is_denied(segment)) {
         return NotCaptured(Reason::Denied {
             identifier: (*segment).to_owned(),
         });
     }
-    let items_are_leaves = leaf
-        .item_kind
-        .is_none_or(|kind| kind.is_leaf() && kind != Kind::List);
+    let items_are_leaves = leaf.item_kind.is_none_or(|kind| kind.is_leaf() && kind != Kind::List);
     if leaf.kind == Kind::Opaque || leaf.kind == Kind::Struct || !items_are_leaves {
         return NotCaptured(Reason::TypeNotCapturable);
     }

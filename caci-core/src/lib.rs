@@ -112,4 +112,15 @@ pub mod __private {
     pub fn erase<T: Capture>(value: &T) -> &dyn DynCapture {
         value
     }
+
+    /// Marks the types `#[telemetry(flatten)]` accepts: `#[derive(Telemetry)]`
+    /// implements it for structs with named fields, unit structs and tuple
+    /// structs of two or more fields, and asserts it for every flattened
+    /// field, so a wrong field type is reported at that field.
+    #[diagnostic::on_unimplemented(
+        message = "`#[telemetry(flatten)]` needs a struct that derives `Telemetry`",
+        label = "`{Self}` is not a struct deriving `Telemetry`",
+        note = "flattening puts a struct's fields at its parent's level; remove `flatten` to capture `{Self}` under the field's own name"
+    )]
+    pub trait TelemetryStruct {}
 }

@@ -104,9 +104,7 @@ impl<'r> Planner<'r> {
     fn value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
         match &shape.body {
             ShapeBody::Scalar(_) | ShapeBody::Opaque => self.leaf(shape, rust_type, enclosing),
-            ShapeBody::List(item) => {
-                self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type)
-            }
+            ShapeBody::List(item) => self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type),
             ShapeBody::Enum(variants) if variants.iter().all(|v| v.fields.is_empty()) => {
                 self.leaf(shape, rust_type, enclosing)
             }
@@ -142,9 +140,7 @@ impl<'r> Planner<'r> {
 
     /// One node per field, or an empty list when none is captured.
     fn fields_of(&mut self, fields: &[FieldShape], owner: &Shape) -> Box<[Node]> {
-        if self.path.len() >= self.rules.limits.max_depth
-            && fields.iter().any(|field| !field.flatten)
-        {
+        if self.path.len() >= self.rules.limits.max_depth && fields.iter().any(|field| !field.flatten) {
             self.record(
                 self.path.join("."),
                 &owner.short_type_name(),
@@ -153,10 +149,7 @@ impl<'r> Planner<'r> {
             );
             return Box::new([]);
         }
-        let nodes: Box<[Node]> = fields
-            .iter()
-            .map(|field| self.field(field, owner.type_name))
-            .collect();
+        let nodes: Box<[Node]> = fields.iter().map(|field| self.field(field, owner.type_name)).collect();
         if nodes.iter().all(Node::is_skip) {
             Box::new([])
         } else {
@@ -174,13 +167,7 @@ impl<'r> Planner<'r> {
                 let enclosing = if field.flatten { None } else { Some(owner) };
                 self.value(&shape, field.rust_type, enclosing)
             }
-            _ => self.decide_leaf(
-                Kind::Opaque,
-                None,
-                Some(owner),
-                field.sensitive,
-                field.rust_type,
-            ),
+            _ => self.decide_leaf(Kind::Opaque, None, Some(owner), field.sensitive, field.rust_type),
         };
         if !field.flatten {
             self.path.pop();
@@ -188,20 +175,8 @@ impl<'r> Planner<'r> {
         node
     }
 
-    fn map(
-        &mut self,
-        shape: &Shape,
-        value: &Shape,
-        rust_type: &str,
-        enclosing: Option<&'static str>,
-    ) -> Node {
-        let whole = match self.decide_leaf(
-            shape.kind(),
-            Some(value.kind()),
-            enclosing,
-            false,
-            rust_type,
-        ) {
+    fn map(&mut self, shape: &Shape, value: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
+        let whole = match self.decide_leaf(shape.kind(), Some(value.kind()), enclosing, false, rust_type) {
             Node::Leaf { slot } => Some(slot),
             _ => None,
         };

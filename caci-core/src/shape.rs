@@ -252,10 +252,7 @@ impl FieldShape {
 
     /// Marks the field `#[telemetry(flatten)]`.
     pub fn flattened(self) -> Self {
-        FieldShape {
-            flatten: true,
-            ..self
-        }
+        FieldShape { flatten: true, ..self }
     }
 }
 

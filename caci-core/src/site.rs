@@ -129,10 +129,7 @@ impl CallSite {
     }
 
     fn intern(&'static self, fields: &[String]) -> &'static DynamicCallsite {
-        let mut interned = self
-            .interned
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut interned = self.interned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields)) {
             return existing;
         }
@@ -212,8 +209,7 @@ impl DynamicCallsite {
     }
 
     fn has_fields(&self, fields: &[String]) -> bool {
-        self.field_names.len() == fields.len()
-            && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
+        self.field_names.len() == fields.len() && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
     }
 
     #[inline]

@@ -126,11 +126,7 @@ pub(crate) struct RenderLimits<'v> {
     pub(crate) deny: &'v DenyList,
 }
 
-fn render_list(
-    list: &dyn ListValue,
-    limits: &RenderLimits<'_>,
-    out: &mut LimitedWriter<'_>,
-) -> fmt::Result {
+fn render_list(list: &dyn ListValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
     out.write_char('[')?;
     let mut written = 0usize;
     let mut result = Ok(());
@@ -150,11 +146,7 @@ fn render_list(
     out.write_char(']')
 }
 
-fn render_map(
-    map: &dyn MapValue,
-    limits: &RenderLimits<'_>,
-    out: &mut LimitedWriter<'_>,
-) -> fmt::Result {
+fn render_map(map: &dyn MapValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
     out.write_char('{')?;
     let mut written = 0usize;
     let mut result = Ok(());
@@ -180,11 +172,7 @@ fn render_map(
     out.write_char('}')
 }
 
-fn render_item(
-    item: &dyn DynCapture,
-    limits: &RenderLimits<'_>,
-    out: &mut LimitedWriter<'_>,
-) -> fmt::Result {
+fn render_item(item: &dyn DynCapture, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
     let mut renderer = ItemRenderer {
         out,
         limits: *limits,

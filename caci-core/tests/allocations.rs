@@ -103,14 +103,7 @@ impl caci_core::Capture for Plan {
     }
 }
 
-fn call(
-    business_id: uuid::Uuid,
-    trial: bool,
-    seats: u32,
-    plan: Plan,
-    country: &str,
-    features: &[&str],
-) {
+fn call(business_id: uuid::Uuid, trial: bool, seats: u32, plan: Plan, country: &str, features: &[&str]) {
     let span = caci_core::span!(
         Level::INFO,
         "SubscriptionService.initialize_business",

@@ -38,19 +38,11 @@ fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn json_toml_and_the_builder_describe_the_same_configuration() {
-    let from_json =
-        TelemetryCaptureConfiguration::from_path(write_temp("caci.json", JSON)).unwrap();
-    let from_toml =
-        TelemetryCaptureConfiguration::from_path(write_temp("caci.toml", TOML)).unwrap();
+    let from_json = TelemetryCaptureConfiguration::from_path(write_temp("caci.json", JSON)).unwrap();
+    let from_toml = TelemetryCaptureConfiguration::from_path(write_temp("caci.toml", TOML)).unwrap();
     let built = TelemetryCaptureConfiguration::builder()
         .allow_fields(["business_id", "user_id", "plan", "business.country"])
-        .allow_kinds([
-            Kind::Uuid,
-            Kind::DateTime,
-            Kind::Date,
-            Kind::Bool,
-            Kind::Enum,
-        ])
+        .allow_kinds([Kind::Uuid, Kind::DateTime, Kind::Date, Kind::Bool, Kind::Enum])
         .allow_struct_named("FeatureGroup")
         .allow_dictionary("flags")
         .deny_field("internal_note")
@@ -104,8 +96,7 @@ fn a_bad_file_gets_one_error_naming_the_file_and_every_problem() {
         ]
     );
     assert!(
-        err.to_string()
-            .contains("`email` is on the built-in deny floor"),
+        err.to_string().contains("`email` is on the built-in deny floor"),
         "{err}"
     );
 }
@@ -117,8 +108,7 @@ fn missing_files_and_unknown_extensions_are_clear_errors() {
     assert!(err.to_string().contains("cannot read it"), "{err}");
     let err = TelemetryCaptureConfiguration::from_path(write_temp("caci.yaml", "x")).unwrap_err();
     assert!(
-        err.to_string()
-            .contains("expected a `.json` or `.toml` extension"),
+        err.to_string().contains("expected a `.json` or `.toml` extension"),
         "{err}"
     );
 }
@@ -130,15 +120,8 @@ fn nothing_of_a_bad_configuration_is_applied() {
         .build()
         .unwrap();
     caci_core::with_configuration(&good, || {
-        let bad = TelemetryCaptureConfiguration::from_json_str(
-            r#"{"allowed_field_names": ["plan", ""]}"#,
-        );
+        let bad = TelemetryCaptureConfiguration::from_json_str(r#"{"allowed_field_names": ["plan", ""]}"#);
         assert!(bad.is_err());
-        assert_eq!(
-            caci_core::current_configuration()
-                .spec()
-                .allowed_field_names,
-            ["plan"]
-        );
+        assert_eq!(caci_core::current_configuration().spec().allowed_field_names, ["plan"]);
     });
 }

@@ -40,10 +40,7 @@ fn row_1_sensitive_beats_every_allow_rule() {
 #[test]
 fn row_2_a_denied_segment_anywhere_on_the_path_beats_every_allow_rule() {
     let config = config();
-    assert_eq!(
-        config.decide(&Leaf::new(&["password"], Kind::Uuid)),
-        denied("password")
-    );
+    assert_eq!(config.decide(&Leaf::new(&["password"], Kind::Uuid)), denied("password"));
     assert_eq!(
         config.decide(&Leaf::new(&["credentials", "plan"], Kind::Enum)),
         denied("credentials")
@@ -66,15 +63,9 @@ fn row_3_opaque_kinds_and_lists_of_non_leaves_are_not_capturable() {
         not_captured(Reason::TypeNotCapturable)
     );
     let list_of_structs = Leaf::new(&["plan"], Kind::List).with_items(Kind::Struct);
-    assert_eq!(
-        config.decide(&list_of_structs),
-        not_captured(Reason::TypeNotCapturable)
-    );
+    assert_eq!(config.decide(&list_of_structs), not_captured(Reason::TypeNotCapturable));
     let map_of_maps = Leaf::new(&["metadata"], Kind::Map).with_items(Kind::Map);
-    assert_eq!(
-        config.decide(&map_of_maps),
-        not_captured(Reason::TypeNotCapturable)
-    );
+    assert_eq!(config.decide(&map_of_maps), not_captured(Reason::TypeNotCapturable));
 }
 
 #[test]
@@ -132,8 +123,7 @@ fn row_7_a_plain_name_matches_at_any_depth() {
 #[test]
 fn row_8_direct_fields_of_an_allowed_struct_are_captured() {
     let config = config();
-    let leaf =
-        Leaf::new(&["group", "label"], Kind::String).in_type("my_app::billing::FeatureGroup");
+    let leaf = Leaf::new(&["group", "label"], Kind::String).in_type("my_app::billing::FeatureGroup");
     assert_eq!(config.decide(&leaf), captured(AllowedBy::Struct));
     let generic = Leaf::new(&["group", "label"], Kind::String).in_type("my_app::FeatureGroup<u8>");
     assert_eq!(config.decide(&generic), captured(AllowedBy::Struct));
@@ -186,9 +176,7 @@ fn the_empty_configuration_captures_nothing() {
     let empty = TelemetryCaptureConfiguration::default();
     for kind in Kind::ALL {
         assert!(
-            !empty
-                .decide(&Leaf::new(&["business_id"], kind))
-                .is_captured(),
+            !empty.decide(&Leaf::new(&["business_id"], kind)).is_captured(),
             "{kind}"
         );
     }

@@ -39,10 +39,7 @@ fn scalars_are_recorded_with_their_types() {
     );
     assert_eq!(span.field("big"), Some(&FieldValue::U64(u64::MAX)));
     assert_eq!(span.field("ratio"), Some(&FieldValue::F64(0.5)));
-    assert_eq!(
-        span.field("label"),
-        Some(&FieldValue::Str("STARTER".into()))
-    );
+    assert_eq!(span.field("label"), Some(&FieldValue::Str("STARTER".into())));
     assert_eq!(span.field("letter"), Some(&FieldValue::Debug("x".into())));
 }
 
@@ -75,13 +72,7 @@ fn uuids_and_dates_are_rendered_through_display() {
 fn options_record_their_value_or_nothing() {
     let config = allow(&["present", "missing"]);
     let ((), captured) = capture(&config, || {
-        let _span = caci_core::span!(
-            Level::INFO,
-            "Types.option",
-            present = Some(3u8),
-            missing = None::<u8>
-        )
-        .entered();
+        let _span = caci_core::span!(Level::INFO, "Types.option", present = Some(3u8), missing = None::<u8>).entered();
     });
     captured
         .span("Types.option")
@@ -105,9 +96,7 @@ fn lists_become_one_bracketed_field_within_the_item_limit() {
     captured
         .span("Types.list")
         .assert_field("features", "[INVOICING, ESTIMATES, RECEIPTS, …]");
-    captured
-        .span("Types.short_list")
-        .assert_field("features", "[A, B]");
+    captured.span("Types.short_list").assert_field("features", "[A, B]");
 }
 
 #[test]
@@ -118,8 +107,7 @@ fn strings_are_cut_on_a_char_boundary_and_marked() {
         .build()
         .unwrap();
     let ((), captured) = capture(&config, || {
-        let _span =
-            caci_core::span!(Level::INFO, "Types.long", country = "Côte d'Ivoire").entered();
+        let _span = caci_core::span!(Level::INFO, "Types.long", country = "Côte d'Ivoire").entered();
     });
     captured.span("Types.long").assert_field("country", "Côt…");
 }
@@ -139,13 +127,7 @@ fn dictionaries_render_allowed_entries_and_hide_denied_keys() {
     settings.insert("region".into(), "ca-central".into());
     settings.insert("password".into(), "hunter2".into());
     let ((), captured) = capture(&config, || {
-        let _span = caci_core::span!(
-            Level::INFO,
-            "Types.maps",
-            flags = flags,
-            settings = settings
-        )
-        .entered();
+        let _span = caci_core::span!(Level::INFO, "Types.maps", flags = flags, settings = settings).entered();
     });
     captured
         .span("Types.maps")
@@ -158,13 +140,7 @@ fn dictionaries_render_allowed_entries_and_hide_denied_keys() {
 #[test]
 fn nothing_is_captured_without_an_allow_rule_but_the_span_is_still_opened() {
     let ((), captured) = capture(&TelemetryCaptureConfiguration::default(), || {
-        let _span = caci_core::span!(
-            Level::INFO,
-            "Types.none",
-            business_id = uuid::Uuid::nil(),
-            flag = true
-        )
-        .entered();
+        let _span = caci_core::span!(Level::INFO, "Types.none", business_id = uuid::Uuid::nil(), flag = true).entered();
     });
     captured.span("Types.none").assert_fields_exactly(&[]);
 }
@@ -177,12 +153,9 @@ fn the_fields_per_span_limit_keeps_the_first_fields() {
         .build()
         .unwrap();
     let ((), captured) = capture(&config, || {
-        let _span =
-            caci_core::span!(Level::INFO, "Types.limit", a = true, b = false, c = true).entered();
+        let _span = caci_core::span!(Level::INFO, "Types.limit", a = true, b = false, c = true).entered();
     });
-    captured
-        .span("Types.limit")
-        .assert_fields_exactly(&["a", "b"]);
+    captured.span("Types.limit").assert_fields_exactly(&["a", "b"]);
 }
 
 #[test]
@@ -192,10 +165,7 @@ fn spans_nest_under_the_current_span() {
         let _outer = caci_core::span!(Level::INFO, "Outer.run", step = 1u8).entered();
         let _inner = caci_core::span!(Level::DEBUG, "Inner.run", step = 2u8).entered();
     });
-    let outer = captured
-        .spans()
-        .iter()
-        .position(|span| span.name == "Outer.run");
+    let outer = captured.spans().iter().position(|span| span.name == "Outer.run");
     assert_eq!(captured.span("Inner.run").parent, outer);
     assert_eq!(captured.span("Inner.run").level, Level::DEBUG);
 }
@@ -205,15 +175,12 @@ fn one_call_site_follows_the_configuration_in_force_on_each_call() {
     let narrow = allow(&["plan"]);
     let wide = allow(&["plan", "country"]);
     fn call() {
-        let _span = caci_core::span!(Level::INFO, "Site.shared", plan = "STARTER", country = "CA")
-            .entered();
+        let _span = caci_core::span!(Level::INFO, "Site.shared", plan = "STARTER", country = "CA").entered();
     }
     let ((), first) = capture(&narrow, call);
     let ((), second) = capture(&wide, call);
     let ((), third) = capture(&narrow, call);
     first.span("Site.shared").assert_fields_exactly(&["plan"]);
-    second
-        .span("Site.shared")
-        .assert_fields_exactly(&["plan", "country"]);
+    second.span("Site.shared").assert_fields_exactly(&["plan", "country"]);
     third.span("Site.shared").assert_fields_exactly(&["plan"]);
 }

@@ -45,8 +45,7 @@ impl tracing::field::Visit for FieldNames {
 #[test]
 fn an_installed_configuration_applies_to_every_thread_and_can_be_swapped() {
     let names = Names::default();
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(names.clone()))
-        .unwrap();
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(names.clone())).unwrap();
 
     initialize_business();
     let narrow = TelemetryCaptureConfiguration::builder()

@@ -175,8 +175,7 @@ impl DenyList {
         removed: impl IntoIterator<Item = &'a String>,
     ) -> Self {
         let mut list = DenyList::floor();
-        list.normalized
-            .extend(added.into_iter().map(|name| normalize(name)));
+        list.normalized.extend(added.into_iter().map(|name| normalize(name)));
         for name in removed {
             list.normalized.remove(&normalize(name));
         }
@@ -189,10 +188,7 @@ impl DenyList {
     pub fn is_denied(&self, name: &str) -> bool {
         let mut buffer = arrayvec::ArrayString::<96>::new();
         let fits = name.chars().all(|ch| {
-            matches!(ch, '_' | '-' | '$' | '@')
-                || ch
-                    .to_lowercase()
-                    .all(|lower| buffer.try_push(lower).is_ok())
+            matches!(ch, '_' | '-' | '$' | '@') || ch.to_lowercase().all(|lower| buffer.try_push(lower).is_ok())
         });
         if fits {
             self.normalized.contains(buffer.as_str())
@@ -250,11 +246,7 @@ mod tests {
     fn the_floor_holds_every_secret_and_personal_identifier_normalised() {
         assert_eq!(SECRET_IDENTIFIERS.len(), 85);
         for name in SECRET_IDENTIFIERS.iter().chain(PERSONAL_IDENTIFIERS) {
-            assert_eq!(
-                normalize(name),
-                *name,
-                "floor entries are stored normalised"
-            );
+            assert_eq!(normalize(name), *name, "floor entries are stored normalised");
         }
     }
 

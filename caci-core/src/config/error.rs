@@ -35,10 +35,7 @@ pub struct Problem {
 impl ConfigError {
     pub(crate) fn new(problems: Vec<Problem>) -> Self {
         debug_assert!(!problems.is_empty());
-        ConfigError {
-            source: None,
-            problems,
-        }
+        ConfigError { source: None, problems }
     }
 
     pub(crate) fn single(location: impl Into<String>, message: impl Into<String>) -> Self {
@@ -75,10 +72,7 @@ impl fmt::Display for ConfigError {
         let count = self.problems.len();
         let plural = if count == 1 { "problem" } else { "problems" };
         match &self.source {
-            Some(source) => write!(
-                f,
-                "invalid CACI configuration in `{source}` ({count} {plural}):"
-            )?,
+            Some(source) => write!(f, "invalid CACI configuration in `{source}` ({count} {plural}):")?,
             None => write!(f, "invalid CACI configuration ({count} {plural}):")?,
         }
         for problem in &self.problems {

@@ -29,10 +29,7 @@ impl Format {
 /// Parses `text` into a [`ConfigSpec`] and the schema problems found on the
 /// way; entries with schema problems are left out of the spec so its other
 /// problems can be reported in the same error. Only a syntax error stops early.
-pub(crate) fn parse_spec(
-    text: &str,
-    format: Format,
-) -> Result<(ConfigSpec, Vec<Problem>), ConfigError> {
+pub(crate) fn parse_spec(text: &str, format: Format) -> Result<(ConfigSpec, Vec<Problem>), ConfigError> {
     let mut value = match format {
         Format::Json => serde_json::from_str::<Value>(text).map_err(|err| {
             ConfigError::single(
@@ -48,24 +45,18 @@ pub(crate) fn parse_spec(
                 };
                 ConfigError::single(location, format!("invalid TOML: {}", err.message()))
             })?;
-            serde_json::to_value(table)
-                .map_err(|err| ConfigError::single("document", err.to_string()))?
+            serde_json::to_value(table).map_err(|err| ConfigError::single("document", err.to_string()))?
         }
     };
     let problems = schema_problems(&mut value);
-    let spec = serde_json::from_value(value)
-        .map_err(|err| ConfigError::single("document", err.to_string()))?;
+    let spec = serde_json::from_value(value).map_err(|err| ConfigError::single("document", err.to_string()))?;
     Ok((spec, problems))
 }
 
 fn line_and_column(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |tail| tail.chars().count())
-        + 1;
+    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
     format!("line {line}, column {column}")
 }
 
@@ -86,10 +77,7 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
         unknown => {
             problems.push(Problem::new(
                 unknown,
-                format!(
-                    "unknown setting (expected one of: {})",
-                    TOP_LEVEL_KEYS.join(", ")
-                ),
+                format!("unknown setting (expected one of: {})", TOP_LEVEL_KEYS.join(", ")),
             ));
             false
         }
@@ -160,11 +148,7 @@ mod tests {
     fn schema_problems_are_all_collected() {
         let toml = "allowed_field_names = [\"plan\", 3]\nallowed_fields = []\ndenied_field_names = \"x\"\n[limits]\nmax_depth = -1\nmax_items = 3\n";
         let (spec, problems) = parse_spec(toml, Format::Toml).unwrap();
-        assert_eq!(
-            spec,
-            ConfigSpec::default(),
-            "entries with problems are left out"
-        );
+        assert_eq!(spec, ConfigSpec::default(), "entries with problems are left out");
         let locations: Vec<_> = problems.iter().map(|p| p.location.as_str()).collect();
         assert_eq!(
             locations,
@@ -180,15 +164,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_line_and_column() {
-        let err =
-            parse_spec("{\n  \"allowed_field_names\": [\"plan\",]\n}", Format::Json).unwrap_err();
+        let err = parse_spec("{\n  \"allowed_field_names\": [\"plan\",]\n}", Format::Json).unwrap_err();
         assert!(err.problems()[0].location.starts_with("line 2"), "{err}");
-        let err =
-            parse_spec("allowed_field_names = [\n\"plan\"\nmax = ", Format::Toml).unwrap_err();
+        let err = parse_spec("allowed_field_names = [\n\"plan\"\nmax = ", Format::Toml).unwrap_err();
         assert!(err.problems()[0].location.starts_with("line "), "{err}");
-        assert!(
-            err.problems()[0].message.starts_with("invalid TOML"),
-            "{err}"
-        );
+        assert!(err.problems()[0].message.starts_with("invalid TOML"), "{err}");
     }
 }

@@ -77,8 +77,7 @@ pub struct TelemetryCaptureConfiguration {
 impl Default for TelemetryCaptureConfiguration {
     /// Captures nothing: the state before any configuration is installed.
     fn default() -> Self {
-        TelemetryCaptureConfiguration::from_spec(ConfigSpec::default())
-            .expect("the empty configuration is valid")
+        TelemetryCaptureConfiguration::from_spec(ConfigSpec::default()).expect("the empty configuration is valid")
     }
 }
 
@@ -91,9 +90,7 @@ impl TelemetryCaptureConfiguration {
     /// Checks and compiles a [`ConfigSpec`].
     pub fn from_spec(spec: ConfigSpec) -> Result<Self, ConfigError> {
         let rules = validate::compile(&spec)?;
-        Ok(TelemetryCaptureConfiguration {
-            rules: Arc::new(rules),
-        })
+        Ok(TelemetryCaptureConfiguration { rules: Arc::new(rules) })
     }
 
     pub(crate) fn from_rules(rules: Arc<Rules>) -> Self {
@@ -142,12 +139,10 @@ impl TelemetryCaptureConfiguration {
         let path = path.as_ref();
         let shown = path.display().to_string();
         let format = Format::from_path(path).ok_or_else(|| {
-            ConfigError::single("file name", "expected a `.json` or `.toml` extension")
-                .in_source(&shown)
+            ConfigError::single("file name", "expected a `.json` or `.toml` extension").in_source(&shown)
         })?;
-        let text = std::fs::read_to_string(path).map_err(|err| {
-            ConfigError::single("file", format!("cannot read it: {err}")).in_source(&shown)
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| ConfigError::single("file", format!("cannot read it: {err}")).in_source(&shown))?;
         Self::from_text(&text, format).map_err(|err| err.in_source(&shown))
     }
 
@@ -191,9 +186,7 @@ impl ConfigBuilder {
 
     /// Allows several names or paths.
     pub fn allow_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
-        self.spec
-            .allowed_field_names
-            .extend(names.into_iter().map(Into::into));
+        self.spec.allowed_field_names.extend(names.into_iter().map(Into::into));
         self
     }
 
@@ -237,9 +230,7 @@ impl ConfigBuilder {
 
     /// Adds several identifiers to the deny list.
     pub fn deny_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
-        self.spec
-            .denied_field_names
-            .extend(names.into_iter().map(Into::into));
+        self.spec.denied_field_names.extend(names.into_iter().map(Into::into));
         self
     }
 

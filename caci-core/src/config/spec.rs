@@ -76,9 +76,4 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
 ];
 
 /// Keys of the `limits` table.
-pub(crate) const LIMIT_KEYS: &[&str] = &[
-    "max_depth",
-    "max_list_items",
-    "max_string_len",
-    "max_fields_per_span",
-];
+pub(crate) const LIMIT_KEYS: &[&str] = &["max_depth", "max_list_items", "max_string_len", "max_fields_per_span"];

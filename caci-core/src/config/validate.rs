@@ -58,9 +58,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
             if added.contains(&normalized) {
                 problems.push(Problem::new(
                     &location,
-                    format!(
-                        "`{segment}` is both allowed and denied (denied_field_names); keep one"
-                    ),
+                    format!("`{segment}` is both allowed and denied (denied_field_names); keep one"),
                 ));
             } else if deny::is_on_floor(segment) && !removed.contains(&normalized) {
                 problems.push(Problem::new(
@@ -106,19 +104,13 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
 
     for (index, name) in spec.allowed_dictionaries.iter().enumerate() {
         if let Err(message) = check_path(name) {
-            problems.push(Problem::new(
-                format!("allowed_dictionaries[{index}]"),
-                message,
-            ));
+            problems.push(Problem::new(format!("allowed_dictionaries[{index}]"), message));
         }
     }
 
     for (index, name) in spec.denied_field_names.iter().enumerate() {
         if let Err(message) = check_identifier(name) {
-            problems.push(Problem::new(
-                format!("denied_field_names[{index}]"),
-                message,
-            ));
+            problems.push(Problem::new(format!("denied_field_names[{index}]"), message));
         }
     }
 
@@ -170,16 +162,8 @@ fn compile_limits(spec: &LimitsSpec, problems: &mut Vec<Problem>) -> Limits {
     };
     let limits = Limits {
         max_depth: take("max_depth", spec.max_depth, defaults.max_depth),
-        max_list_items: take(
-            "max_list_items",
-            spec.max_list_items,
-            defaults.max_list_items,
-        ),
-        max_string_len: take(
-            "max_string_len",
-            spec.max_string_len,
-            defaults.max_string_len,
-        ),
+        max_list_items: take("max_list_items", spec.max_list_items, defaults.max_list_items),
+        max_string_len: take("max_string_len", spec.max_string_len, defaults.max_string_len),
         max_fields_per_span: take(
             "max_fields_per_span",
             spec.max_fields_per_span,
@@ -204,8 +188,7 @@ fn check_path(path: &str) -> Result<(), String> {
         if segment.is_empty() {
             return Err(format!("malformed path `{path}`: empty segment"));
         }
-        check_identifier(segment)
-            .map_err(|message| format!("malformed path `{path}`: {message}"))?;
+        check_identifier(segment).map_err(|message| format!("malformed path `{path}`: {message}"))?;
     }
     Ok(())
 }
@@ -219,9 +202,7 @@ fn check_identifier(name: &str) -> Result<(), String> {
         .chars()
         .find(|ch| !(ch.is_alphanumeric() || matches!(ch, '_' | '-' | '$' | '@')))
     {
-        Some(bad) => Err(format!(
-            "`{name}` contains `{bad}`, which no field name has"
-        )),
+        Some(bad) => Err(format!("`{name}` contains `{bad}`, which no field name has")),
         None => Ok(()),
     }
 }
@@ -231,9 +212,7 @@ fn check_type_path(path: &str) -> Result<(), String> {
     let valid = !path.is_empty()
         && path.split("::").all(|segment| {
             let mut chars = segment.chars();
-            chars
-                .next()
-                .is_some_and(|first| first.is_alphabetic() || first == '_')
+            chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
                 && chars.all(|ch| ch.is_alphanumeric() || ch == '_')
         });
     if valid {
@@ -263,12 +242,7 @@ mod tests {
     #[test]
     fn every_problem_is_reported_with_its_location() {
         let spec = ConfigSpec {
-            allowed_field_names: vec![
-                "".into(),
-                "business..plan".into(),
-                "plan".into(),
-                "note".into(),
-            ],
+            allowed_field_names: vec!["".into(), "business..plan".into(), "plan".into(), "note".into()],
             allowed_field_kinds: vec!["uuid".into(), "money".into(), "struct".into()],
             allowed_structs: vec!["my app::Business".into()],
             allowed_dictionaries: vec!["flags.".into()],
@@ -296,10 +270,7 @@ mod tests {
         ];
         assert_eq!(problems.len(), expected.len(), "{problems:#?}");
         for (problem, prefix) in problems.iter().zip(expected) {
-            assert!(
-                problem.starts_with(prefix),
-                "{problem:?} should start with {prefix:?}"
-            );
+            assert!(problem.starts_with(prefix), "{problem:?} should start with {prefix:?}");
         }
     }
 
