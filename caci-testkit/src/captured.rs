@@ -55,10 +55,7 @@ impl Captured {
     }
 
     /// The spans named `name`.
-    pub fn spans_named<'a, 'n>(
-        &'a self,
-        name: &'n str,
-    ) -> impl Iterator<Item = &'a CapturedSpan> + use<'a, 'n> {
+    pub fn spans_named<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a CapturedSpan> + use<'a, 'n> {
         self.spans.iter().filter(move |span| span.name == name)
     }
 
@@ -69,10 +66,7 @@ impl Captured {
         let mut found = self.spans_named(name);
         match (found.next(), found.next()) {
             (Some(span), None) => span,
-            (None, _) => panic!(
-                "no span named `{name}` was captured.\ncaptured:\n{}",
-                self.render()
-            ),
+            (None, _) => panic!("no span named `{name}` was captured.\ncaptured:\n{}", self.render()),
             (Some(_), Some(_)) => panic!(
                 "{} spans named `{name}` were captured, expected one.\ncaptured:\n{}",
                 self.spans_named(name).count(),
@@ -85,12 +79,7 @@ impl Captured {
     /// parent, fields in recorded order.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for (index, span) in self
-            .spans
-            .iter()
-            .enumerate()
-            .filter(|(_, span)| span.parent.is_none())
-        {
+        for (index, span) in self.spans.iter().enumerate().filter(|(_, span)| span.parent.is_none()) {
             self.render_span(index, span, 0, &mut out);
         }
         if out.is_empty() {
@@ -139,10 +128,7 @@ impl CapturedSpan {
                 actual.type_name(),
                 expected.type_name()
             ),
-            None => panic!(
-                "span `{}`: field `{name}` was not captured\nspan: {self}",
-                self.name
-            ),
+            None => panic!("span `{}`: field `{name}` was not captured\nspan: {self}", self.name),
         }
     }
 

@@ -86,11 +86,7 @@ where
         values.record(&mut fields);
         if let Some(span) = self.store().spans.get_mut(index) {
             for (name, value) in fields.0 {
-                match span
-                    .fields
-                    .iter_mut()
-                    .find(|(existing, _)| *existing == name)
-                {
+                match span.fields.iter_mut().find(|(existing, _)| *existing == name) {
                     Some(slot) => slot.1 = value,
                     None => span.fields.push((name, value)),
                 }

@@ -31,10 +31,7 @@ use tracing_subscriber::layer::SubscriberExt;
 /// subscriber as its default, and returns its result with what it recorded.
 ///
 /// Only this thread's spans are captured, so tests can run in parallel.
-pub fn capture<R>(
-    config: &TelemetryCaptureConfiguration,
-    body: impl FnOnce() -> R,
-) -> (R, Captured) {
+pub fn capture<R>(config: &TelemetryCaptureConfiguration, body: impl FnOnce() -> R) -> (R, Captured) {
     let layer = layer::CaptureLayer::default();
     let store = std::sync::Arc::clone(&layer.store);
     let subscriber = tracing_subscriber::registry().with(layer);
@@ -42,11 +39,7 @@ pub fn capture<R>(
         tracing_core::callsite::rebuild_interest_cache();
         caci_core::with_configuration(config, body)
     });
-    let store = std::mem::take(
-        &mut *store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+    let store = std::mem::take(&mut *store.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     (
         result,
         Captured {

@@ -73,10 +73,7 @@ impl FieldValue {
             return a == b;
         }
         match (self, other) {
-            (
-                FieldValue::Str(a) | FieldValue::Debug(a),
-                FieldValue::Str(b) | FieldValue::Debug(b),
-            ) => a == b,
+            (FieldValue::Str(a) | FieldValue::Debug(a), FieldValue::Str(b) | FieldValue::Debug(b)) => a == b,
             _ => self == other,
         }
     }

@@ -1,0 +1,77 @@
+//! Many tests in one binary, run in parallel on one call site: none loses or
+//! steals another's spans, including threads that call the site with no
+//! subscriber at all (the process-wide interest-cache trap).
+
+use caci_core::{Level, TelemetryCaptureConfiguration};
+
+fn shared_call_site(test: u32, round: u32) {
+    let _span = caci_core::span!(Level::INFO, "Shared.site", test = test, round = round, plan = "STARTER").entered();
+}
+
+fn run_capturing(test: u32) {
+    let allowed: &[&str] = if test % 2 == 0 {
+        &["test", "round"]
+    } else {
+        &["test", "round", "plan"]
+    };
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_fields(allowed.iter().copied())
+        .build()
+        .unwrap();
+    for attempt in 0..20u32 {
+        let ((), captured) = caci_testkit::capture(&config, || {
+            for round in 0..5 {
+                shared_call_site(test, round);
+            }
+        });
+        let spans: Vec<_> = captured.spans_named("Shared.site").collect();
+        assert_eq!(
+            spans.len(),
+            5,
+            "test {test}, attempt {attempt}: lost or stole spans:\n{}",
+            captured.render()
+        );
+        for (round, span) in spans.iter().enumerate() {
+            span.assert_field("test", test).assert_field("round", round as u32);
+            if test % 2 == 0 {
+                span.assert_no_field("plan");
+            } else {
+                span.assert_field("plan", "STARTER");
+            }
+        }
+    }
+}
+
+fn run_without_subscriber(test: u32) {
+    for round in 0..200 {
+        shared_call_site(test, round);
+    }
+}
+
+macro_rules! parallel_tests {
+    ($($capturing:ident, $bare:ident = $n:literal;)*) => {$(
+        #[test]
+        fn $capturing() {
+            run_capturing($n);
+        }
+        #[test]
+        fn $bare() {
+            run_without_subscriber($n);
+        }
+    )*};
+}
+
+parallel_tests! {
+    capture_00, bare_00 = 0;
+    capture_01, bare_01 = 1;
+    capture_02, bare_02 = 2;
+    capture_03, bare_03 = 3;
+    capture_04, bare_04 = 4;
+    capture_05, bare_05 = 5;
+    capture_06, bare_06 = 6;
+    capture_07, bare_07 = 7;
+    capture_08, bare_08 = 8;
+    capture_09, bare_09 = 9;
+    capture_10, bare_10 = 10;
+    capture_11, bare_11 = 11;
+}
