@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::plan::Node;
 use crate::shape::Shape;
-use crate::slot::{LeafSink, Slot};
+use crate::slot::{LeafSink, Slot, Text};
 
 /// A type whose values CACI can capture.
 ///
@@ -132,6 +132,18 @@ impl<'a, 'v> Out<'a, 'v> {
             let max = self.sink.max_string_len();
             self.sink.put(*slot, Slot::display(value, max));
         }
+    }
+
+    /// A date and time, rendered in RFC 3339 (`2026-11-25T12:00:00Z`).
+    #[inline]
+    pub fn offset_date_time(self, value: &'v time::OffsetDateTime) {
+        self.leaf(Slot::text(Text::OffsetDateTime(value)));
+    }
+
+    /// A date and time without an offset, rendered `2026-11-25T12:00:00`.
+    #[inline]
+    pub fn primitive_date_time(self, value: &'v time::PrimitiveDateTime) {
+        self.leaf(Slot::text(Text::PrimitiveDateTime(value)));
     }
 
     /// A struct: returns where to offer its fields, or `None` when none of

@@ -45,6 +45,11 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(Text::Map(value, limits)))
     }
 
+    #[inline]
+    pub(crate) fn text(text: Text<'v>) -> Self {
+        Slot::Text(tracing::field::display(text))
+    }
+
     /// The value as `tracing` records it: typed where a type exists.
     #[inline]
     pub(crate) fn as_value(&self) -> Option<&dyn Value> {
@@ -87,6 +92,10 @@ pub(crate) const TRUNCATION_MARK: char = '…';
 /// Values rendered to text only when a subscriber formats them.
 pub(crate) enum Text<'v> {
     Truncated(&'v str),
+    /// RFC 3339, e.g. `2026-11-25T12:00:00Z`.
+    OffsetDateTime(&'v time::OffsetDateTime),
+    /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
+    PrimitiveDateTime(&'v time::PrimitiveDateTime),
     Display(&'v dyn fmt::Display, usize),
     List(&'v dyn ListValue, RenderLimits<'v>),
     Map(&'v dyn MapValue, RenderLimits<'v>),
@@ -99,6 +108,14 @@ impl fmt::Display for Text<'_> {
                 f.write_str(value)?;
                 f.write_char(TRUNCATION_MARK)
             }
+            Text::OffsetDateTime(value) => value
+                .format_into(&mut FmtIo(f), &time::format_description::well_known::Rfc3339)
+                .map(drop)
+                .map_err(|_| fmt::Error),
+            Text::PrimitiveDateTime(value) => value
+                .format_into(&mut FmtIo(f), PRIMITIVE_DATE_TIME)
+                .map(drop)
+                .map_err(|_| fmt::Error),
             Text::Display(value, max_len) => {
                 let mut out = LimitedWriter::new(f, *max_len);
                 let _ = write!(out, "{value}");
@@ -115,6 +132,24 @@ impl fmt::Display for Text<'_> {
                 out.finish()
             }
         }
+    }
+}
+
+const PRIMITIVE_DATE_TIME: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
+
+/// Lets `time`'s `io::Write` formatting write into a `fmt::Formatter`.
+struct FmtIo<'a, 'f>(&'a mut fmt::Formatter<'f>);
+
+impl std::io::Write for FmtIo<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;
+        self.0.write_str(text).map_err(std::io::Error::other)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -46,17 +46,21 @@ fn scalars_are_recorded_with_their_types() {
 #[test]
 fn uuids_and_dates_are_rendered_through_display() {
     let config = TelemetryCaptureConfiguration::builder()
-        .allow_kinds([Kind::Uuid, Kind::Date])
+        .allow_kinds([Kind::Uuid, Kind::Date, Kind::DateTime])
         .build()
         .unwrap();
     let id = uuid::Uuid::from_u128(0x1234);
     let day = time::macros::date!(2026 - 11 - 25);
+    let at = time::macros::datetime!(2026-11-25 12:30:05 UTC);
+    let local = time::macros::datetime!(2026-11-25 12:30:05.25);
     let ((), captured) = capture(&config, || {
         let _span = caci_core::span!(
             Level::INFO,
             "Types.display",
             business_id = id,
             created_on = day,
+            created_at = at,
+            local = local,
             note = "x"
         )
         .entered();
@@ -65,7 +69,9 @@ fn uuids_and_dates_are_rendered_through_display() {
         .span("Types.display")
         .assert_field("business_id", "00000000-0000-0000-0000-000000001234")
         .assert_field("created_on", "2026-11-25")
-        .assert_fields_exactly(&["business_id", "created_on"]);
+        .assert_field("created_at", "2026-11-25T12:30:05Z")
+        .assert_field("local", "2026-11-25T12:30:05.25")
+        .assert_fields_exactly(&["business_id", "created_on", "created_at", "local"]);
 }
 
 #[test]

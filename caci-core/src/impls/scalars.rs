@@ -167,9 +167,27 @@ macro_rules! displayed {
 }
 displayed!(
     uuid::Uuid => Uuid,
-    time::OffsetDateTime => DateTime,
-    time::PrimitiveDateTime => DateTime,
     time::Date => Date,
     time::Time => Time,
     time::Duration => Duration,
 );
+
+impl Capture for time::OffsetDateTime {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::DateTime)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.offset_date_time(self);
+    }
+}
+
+impl Capture for time::PrimitiveDateTime {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::DateTime)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.primitive_date_time(self);
+    }
+}
