@@ -71,6 +71,71 @@ fn an_installed_configuration_applies_to_every_thread_and_can_be_swapped() {
             vec!["plan".to_owned(), "feature_group".to_owned()]
         ]
     );
+
+    // A swap while a call is recording: that call finishes on the rules it
+    // started with; the next call uses the new ones.
+    names.0.lock().unwrap().clear();
+    let narrow = TelemetryCaptureConfiguration::builder()
+        .allow_field("plan")
+        .build()
+        .unwrap();
+    caci_core::install(narrow);
+    for _ in 0..2 {
+        let _span = caci_core::span!(
+            Level::INFO,
+            "Site.in_flight",
+            plan = SwapsWhileRecorded,
+            feature_group = "LEGACY"
+        )
+        .entered();
+    }
+    let seen = names.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![
+            vec!["plan".to_owned()],
+            vec!["plan".to_owned(), "feature_group".to_owned()]
+        ]
+    );
+
+    // Removing an entry from the deny floor is never silent.
+    let removes_address = TelemetryCaptureConfiguration::builder()
+        .allow_field("address")
+        .remove_from_deny_floor("address")
+        .build()
+        .unwrap();
+    let ((), captured) = caci_testkit::capture(&TelemetryCaptureConfiguration::default(), || {
+        caci_core::install(removes_address);
+    });
+    let warning = captured
+        .events()
+        .iter()
+        .find(|event| event.target == "caci")
+        .expect("a warning");
+    assert_eq!(warning.level, Level::WARN);
+    let fields = format!("{:?}", warning.fields);
+    assert!(
+        fields.contains("removes entries from the built-in deny floor") && fields.contains("address"),
+        "{fields}"
+    );
+}
+
+/// A value that installs a wider configuration while it is being recorded.
+struct SwapsWhileRecorded;
+
+impl caci_core::Capture for SwapsWhileRecorded {
+    fn shape() -> caci_core::Shape {
+        caci_core::Shape::scalar::<Self>(caci_core::Kind::String)
+    }
+
+    fn record<'v>(&'v self, out: caci_core::Out<'_, 'v>) {
+        let wide = TelemetryCaptureConfiguration::builder()
+            .allow_fields(["plan", "feature_group"])
+            .build()
+            .unwrap();
+        caci_core::install(wide);
+        out.str("STARTER");
+    }
 }
 
 #[test]
