@@ -51,7 +51,9 @@ pub mod capture;
 pub mod config;
 pub mod decision;
 mod impls;
+pub mod method;
 mod plan;
+mod probe;
 pub mod shape;
 mod site;
 mod slot;
@@ -60,6 +62,7 @@ pub use active::{current_configuration, install, with_configuration};
 pub use capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfiguration};
 pub use impls::MapKey;
+pub use method::{MethodDescriptor, MethodInfo};
 pub use plan::{Input, LeafDecision};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use site::{CallSite, SiteInfo};
@@ -102,9 +105,13 @@ macro_rules! span {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capture::{Capture, DynCapture, Fields, Out};
+    pub use crate::method::{MethodCall, MethodDescriptor, MethodInfo, MethodSite};
+    pub use crate::plan::Input;
+    pub use crate::probe::{Probe, ViaCapture, ViaDisplay, ViaNoDisplay, ViaOpaque};
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::site::{CallSite, SiteInfo};
     pub use ::core::any::type_name;
+    pub use ::inventory;
     pub use ::std::vec::Vec;
 
     /// Erases a value for a call site's value list.

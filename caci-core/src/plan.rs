@@ -65,29 +65,34 @@ pub struct LeafDecision {
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub(crate) inputs: Box<[Node]>,
+    /// The return value's node, for methods that capture their output.
+    pub(crate) output: Option<Node>,
     /// Span field names, by slot.
     pub(crate) fields: Vec<String>,
     pub(crate) decisions: Vec<LeafDecision>,
 }
 
-pub(crate) fn plan(rules: &Rules, inputs: &[Input]) -> Plan {
+/// The path a method's return value is captured under.
+pub(crate) const OUTPUT_NAME: &str = "return";
+
+pub(crate) fn plan(rules: &Rules, inputs: &[Input], output: Option<&Shape>) -> Plan {
     let mut planner = Planner {
         rules,
         path: Vec::new(),
         fields: Vec::new(),
         decisions: Vec::new(),
     };
-    let nodes = inputs
-        .iter()
-        .map(|input| {
-            planner.path.push(input.name);
-            let node = planner.value(&input.shape, &input.shape.short_type_name(), None);
-            planner.path.pop();
-            node
-        })
-        .collect();
+    let mut root = |name: &'static str, shape: &Shape| {
+        planner.path.push(name);
+        let node = planner.value(shape, &shape.short_type_name(), None);
+        planner.path.pop();
+        node
+    };
+    let nodes = inputs.iter().map(|input| root(input.name, &input.shape)).collect();
+    let output = output.map(|shape| root(OUTPUT_NAME, shape));
     Plan {
         inputs: nodes,
+        output,
         fields: planner.fields,
         decisions: planner.decisions,
     }

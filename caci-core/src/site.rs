@@ -23,7 +23,11 @@ use crate::active;
 use crate::capture::{DynCapture, Out};
 use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 use crate::plan::{self, Input, LeafDecision, Plan};
+use crate::shape::Shape;
 use crate::slot::{RenderLimits, Slot, SlotSink};
+
+/// Room for the captured fields plus the fixed fields a method span carries.
+pub(crate) const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -47,31 +51,20 @@ pub struct SiteInfo {
 /// One place in the source that opens CACI spans. Created by the macros as a
 /// `static`; see [`span!`](crate::span).
 pub struct CallSite {
-    info: SiteInfo,
-    plan: ArcSwapOption<SitePlan>,
-    interned: Mutex<Vec<&'static DynamicCallsite>>,
-}
-
-struct SitePlan {
-    config_id: u64,
-    rules: Arc<Rules>,
-    callsite: &'static DynamicCallsite,
-    plan: Plan,
+    core: SiteCore,
 }
 
 impl CallSite {
     /// A call site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo) -> Self {
         CallSite {
-            info,
-            plan: ArcSwapOption::const_empty(),
-            interned: Mutex::new(Vec::new()),
+            core: SiteCore::new(info, &[]),
         }
     }
 
     /// Where the call site is.
     pub fn info(&self) -> &SiteInfo {
-        &self.info
+        &self.core.info
     }
 
     /// Opens a span capturing what the configuration in force allows of
@@ -79,29 +72,26 @@ impl CallSite {
     /// no subscriber wants it.
     #[inline]
     pub fn span(&'static self, values: &[&dyn DynCapture]) -> Span {
-        if !level_enabled(self.info.level) {
+        if !level_enabled(self.core.info.level) {
             return Span::none();
         }
-        let cached = self.plan.load();
-        match cached.as_deref() {
-            Some(plan) if plan.config_id == active::current_id() => emit(plan, values),
-            _ => {
-                drop(cached);
-                let plan = self.replan(values);
-                emit(&plan, values)
-            }
-        }
+        self.core.with_plan(
+            0,
+            || (self.inputs(values), None),
+            |plan| plan.open(values.iter().map(|value| Some(*value))),
+        )
     }
 
     /// Every leaf decision this call site takes under the configuration in
     /// force, given its inputs' shapes (used by tests and reports).
     pub fn decisions(&self, values: &[&dyn DynCapture]) -> Vec<LeafDecision> {
         let rules = active::current_rules();
-        plan::plan(&rules, &self.inputs(values)).decisions
+        plan::plan(&rules, &self.inputs(values), None).decisions
     }
 
     fn inputs(&self, values: &[&dyn DynCapture]) -> Vec<Input> {
-        self.info
+        self.core
+            .info
             .inputs
             .iter()
             .zip(values)
@@ -111,18 +101,76 @@ impl CallSite {
             })
             .collect()
     }
+}
+
+/// What every kind of call site shares: its place, its cached plan, and the
+/// metadata interned for it.
+pub(crate) struct SiteCore {
+    pub(crate) info: SiteInfo,
+    /// Names of fields CACI itself records (outcome, duration…), after the
+    /// captured ones.
+    fixed_fields: &'static [&'static str],
+    plan: ArcSwapOption<SitePlan>,
+    interned: Mutex<Vec<&'static DynamicCallsite>>,
+}
+
+/// A call site planned under one configuration.
+pub(crate) struct SitePlan {
+    config_id: u64,
+    pub(crate) rules: Arc<Rules>,
+    pub(crate) callsite: &'static DynamicCallsite,
+    pub(crate) plan: Plan,
+    /// Which instantiation of a generic method the plan is for.
+    instantiation: usize,
+}
+
+impl SiteCore {
+    pub(crate) const fn new(info: SiteInfo, fixed_fields: &'static [&'static str]) -> Self {
+        SiteCore {
+            info,
+            fixed_fields,
+            plan: ArcSwapOption::const_empty(),
+            interned: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `body` with the plan for the configuration in force, planning
+    /// first when the cached plan is for another configuration.
+    ///
+    /// `instantiation` tells apart the instantiations of a generic method,
+    /// whose inputs' shapes differ while the site is one `static`.
+    #[inline]
+    pub(crate) fn with_plan<R>(
+        &'static self,
+        instantiation: usize,
+        shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
+        body: impl FnOnce(&Arc<SitePlan>) -> R,
+    ) -> R {
+        let cached = self.plan.load();
+        match cached.as_ref() {
+            Some(plan) if plan.config_id == active::current_id() && plan.instantiation == instantiation => body(plan),
+            _ => {
+                drop(cached);
+                let (inputs, output) = shapes();
+                body(&self.replan(instantiation, &inputs, output.as_ref()))
+            }
+        }
+    }
 
     #[cold]
-    fn replan(&'static self, values: &[&dyn DynCapture]) -> Arc<SitePlan> {
+    fn replan(&'static self, instantiation: usize, inputs: &[Input], output: Option<&Shape>) -> Arc<SitePlan> {
         let rules = active::current_rules();
         let config_id = active::id_of(&rules);
-        let plan = plan::plan(&rules, &self.inputs(values));
-        let callsite = self.intern(&plan.fields);
+        let plan = plan::plan(&rules, inputs, output);
+        let mut names = plan.fields.clone();
+        names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
+        let callsite = self.intern(&names);
         let site_plan = Arc::new(SitePlan {
             config_id,
             rules,
             callsite,
             plan,
+            instantiation,
         });
         self.plan.store(Some(Arc::clone(&site_plan)));
         site_plan
@@ -140,35 +188,87 @@ impl CallSite {
 }
 
 #[inline]
-fn level_enabled(level: Level) -> bool {
+pub(crate) fn level_enabled(level: Level) -> bool {
     level <= STATIC_MAX_LEVEL && level <= LevelFilter::current()
 }
 
+impl SitePlan {
+    /// The limits and deny list a recording obeys.
+    #[inline]
+    fn render_limits(&self) -> RenderLimits<'_> {
+        RenderLimits {
+            max_items: self.rules.limits.max_list_items,
+            max_string_len: self.rules.limits.max_string_len,
+            deny: &self.rules.deny,
+        }
+    }
+
+    /// Opens a span with the inputs' allowed values (`None`: an input whose
+    /// type is not capturable).
+    #[inline]
+    pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        if !self.callsite.is_enabled() {
+            return Span::none();
+        }
+        let mut slots = self.empty_slots();
+        let mut sink = SlotSink {
+            slots: &mut slots,
+            limits: self.render_limits(),
+        };
+        for (node, value) in self.plan.inputs.iter().zip(values) {
+            if let Some(value) = value {
+                value.dyn_record(Out::new(node, &mut sink));
+            }
+        }
+        let metadata = self.callsite.metadata();
+        let recorded = as_values(&slots);
+        Span::new(metadata, &metadata.fields().value_set_all(&recorded))
+    }
+
+    /// Records the output's allowed values and the fixed fields on `span`.
+    pub(crate) fn record_finish<'v>(
+        &'v self,
+        span: &Span,
+        output: Option<&'v dyn DynCapture>,
+        fixed: impl IntoIterator<Item = (usize, Slot<'v>)>,
+    ) {
+        let mut slots = self.empty_slots();
+        if let (Some(node), Some(value)) = (&self.plan.output, output) {
+            let mut sink = SlotSink {
+                slots: &mut slots,
+                limits: self.render_limits(),
+            };
+            value.dyn_record(Out::new(node, &mut sink));
+        }
+        let first_fixed = self.plan.fields.len();
+        for (index, value) in fixed {
+            if let Some(slot) = slots.get_mut(first_fixed + index) {
+                *slot = value;
+            }
+        }
+        let metadata = self.callsite.metadata();
+        let recorded = as_values(&slots);
+        span.record_all(&metadata.fields().value_set_all(&recorded));
+    }
+
+    /// The string limit, for fixed text fields.
+    pub(crate) fn max_string_len(&self) -> usize {
+        self.rules.limits.max_string_len
+    }
+
+    #[inline]
+    fn empty_slots(&self) -> ArrayVec<Slot<'_>, MAX_SLOTS> {
+        let mut slots = ArrayVec::new();
+        for _ in 0..self.callsite.field_names.len() {
+            slots.push(Slot::Absent);
+        }
+        slots
+    }
+}
+
 #[inline]
-fn emit(site: &SitePlan, values: &[&dyn DynCapture]) -> Span {
-    if !site.callsite.is_enabled() {
-        return Span::none();
-    }
-    let field_count = site.plan.fields.len();
-    let mut slots: ArrayVec<Slot<'_>, MAX_FIELDS_PER_SPAN_CEILING> = ArrayVec::new();
-    for _ in 0..field_count {
-        slots.push(Slot::Absent);
-    }
-    let mut sink = SlotSink {
-        slots: &mut slots,
-        limits: RenderLimits {
-            max_items: site.rules.limits.max_list_items,
-            max_string_len: site.rules.limits.max_string_len,
-            deny: &site.rules.deny,
-        },
-    };
-    for (node, value) in site.plan.inputs.iter().zip(values) {
-        value.dyn_record(Out::new(node, &mut sink));
-    }
-    let recorded: ArrayVec<Option<&dyn Value>, MAX_FIELDS_PER_SPAN_CEILING> =
-        slots.iter().map(Slot::as_value).collect();
-    let metadata = site.callsite.metadata();
-    Span::new(metadata, &metadata.fields().value_set_all(&recorded))
+fn as_values<'a>(slots: &'a [Slot<'_>]) -> ArrayVec<Option<&'a dyn Value>, MAX_SLOTS> {
+    slots.iter().map(Slot::as_value).collect()
 }
 
 const INTEREST_NEVER: u8 = 0;
@@ -176,7 +276,7 @@ const INTEREST_SOMETIMES: u8 = 1;
 const INTEREST_ALWAYS: u8 = 2;
 
 /// A `tracing` callsite whose field names are known only at run time.
-struct DynamicCallsite {
+pub(crate) struct DynamicCallsite {
     metadata: OnceLock<Metadata<'static>>,
     field_names: &'static [&'static str],
     interest: AtomicU8,

@@ -73,6 +73,15 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
     };
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, &mut problems),
+        "capture_error_messages" => {
+            entry.is_boolean() || {
+                problems.push(Problem::new(
+                    key.as_str(),
+                    format!("expected true or false, found {entry}"),
+                ));
+                false
+            }
+        }
         known if TOP_LEVEL_KEYS.contains(&known) => string_list_problems(key, entry, &mut problems),
         unknown => {
             problems.push(Problem::new(

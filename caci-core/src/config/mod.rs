@@ -243,6 +243,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Records a failed method's error message (its `Display`) as
+    /// `error.message`. Off by default: messages can carry personal data.
+    pub fn capture_error_messages(mut self, capture: bool) -> Self {
+        self.spec.capture_error_messages = capture;
+        self
+    }
+
     /// See [`Limits::max_depth`].
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.spec.limits.max_depth = Some(depth);

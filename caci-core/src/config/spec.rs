@@ -41,6 +41,10 @@ pub struct ConfigSpec {
     /// Identifiers explicitly removed from the built-in deny floor.
     #[serde(default)]
     pub deny_floor_removals: Vec<String>,
+    /// Whether a failed method's error message (its `Display`) is recorded.
+    /// Off by default: messages can carry personal data.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capture_error_messages: bool,
     /// Limits; absent entries take their defaults.
     #[serde(default)]
     pub limits: LimitsSpec,
@@ -72,6 +76,7 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "allowed_dictionaries",
     "denied_field_names",
     "deny_floor_removals",
+    "capture_error_messages",
     "limits",
 ];
 

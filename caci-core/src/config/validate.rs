@@ -28,6 +28,7 @@ pub(crate) struct Rules {
     pub(crate) deny: DenyList,
     pub(crate) deny_floor_removals: Vec<String>,
     pub(crate) limits: Limits,
+    pub(crate) capture_error_messages: bool,
 }
 
 pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
@@ -147,6 +148,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         deny: DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals),
         deny_floor_removals: spec.deny_floor_removals.clone(),
         limits,
+        capture_error_messages: spec.capture_error_messages,
     })
 }
 
@@ -253,6 +255,7 @@ mod tests {
                 max_fields_per_span: Some(1000),
                 ..LimitsSpec::default()
             },
+            capture_error_messages: false,
         };
         let problems = problems_of(spec);
         let expected = [

@@ -1,0 +1,237 @@
+//! Method call sites: what `#[component]` wraps every method with.
+//!
+//! A wrapped call opens a span named `Component.method` with the inputs the
+//! configuration allows, runs the original body, then records the outcome,
+//! the duration and (when asked) the output on the same span. Every method
+//! site is also registered as a [`MethodDescriptor`], readable without
+//! calling the method (the coverage report reads them).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tracing::Span;
+
+use crate::capture::DynCapture;
+use crate::plan::Input;
+use crate::shape::Shape;
+use crate::site::{SiteCore, SiteInfo, SitePlan, level_enabled};
+use crate::slot::Slot;
+
+/// The fields CACI records on every method span, after the captured ones.
+///
+/// - `outcome`: `"ok"`, `"error"`, `"panic"` or `"cancelled"` (a future
+///   dropped before it finished);
+/// - `duration_ns`: wall-clock nanoseconds from entry to return, an integer;
+/// - `error.type`: the error's type name, on `Err`;
+/// - `error.message`: its `Display`, only where the configuration allows
+///   error messages (they can carry personal data);
+/// - `otel.status_code`: `"ERROR"` on error or panic, which
+///   `tracing-opentelemetry` turns into the span's status.
+pub const METHOD_FIELDS: &[&str] = &[
+    "outcome",
+    "duration_ns",
+    "error.type",
+    "error.message",
+    "otel.status_code",
+];
+const OUTCOME: usize = 0;
+const DURATION: usize = 1;
+const ERROR_TYPE: usize = 2;
+const ERROR_MESSAGE: usize = 3;
+const STATUS: usize = 4;
+
+/// What a wrapped method is, known at compile time.
+#[derive(Debug)]
+pub struct MethodInfo {
+    /// The component's name, e.g. `SubscriptionService`.
+    pub component: &'static str,
+    /// The method's name.
+    pub method: &'static str,
+    /// The signature as written, e.g. `initialize_business(&self, business: &Business) -> Subscription`.
+    pub signature: &'static str,
+    /// The inputs' types as written, in order (`&self` excluded).
+    pub input_types: &'static [&'static str],
+    /// The return type as written (`()` when there is none).
+    pub output_type: &'static str,
+    /// Whether the method captures its output.
+    pub captures_output: bool,
+}
+
+/// A wrapped method: its place, what it is, and its cached plan.
+pub struct MethodSite {
+    core: SiteCore,
+    method: MethodInfo,
+}
+
+/// A method site as the registry lists it.
+#[derive(Clone, Copy)]
+pub struct MethodDescriptor {
+    site: &'static MethodSite,
+    shapes: fn() -> (Vec<Input>, Option<Shape>),
+}
+
+inventory::collect!(MethodDescriptor);
+
+impl MethodDescriptor {
+    /// Registers `site`; `shapes` gives its inputs' (and output's) shapes for
+    /// one representative instantiation.
+    pub const fn new(site: &'static MethodSite, shapes: fn() -> (Vec<Input>, Option<Shape>)) -> Self {
+        MethodDescriptor { site, shapes }
+    }
+
+    /// Every wrapped method linked into this program.
+    pub fn all() -> impl Iterator<Item = &'static MethodDescriptor> {
+        inventory::iter::<MethodDescriptor>.into_iter()
+    }
+
+    /// What the method is.
+    pub fn info(&self) -> &'static MethodInfo {
+        &self.site.method
+    }
+
+    /// Where it is, and its span's name and level.
+    pub fn site(&self) -> &'static SiteInfo {
+        &self.site.core.info
+    }
+
+    /// Its inputs with their shapes, and its output's shape when captured.
+    pub fn shapes(&self) -> (Vec<Input>, Option<Shape>) {
+        (self.shapes)()
+    }
+}
+
+impl fmt::Debug for MethodDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MethodDescriptor")
+            .field("info", self.info())
+            .field("site", self.site())
+            .finish()
+    }
+}
+
+impl MethodSite {
+    /// A method site; `const` so it can be a `static`.
+    pub const fn new(info: SiteInfo, method: MethodInfo) -> Self {
+        MethodSite {
+            core: SiteCore::new(info, METHOD_FIELDS),
+            method,
+        }
+    }
+
+    /// Starts a call: opens the span with the allowed inputs (`None` for an
+    /// input whose type is not capturable). `instantiation` tells apart the
+    /// instantiations of a generic method (0 otherwise); `shapes` is only
+    /// called when the site must be planned.
+    #[inline]
+    pub fn start(
+        &'static self,
+        instantiation: usize,
+        shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
+        values: &[Option<&dyn DynCapture>],
+    ) -> MethodCall {
+        if !level_enabled(self.core.info.level) {
+            return MethodCall::disabled();
+        }
+        self.core.with_plan(instantiation, shapes, |plan| {
+            let span = plan.open(values.iter().copied());
+            if span.is_disabled() {
+                return MethodCall::disabled();
+            }
+            MethodCall {
+                span,
+                running: Some(Running {
+                    plan: Arc::clone(plan),
+                    started: Instant::now(),
+                }),
+            }
+        })
+    }
+
+    /// What the method is.
+    pub fn info(&self) -> &MethodInfo {
+        &self.method
+    }
+}
+
+/// A call under way. Finish it with [`finish_ok`](Self::finish_ok) or
+/// [`finish_err`](Self::finish_err); dropped unfinished it records `panic`
+/// (while unwinding) or `cancelled`.
+pub struct MethodCall {
+    span: Span,
+    running: Option<Running>,
+}
+
+struct Running {
+    plan: Arc<SitePlan>,
+    started: Instant,
+}
+
+impl MethodCall {
+    fn disabled() -> Self {
+        MethodCall {
+            span: Span::none(),
+            running: None,
+        }
+    }
+
+    /// The call's span (disabled when nothing listens).
+    pub fn span(&self) -> &Span {
+        &self.span
+    }
+
+    /// The call returned normally; `output` is the value to capture under
+    /// `return`, if the method captures its output and the value's type is
+    /// capturable.
+    #[inline]
+    pub fn finish_ok(mut self, output: Option<&dyn DynCapture>) {
+        if let Some(running) = self.running.take() {
+            running.finish(&self.span, output, "ok", None);
+        }
+    }
+
+    /// The call returned an error of type `error_type`; `message` is recorded
+    /// only where the configuration allows error messages.
+    #[inline]
+    pub fn finish_err(mut self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
+        if let Some(running) = self.running.take() {
+            running.finish(&self.span, None, "error", Some((error_type, message)));
+        }
+    }
+}
+
+impl Drop for MethodCall {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            let outcome = if std::thread::panicking() { "panic" } else { "cancelled" };
+            running.finish(&self.span, None, outcome, None);
+        }
+    }
+}
+
+impl Running {
+    fn finish(
+        self,
+        span: &Span,
+        output: Option<&dyn DynCapture>,
+        outcome: &'static str,
+        error: Option<(&'static str, Option<&dyn fmt::Display>)>,
+    ) {
+        let nanos = i64::try_from(self.started.elapsed().as_nanos()).unwrap_or(i64::MAX);
+        let failed = outcome != "ok" && outcome != "cancelled";
+        let plan = &self.plan;
+        let max_len = plan.max_string_len();
+        let (error_type, message) = match error {
+            Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.rules.capture_error_messages)),
+            None => (None, None),
+        };
+        let fixed = [
+            Some((OUTCOME, Slot::Str(outcome))),
+            Some((DURATION, Slot::I64(nanos))),
+            error_type.map(|name| (ERROR_TYPE, Slot::Str(name))),
+            message.map(|message| (ERROR_MESSAGE, Slot::display(message, max_len))),
+            failed.then_some((STATUS, Slot::Str("ERROR"))),
+        ];
+        plan.record_finish(span, output, fixed.into_iter().flatten());
+    }
+}
