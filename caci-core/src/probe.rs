@@ -77,6 +77,7 @@ impl<'a, T: ?Sized> ViaNoDisplay<'a> for &Probe<'a, T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_borrow)] // the borrow is what selects the path
 mod tests {
     use super::*;
 
