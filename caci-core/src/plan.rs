@@ -57,6 +57,10 @@ pub struct LeafDecision {
     pub rust_type: String,
     /// The leaf's kind.
     pub kind: Kind,
+    /// For lists and maps, their items' kind.
+    pub item_kind: Option<Kind>,
+    /// The full type name of the struct or enum directly holding the leaf.
+    pub enclosing_type: Option<&'static str>,
     /// Whether it is captured, and why (not).
     pub verdict: Verdict,
 }
@@ -146,12 +150,14 @@ impl<'r> Planner<'r> {
     /// One node per field, or an empty list when none is captured.
     fn fields_of(&mut self, fields: &[FieldShape], owner: &Shape) -> Box<[Node]> {
         if self.path.len() >= self.rules.limits.max_depth && fields.iter().any(|field| !field.flatten) {
-            self.record(
-                self.path.join("."),
-                &owner.short_type_name(),
-                Kind::Struct,
-                Verdict::NotCaptured(Reason::BeyondDepth),
-            );
+            self.decisions.push(LeafDecision {
+                path: self.path.join("."),
+                rust_type: owner.short_type_name(),
+                kind: Kind::Struct,
+                item_kind: None,
+                enclosing_type: None,
+                verdict: Verdict::NotCaptured(Reason::BeyondDepth),
+            });
             return Box::new([]);
         }
         let nodes: Box<[Node]> = fields.iter().map(|field| self.field(field, owner.type_name)).collect();
@@ -244,16 +250,14 @@ impl<'r> Planner<'r> {
                 verdict = Verdict::NotCaptured(Reason::FieldLimit);
             }
         }
-        self.record(path, rust_type, kind, verdict);
-        node
-    }
-
-    fn record(&mut self, path: String, rust_type: &str, kind: Kind, verdict: Verdict) {
         self.decisions.push(LeafDecision {
             path,
             rust_type: rust_type.to_owned(),
             kind,
+            item_kind,
+            enclosing_type,
             verdict,
         });
+        node
     }
 }

@@ -151,6 +151,23 @@ impl TelemetryCaptureConfiguration {
         &self.rules.spec
     }
 
+    /// Every leaf decision for a call site with these inputs (and output,
+    /// captured under `return`), without calling anything: what the
+    /// coverage report and tests read.
+    ///
+    /// ```
+    /// use caci_core::{Input, Capture, TelemetryCaptureConfiguration};
+    ///
+    /// let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let inputs = [Input { name: "plan", shape: String::shape() }, Input { name: "note", shape: String::shape() }];
+    /// let decisions = config.decisions(&inputs, None);
+    /// assert!(decisions[0].verdict.is_captured());
+    /// assert!(!decisions[1].verdict.is_captured());
+    /// ```
+    pub fn decisions(&self, inputs: &[crate::Input], output: Option<&crate::Shape>) -> Vec<crate::LeafDecision> {
+        crate::plan::plan(&self.rules, inputs, output).decisions
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> Limits {
         self.rules.limits
