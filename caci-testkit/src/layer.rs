@@ -60,7 +60,9 @@ where
         let metadata = attrs.metadata();
         let index = {
             let mut store = self.store();
+            let index = store.spans.len();
             store.spans.push(CapturedSpan {
+                index,
                 name: metadata.name().to_owned(),
                 target: metadata.target().to_owned(),
                 level: *metadata.level(),

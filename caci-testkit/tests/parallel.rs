@@ -9,7 +9,7 @@ fn shared_call_site(test: u32, round: u32) {
 }
 
 fn run_capturing(test: u32) {
-    let allowed: &[&str] = if test % 2 == 0 {
+    let allowed: &[&str] = if test.is_multiple_of(2) {
         &["test", "round"]
     } else {
         &["test", "round", "plan"]
@@ -33,7 +33,7 @@ fn run_capturing(test: u32) {
         );
         for (round, span) in spans.iter().enumerate() {
             span.assert_field("test", test).assert_field("round", round as u32);
-            if test % 2 == 0 {
+            if test.is_multiple_of(2) {
                 span.assert_no_field("plan");
             } else {
                 span.assert_field("plan", "STARTER");

@@ -1,0 +1,59 @@
+//! Leak checks: nothing sensitive anywhere in what was captured.
+
+use caci_core::config::deny::DenyList;
+
+use crate::captured::Captured;
+
+impl Captured {
+    /// Asserts that `raw` (an email, a card number…) appears nowhere in
+    /// anything captured: span and event names, field names and values.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_field("email").remove_from_deny_floor("email").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&TelemetryCaptureConfiguration::default(), || {
+    ///     let _span = caci_core::span!(Level::INFO, "Users.create", email = "ada@example.com").entered();
+    /// });
+    /// captured.assert_never_contains("ada@example.com");
+    /// ```
+    #[track_caller]
+    pub fn assert_never_contains(&self, raw: &str) -> &Self {
+        for span in &self.spans {
+            let hit = span.name.contains(raw)
+                || span
+                    .fields
+                    .iter()
+                    .any(|(name, value)| name.contains(raw) || value.as_text().contains(raw));
+            if hit {
+                panic!("`{raw}` was captured, in span:\n  {span}");
+            }
+        }
+        for event in &self.events {
+            if event
+                .fields
+                .iter()
+                .any(|(name, value)| name.contains(raw) || value.as_text().contains(raw))
+            {
+                panic!("`{raw}` was captured, in an event: {:?}", event.fields);
+            }
+        }
+        self
+    }
+
+    /// Asserts that no captured field name has a segment on `deny` (use
+    /// `DenyList::floor()` for the built-in floor).
+    #[track_caller]
+    pub fn assert_no_denied_fields(&self, deny: &DenyList) -> &Self {
+        for span in &self.spans {
+            for (name, value) in &span.fields {
+                if let Some(segment) = name.split('.').find(|segment| deny.is_denied(segment)) {
+                    panic!(
+                        "span `{}` carries `{name}` = {value}, and `{segment}` is denied",
+                        span.name
+                    );
+                }
+            }
+        }
+        self
+    }
+}
