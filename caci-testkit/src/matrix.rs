@@ -10,7 +10,7 @@ use crate::captured::Captured;
 /// `check`. A failing check fails the test with a message that names the
 /// configuration, then the check's own message.
 ///
-/// ```should_panic = "configuration `narrow`"
+/// ```should_panic
 /// use caci_core::{Level, TelemetryCaptureConfiguration};
 ///
 /// let narrow = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
