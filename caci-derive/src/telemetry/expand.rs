@@ -1,0 +1,279 @@
+//! Code generation: the `Capture` impl, and the `TelemetryStruct` marker for
+//! structs that can be flattened.
+
+use darling::ast;
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens as _, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+
+use crate::case::RenameRule;
+use crate::telemetry::bounds;
+use crate::telemetry::model::{Body, Container, Field, Variant};
+use crate::type_string::type_string;
+
+/// The impls for a valid model.
+pub(crate) fn expand(container: &Container) -> TokenStream {
+    let krate = container.krate();
+    let private = quote!(#krate::__private);
+    let (shape, record) = match &container.data {
+        Body::Struct(fields) => match newtype_field(fields) {
+            Some(field) => newtype(field, &private),
+            None => struct_body(&fields.fields, container.rule(), &private),
+        },
+        Body::Enum(variants) => enum_body(variants, container.rule(), &private),
+    };
+    let ident = &container.ident;
+    let generics = bounds::capture_generics(container, &private);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let marker = match &container.data {
+        Body::Struct(fields) if newtype_field(fields).is_none() => {
+            telemetry_struct_impl(ident, &container.generics, &private)
+        }
+        _ => TokenStream::new(),
+    };
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                fn shape() -> #private::Shape {
+                    #shape
+                }
+
+                #[inline]
+                fn record<'__v>(&'__v self, __out: #private::Out<'_, '__v>) {
+                    #record
+                }
+            }
+
+            #marker
+        };
+    }
+}
+
+/// `impl TelemetryStruct`, with the user's generics only: the marker says
+/// what the type is, whatever its parameters.
+pub(crate) fn telemetry_struct_impl(
+    ident: &syn::Ident,
+    generics: &syn::Generics,
+    private: &TokenStream,
+) -> TokenStream {
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::TelemetryStruct for #ident #ty_generics #where_clause {}
+    }
+}
+
+/// The one field of a newtype (a tuple struct with exactly one field).
+fn newtype_field(fields: &ast::Fields<Field>) -> Option<&Field> {
+    match fields.fields.as_slice() {
+        [field] if fields.style.is_tuple() => Some(field),
+        _ => None,
+    }
+}
+
+/// A newtype is its inner value under its own type name.
+fn newtype(field: &Field, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let ty = &field.ty;
+    let inner = quote_spanned!(ty.span()=> <#ty as #private::Capture>);
+    (
+        quote!(#inner::shape().renamed(#private::type_name::<Self>())),
+        quote!(#inner::record(&self.0, __out)),
+    )
+}
+
+/// A struct's `shape()` and `record()` bodies.
+fn struct_body(fields: &[Field], rule: Option<RenameRule>, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let shaped = shaped_fields(fields, rule, private);
+    let assertions = &shaped.assertions;
+    let shapes = vec_of(&shaped.shapes, private);
+    let calls = shaped.recorded.iter().map(|recorded| {
+        let member = match &recorded.field.ident {
+            Some(ident) => quote!(#ident),
+            None => Literal::usize_unsuffixed(recorded.position).into_token_stream(),
+        };
+        recorded.call(quote!(&self.#member))
+    });
+    let record = if shaped.recorded.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            if let ::core::option::Option::Some(mut __fields) = __out.fields() {
+                #(#calls)*
+            }
+        }
+    };
+    let shape = quote! {
+        #(#assertions)*
+        #private::Shape {
+            type_name: #private::type_name::<Self>(),
+            body: #private::ShapeBody::Struct(#shapes),
+        }
+    };
+    (shape, record)
+}
+
+/// An enum's `shape()` and `record()` bodies.
+fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let mut assertions = Vec::new();
+    let mut variant_shapes = Vec::new();
+    let mut arms = Vec::new();
+    for (index, variant) in variants.iter().enumerate() {
+        let name = variant.captured_name(rule);
+        let shaped = shaped_fields(&variant.fields.fields, None, private);
+        let fields = vec_of(&shaped.shapes, private);
+        variant_shapes.push(quote! {
+            #private::VariantShape { name: #name, fields: #fields }
+        });
+        arms.push(variant_arm(variant, index, &name, &shaped.recorded));
+        assertions.extend(shaped.assertions);
+    }
+    let shapes = vec_of(&variant_shapes, private);
+    let shape = quote! {
+        #(#assertions)*
+        #private::Shape {
+            type_name: #private::type_name::<Self>(),
+            body: #private::ShapeBody::Enum(#shapes),
+        }
+    };
+    let record = if arms.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote! {
+            match self {
+                #(#arms)*
+            }
+        }
+    };
+    (shape, record)
+}
+
+/// `Self::Variant { .. } => { .. }`, binding only the recorded fields (by
+/// reference, under names that cannot clash with the user's).
+fn variant_arm(variant: &Variant, index: usize, name: &str, recorded: &[Recorded<'_>]) -> TokenStream {
+    let ident = &variant.ident;
+    let binding = |position: usize| format_ident!("__field{}", position);
+    let pattern = match variant.fields.style {
+        ast::Style::Unit => quote!(Self::#ident),
+        ast::Style::Struct => {
+            let bound = recorded.iter().map(|recorded| {
+                let member = &recorded.field.ident;
+                let binding = binding(recorded.position);
+                quote!(#member: #binding)
+            });
+            quote!(Self::#ident { #(#bound,)* .. })
+        }
+        ast::Style::Tuple => {
+            let slots = (0..variant.fields.len()).map(|position| {
+                if recorded.iter().any(|recorded| recorded.position == position) {
+                    binding(position).into_token_stream()
+                } else {
+                    quote!(_)
+                }
+            });
+            quote!(Self::#ident(#(#slots),*))
+        }
+    };
+    let index = Literal::usize_unsuffixed(index);
+    if recorded.is_empty() {
+        return quote! {
+            #pattern => {
+                __out.variant(#index, #name);
+            }
+        };
+    }
+    let calls = recorded
+        .iter()
+        .map(|recorded| recorded.call(binding(recorded.position).into_token_stream()));
+    quote! {
+        #pattern => {
+            if let ::core::option::Option::Some(mut __fields) = __out.variant(#index, #name) {
+                #(#calls)*
+            }
+        }
+    }
+}
+
+/// The fields of a struct or variant as their shape lists them.
+struct ShapedFields<'a> {
+    /// One `FieldShape` per field that is not skipped.
+    shapes: Vec<TokenStream>,
+    /// The fields whose values are recorded, with their shape index.
+    recorded: Vec<Recorded<'a>>,
+    /// Compile-time checks that flattened fields are structs.
+    assertions: Vec<TokenStream>,
+}
+
+struct Recorded<'a> {
+    field: &'a Field,
+    /// Position in the declaration (tuple member, binding name).
+    position: usize,
+    /// Position in the shape's field list.
+    index: usize,
+}
+
+impl Recorded<'_> {
+    /// `__fields.field::<Type>(index, value);`: naming the user's type
+    /// makes a missing `Capture` impl point at it. Local names keep the
+    /// macro's span, which they were bound with.
+    fn call(&self, value: TokenStream) -> TokenStream {
+        let index = Literal::usize_unsuffixed(self.index);
+        let ty = &self.field.ty;
+        quote!(__fields.field::<#ty>(#index, #value);)
+    }
+}
+
+fn shaped_fields<'a>(fields: &'a [Field], rule: Option<RenameRule>, private: &TokenStream) -> ShapedFields<'a> {
+    let mut shaped = ShapedFields {
+        shapes: Vec::new(),
+        recorded: Vec::new(),
+        assertions: Vec::new(),
+    };
+    let in_shape = fields.iter().enumerate().filter(|(_, field)| field.is_in_shape());
+    for (index, (position, field)) in in_shape.enumerate() {
+        let name = field.captured_name(position, rule);
+        shaped.shapes.push(field_shape(field, &name, private));
+        if field.is_recorded() {
+            shaped.recorded.push(Recorded { field, position, index });
+        }
+        if field.flatten.is_present() {
+            shaped.assertions.push(flatten_assertion(&field.ty, private));
+        }
+    }
+    shaped
+}
+
+fn field_shape(field: &Field, name: &str, private: &TokenStream) -> TokenStream {
+    let ty = &field.ty;
+    let written = type_string(ty);
+    if field.sensitive.is_present() {
+        return quote!(#private::FieldShape::sensitive(#name, #written));
+    }
+    let shape_of = quote_spanned!(ty.span()=> <#ty as #private::Capture>::shape);
+    let shape = quote!(#private::FieldShape::new(#name, #written, #shape_of));
+    if field.flatten.is_present() {
+        quote!(#shape.flattened())
+    } else {
+        shape
+    }
+}
+
+/// Fails to compile, at the field's type, unless the type is a struct that
+/// derives `Telemetry`.
+fn flatten_assertion(ty: &syn::Type, private: &TokenStream) -> TokenStream {
+    quote_spanned! {ty.span()=>
+        {
+            fn __assert_flattenable<__T: ?::core::marker::Sized + #private::TelemetryStruct>() {}
+            __assert_flattenable::<#ty>();
+        }
+    }
+}
+
+fn vec_of(items: &[TokenStream], private: &TokenStream) -> TokenStream {
+    if items.is_empty() {
+        quote!(#private::Vec::new())
+    } else {
+        // No `From` in scope under `#![no_implicit_prelude]`.
+        quote!(<#private::Vec<_> as ::core::convert::From<_>>::from([#(#items),*]))
+    }
+}

@@ -1,0 +1,216 @@
+//! What derived types record into real spans, captured with `caci-testkit`.
+
+// The derive never reads sensitive or skipped fields, and nothing else here
+// does either.
+#![allow(dead_code)]
+
+use caci_core::{Kind, Level, Telemetry, TelemetryCaptureConfiguration};
+use caci_testkit::FieldValue;
+
+#[derive(Telemetry)]
+struct BusinessId(uuid::Uuid);
+
+#[derive(Telemetry)]
+#[telemetry(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Plan {
+    Starter,
+    ProMax,
+}
+
+#[derive(Telemetry)]
+struct Address {
+    country: String,
+    city: String,
+}
+
+/// Does not implement `Capture`.
+struct Cache;
+
+#[derive(Telemetry)]
+struct Business {
+    id: BusinessId,
+    plan: Plan,
+    active: bool,
+    #[telemetry(rename = "group")]
+    feature_group: String,
+    // Skipped before recorded fields: shape indices differ from positions.
+    #[telemetry(skip)]
+    cache: Cache,
+    #[telemetry(flatten)]
+    address: Address,
+    #[telemetry(sensitive)]
+    tax_reference: String,
+}
+
+#[derive(Telemetry)]
+enum Payment {
+    Card {
+        last4: String,
+        #[telemetry(sensitive)]
+        holder: String,
+    },
+    Transfer(
+        String,
+        #[telemetry(skip)] Cache,
+        #[telemetry(rename = "reference")] String,
+    ),
+    Wallet(#[telemetry(flatten)] Address),
+    Cash,
+}
+
+#[derive(Telemetry)]
+struct Page<T, S> {
+    items: Vec<T>,
+    count: T,
+    #[telemetry(skip)]
+    state: S,
+}
+
+#[derive(Telemetry)]
+struct Pair(u32, #[telemetry(sensitive)] u32, i8);
+
+fn business() -> Business {
+    Business {
+        id: BusinessId(uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef)),
+        plan: Plan::Starter,
+        active: true,
+        feature_group: "beta".into(),
+        address: Address {
+            country: "CA".into(),
+            city: "Montréal".into(),
+        },
+        tax_reference: "TX-991".into(),
+        cache: Cache,
+    }
+}
+
+fn config(build: impl FnOnce(caci_core::ConfigBuilder) -> caci_core::ConfigBuilder) -> TelemetryCaptureConfiguration {
+    build(TelemetryCaptureConfiguration::builder())
+        .build()
+        .expect("a valid configuration")
+}
+
+/// Opens `test.span` capturing `$name = $value` under `$config`, and
+/// returns the span as recorded.
+macro_rules! span_of {
+    ($config:expr, $name:ident = $value:expr) => {{
+        let value = $value;
+        let ((), captured) = caci_testkit::capture(&$config, || {
+            let _span = caci_core::span!(Level::INFO, "test.span", $name = value).entered();
+        });
+        captured.span("test.span").clone()
+    }};
+}
+
+#[test]
+fn nested_fields_are_captured_under_dotted_paths_with_their_types() {
+    let config = config(|b| b.allow_fields(["plan", "active", "group"]));
+    let span = span_of!(config, business = business());
+    span.assert_fields_exactly(&["business.plan", "business.active", "business.group"]);
+    assert_eq!(span.field("business.plan"), Some(&FieldValue::Str("STARTER".into())));
+    assert_eq!(span.field("business.active"), Some(&FieldValue::Bool(true)));
+    assert_eq!(span.field("business.group"), Some(&FieldValue::Str("beta".into())));
+}
+
+#[test]
+fn a_newtype_is_captured_as_its_inner_value() {
+    let config = config(|b| b.allow_kind(Kind::Uuid));
+    let span = span_of!(config, business = business());
+    span.assert_fields_exactly(&["business.id"])
+        .assert_field("business.id", "01234567-89ab-cdef-0123-456789abcdef");
+}
+
+#[test]
+fn flattened_fields_appear_at_the_parent_level() {
+    // `address` is on the deny floor: flattening keeps it out of the paths.
+    let config = config(|b| b.allow_fields(["country", "city"]));
+    let span = span_of!(config, business = business());
+    span.assert_fields_exactly(&["business.country", "business.city"])
+        .assert_field("business.country", "CA")
+        .assert_field("business.city", "Montréal");
+}
+
+#[test]
+fn sensitive_fields_are_never_captured_even_when_allowed_by_name_and_struct() {
+    let config = config(|b| {
+        b.allow_field("tax_reference")
+            .allow_field("business.tax_reference")
+            .allow_struct::<Business>()
+    });
+    let span = span_of!(config, business = business());
+    span.assert_no_field("business.tax_reference");
+    // The struct allowance does reach the other fields.
+    span.assert_field("business.group", "beta")
+        .assert_field("business.active", true);
+}
+
+#[test]
+fn skipped_and_renamed_fields_are_not_captured_under_their_rust_names() {
+    let config = config(|b| {
+        b.allow_fields(["cache", "feature_group", "group"])
+            .allow_struct::<Business>()
+    });
+    let span = span_of!(config, business = business());
+    span.assert_no_field("business.cache")
+        .assert_no_field("business.feature_group")
+        .assert_field("business.group", "beta");
+}
+
+#[test]
+fn a_data_enum_records_its_variant_name_and_the_variant_fields() {
+    let config = config(|b| b.allow_fields(["payment", "last4", "holder"]));
+    let card = Payment::Card {
+        last4: "4242".into(),
+        holder: "A. Person".into(),
+    };
+    let span = span_of!(config, payment = card);
+    span.assert_fields_exactly(&["payment", "payment.last4"]);
+    assert_eq!(span.field("payment"), Some(&FieldValue::Str("Card".into())));
+    assert_eq!(span.field("payment.last4"), Some(&FieldValue::Str("4242".into())));
+}
+
+#[test]
+fn a_data_enum_records_only_the_fields_of_the_variant_it_holds() {
+    let config = config(|b| b.allow_fields(["payment", "last4", "0", "reference", "country"]));
+    let transfer = Payment::Transfer("FR76".into(), Cache, "INV-7".into());
+    let span = span_of!(config, payment = transfer);
+    span.assert_fields_exactly(&["payment", "payment.0", "payment.reference"])
+        .assert_field("payment", "Transfer")
+        .assert_field("payment.0", "FR76")
+        .assert_field("payment.reference", "INV-7");
+
+    let wallet = Payment::Wallet(Address {
+        country: "DE".into(),
+        city: "Berlin".into(),
+    });
+    let span = span_of!(config, payment = wallet);
+    span.assert_fields_exactly(&["payment", "payment.country"])
+        .assert_field("payment", "Wallet")
+        .assert_field("payment.country", "DE");
+
+    let span = span_of!(config, payment = Payment::Cash);
+    span.assert_fields_exactly(&["payment"]).assert_field("payment", "Cash");
+}
+
+#[test]
+fn a_generic_struct_records_its_type_parameter_values() {
+    let config = config(|b| b.allow_fields(["items", "count"]));
+    let page = Page {
+        items: vec![3_u32, 5],
+        count: 2_u32,
+        state: Cache,
+    };
+    let span = span_of!(config, page = page);
+    span.assert_fields_exactly(&["page.items", "page.count"]);
+    assert_eq!(span.field("page.count"), Some(&FieldValue::I64(2)));
+    assert_eq!(span.field("page.items").map(FieldValue::as_text), Some("[3, 5]".into()));
+}
+
+#[test]
+fn tuple_struct_fields_are_captured_by_position() {
+    let config = config(|b| b.allow_struct::<Pair>());
+    let span = span_of!(config, pair = Pair(7, 8, -9));
+    span.assert_fields_exactly(&["pair.0", "pair.2"]);
+    assert_eq!(span.field("pair.0"), Some(&FieldValue::I64(7)));
+    assert_eq!(span.field("pair.2"), Some(&FieldValue::I64(-9)));
+}

@@ -1,0 +1,6 @@
+use caci_core::Telemetry;
+
+#[derive(Telemetry)]
+struct TaxReference(#[telemetry(sensitive)] String);
+
+fn main() {}
