@@ -11,6 +11,7 @@ fn main() {
         .with_max_level(tracing::Level::INFO)
         .with_target(false)
         .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     caci_core::install(capture_configuration());
 

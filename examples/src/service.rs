@@ -65,7 +65,13 @@ impl SubscriptionService {
         }
     }
 
-    fn activate_features(&self, business_id: BusinessId, plan: Plan, feature_group: FeatureGroup, features: &[Feature]) {
+    fn activate_features(
+        &self,
+        business_id: BusinessId,
+        plan: Plan,
+        feature_group: FeatureGroup,
+        features: &[Feature],
+    ) {
         let _span = caci_core::span!(
             Level::INFO,
             "SubscriptionService.activate_features",
