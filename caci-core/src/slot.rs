@@ -162,49 +162,61 @@ pub(crate) struct RenderLimits<'v> {
 }
 
 fn render_list(list: &dyn ListValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
-    out.write_char('[')?;
-    let mut written = 0usize;
-    let mut result = Ok(());
-    list.for_each_item(&mut |item| {
-        if written == limits.max_items {
-            result = out.write_str(", …");
-            return false;
-        }
-        if written > 0 {
-            result = out.write_str(", ");
-        }
-        written += 1;
-        result = result.and_then(|()| render_item(item, limits, out));
-        result.is_ok()
-    });
-    result?;
-    out.write_char(']')
+    let mut items = Items::open(out, '[', limits.max_items)?;
+    list.for_each_item(&mut |item| items.push(|out| render_item(item, limits, out)));
+    items.close(']')
 }
 
 fn render_map(map: &dyn MapValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
-    out.write_char('{')?;
-    let mut written = 0usize;
-    let mut result = Ok(());
+    let mut items = Items::open(out, '{', limits.max_items)?;
     map.for_each_entry(&mut |key, value| {
-        if limits.deny.is_denied(key) {
-            return true;
-        }
-        if written == limits.max_items {
-            result = out.write_str(", …");
+        limits.deny.is_denied(key)
+            || items.push(|out| {
+                out.write_str(key)?;
+                out.write_str(": ")?;
+                render_item(value, limits, out)
+            })
+    });
+    items.close('}')
+}
+
+/// Writes bracketed, comma-separated items, at most `max` of them.
+struct Items<'o, 'f> {
+    out: &'o mut LimitedWriter<'f>,
+    written: usize,
+    max: usize,
+    result: fmt::Result,
+}
+
+impl<'o, 'f> Items<'o, 'f> {
+    fn open(out: &'o mut LimitedWriter<'f>, bracket: char, max: usize) -> Result<Self, fmt::Error> {
+        out.write_char(bracket)?;
+        Ok(Items {
+            out,
+            written: 0,
+            max,
+            result: Ok(()),
+        })
+    }
+
+    /// Writes one item; `false` once nothing more should be written.
+    fn push(&mut self, write: impl FnOnce(&mut LimitedWriter<'f>) -> fmt::Result) -> bool {
+        if self.written == self.max {
+            self.result = self.out.write_str(", …");
             return false;
         }
-        if written > 0 {
-            result = out.write_str(", ");
+        if self.written > 0 {
+            self.result = self.out.write_str(", ");
         }
-        written += 1;
-        result = result
-            .and_then(|()| out.write_str(key))
-            .and_then(|()| out.write_str(": "))
-            .and_then(|()| render_item(value, limits, out));
-        result.is_ok()
-    });
-    result?;
-    out.write_char('}')
+        self.written += 1;
+        self.result = std::mem::replace(&mut self.result, Ok(())).and_then(|()| write(self.out));
+        self.result.is_ok()
+    }
+
+    fn close(self, bracket: char) -> fmt::Result {
+        self.result?;
+        self.out.write_char(bracket)
+    }
 }
 
 fn render_item(item: &dyn DynCapture, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
