@@ -49,6 +49,7 @@
 mod active;
 pub mod capture;
 pub mod config;
+pub mod coverage;
 pub mod decision;
 mod impls;
 pub mod method;

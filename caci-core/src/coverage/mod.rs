@@ -1,0 +1,220 @@
+//! The coverage report: what every wrapped method would capture under a
+//! configuration, how much of it is captured, and what to allow next.
+//!
+//! Built from the method registry (every `#[component]` method registers a
+//! [`MethodDescriptor`](crate::MethodDescriptor)) without calling anything:
+//! each method's inputs' shapes are walked by the same planner the spans
+//! use, so the report says exactly what the spans will carry.
+//!
+//! ```
+//! use caci_core::coverage::{CoverageReport, Gate, RenderOptions};
+//! use caci_core::method::MethodSite;
+//! use caci_core::{Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo};
+//! use caci_core::{Telemetry, TelemetryCaptureConfiguration};
+//!
+//! use uuid::Uuid;
+//!
+//! #[derive(Telemetry)]
+//! struct Business {
+//!     business_id: Uuid,
+//!     country: String,
+//!     email: String,
+//! }
+//!
+//! // What `#[component]` registers for `Signup::create(&self, business: &Business)`.
+//! static CREATE: MethodSite = MethodSite::new(
+//!     SiteInfo { name: "Signup.create", target: "app", level: Level::INFO, module_path: "app",
+//!                file: "src/signup.rs", line: 7, inputs: &["business"] },
+//!     MethodInfo { component: "Signup", method: "create", signature: "create(&self, business: &Business) -> ()",
+//!                  input_types: &["&Business"], output_type: "()", captures_output: false },
+//! );
+//! fn create_shapes() -> (Vec<Input>, Option<Shape>) {
+//!     (vec![Input { name: "business", shape: Business::shape() }], None)
+//! }
+//! let methods = [MethodDescriptor::new(&CREATE, create_shapes)];
+//!
+//! let config = TelemetryCaptureConfiguration::builder().allow_kind(Kind::Uuid).build().unwrap();
+//! // In your binary: `CoverageReport::from_registry(&config)`, every method linked in.
+//! let report = CoverageReport::build(&config, &methods);
+//! assert_eq!(report.totals.percent_text(), "33.3%"); // business_id; not country; never email
+//! assert_eq!(report.suggestions[0].to_string(), "allow field name `country`: +1");
+//! assert!(report.render_text(RenderOptions { color: false })
+//!     .contains("    - business.email: String     — not captured: `email` is denied"));
+//! assert!(Gate { min_percent: Some(30.0), baseline: None }.check(&report).passed());
+//! ```
+//!
+//! In CI, run [`cli::run`] from a binary or test that links your components;
+//! it prints the report and gates on `--min` and `--baseline`.
+//!
+//! # What counts
+//!
+//! The unit is the *leaf*: one [`LeafDecision`](crate::LeafDecision), i.e.
+//! one value that would become one span field (see [`Totals`] for the
+//! list). Coverage is captured leaves over all leaves, per method, per
+//! component and overall; the renderings call leaves "inputs".
+//!
+//! # Text
+//!
+//! The report of the test fixture (`caci-core/tests/coverage_fixture`),
+//! as [`CoverageReport::render_text`] prints it:
+//!
+//! ```text
+//! CACI coverage: 8 of 18 inputs captured (44.4%) in 2 components, 4 methods
+//! Not captured: 5 not allowed, 2 denied, 1 marked sensitive, 1 type not capturable,
+//!   1 beyond the depth limit
+//!
+//! Billing                                                                                3 of 5  60.0%
+//!   charge(&self, amount_cents: i64, currency: String, audit: Audit) -> Receipt                 3 of 5
+//!     - amount_cents: i64         — not captured: not allowed
+//!     - currency: String          — captured (name allowed)
+//!     - audit.step.detail: Detail — not captured: beyond the depth limit
+//!     - return.receipt_id: Uuid   — captured (struct allowed)
+//!     - return.total_cents: i64   — captured (struct allowed)
+//!   refund(&self) -> ()                                                                         0 of 0
+//!     (no inputs)
+//!
+//! SubscriptionService                                                                   5 of 13  38.4%
+//!   activate_features(&self, business_id: BusinessId, tier: Tier) -> Vec<Tier>                  1 of 3
+//!     - business_id: BusinessId — captured (kind allowed)
+//!     - tier: Tier              — not captured: not allowed
+//!     - return: Vec<Tier>       — not captured: not allowed
+//!   initialize_business(&self, business: &Business, ledger: &Ledger) -> ()                     4 of 10
+//!     - business.business_id: BusinessId       — captured (kind allowed)
+//!     - business.tier: Tier                    — not captured: not allowed
+//!     - business.country: String               — captured (name allowed)
+//!     - business.email: String                 — not captured: `email` is denied
+//!     - business.card_token: String            — not captured: marked sensitive
+//!     - business.internal_note: String         — not captured: `internal_note` is denied
+//!     - business.owner.user_id: Uuid           — captured (path allowed)
+//!     - business.owner.display_name: String    — not captured: not allowed
+//!     - business.flags: BTreeMap<String, bool> — captured (dictionary allowed)
+//!     - ledger: Ledger                         — not captured: type not capturable
+//!
+//! Suggestions, ranked by the inputs each would capture:
+//!   1. +3  allow kind `enum` (allowed_field_kinds)
+//!      SubscriptionService.activate_features: tier
+//!      SubscriptionService.activate_features: return
+//!      SubscriptionService.initialize_business: business.tier
+//!   2. +2  allow field name `tier` (allowed_field_names)
+//!      SubscriptionService.activate_features: tier
+//!      SubscriptionService.initialize_business: business.tier
+//!   3. +1  allow path `business.tier` (allowed_field_names)
+//!      SubscriptionService.initialize_business: business.tier
+//!   4. +1  allow field name `amount_cents` (allowed_field_names)
+//!      Billing.charge: amount_cents
+//!   5. +1  allow field name `return` (allowed_field_names)
+//!      SubscriptionService.activate_features: return
+//!   6. +1  allow struct `Business` (allowed_structs)
+//!      SubscriptionService.initialize_business: business.tier
+//!   7. +1  allow kind `signed_integer` (allowed_field_kinds)
+//!      Billing.charge: amount_cents
+//!
+//! Needs review: looks personal, not suggested:
+//!   - +1  allow field name `display_name` (allowed_field_names)
+//!     looks personal: `display_name` (displayname)
+//!     SubscriptionService.initialize_business: business.owner.display_name
+//!   - +1  allow struct `Owner` (allowed_structs)
+//!     looks personal: `display_name` (displayname)
+//!     SubscriptionService.initialize_business: business.owner.display_name
+//! ```
+//!
+//! [`CoverageReport::render_markdown`] gives the same for a pull-request
+//! comment: a summary table, one `<details>` per component, the suggestions.
+//!
+//! # JSON schema `caci.coverage/v1`
+//!
+//! [`CoverageReport::to_json`] writes, and [`CoverageReport::from_json`]
+//! reads (a baseline), one object. Within `v1` fields may be added and
+//! readers ignore fields they do not know; anything else makes `v2`.
+//!
+//! ```json
+//! {
+//!   "schema": "caci.coverage/v1",
+//!   "totals": { "captured": 8, "leaves": 18, "percent": 44.44444444444444,
+//!               "not_captured": { "not_allowed": 5, "denied": 2, "sensitive": 1,
+//!                                 "type_not_capturable": 1, "beyond_depth": 1, "field_limit": 0 } },
+//!   "configuration": { "allowed_field_names": ["country", "currency", "business.owner.user_id"], "...": "…" },
+//!   "components": [{ "name": "Billing", "...": "…" }, {
+//!     "name": "SubscriptionService",
+//!     "totals": { "...": "as above" },
+//!     "methods": [{ "name": "activate_features", "...": "…" }, {
+//!       "name": "initialize_business",
+//!       "signature": "initialize_business(&self, business: &Business, ledger: &Ledger) -> ()",
+//!       "span": "SubscriptionService.initialize_business",
+//!       "file": "src/service.rs", "line": 10, "captures_output": false,
+//!       "totals": { "...": "as above" },
+//!       "leaves": [
+//!         { "path": "business.business_id", "type": "BusinessId", "kind": "uuid",
+//!           "enclosing_type": "app::Business", "captured": true, "by": "kind",
+//!           "verdict": "captured (kind allowed)" },
+//!         { "path": "business.tier", "type": "Tier", "kind": "enum", "enclosing_type": "app::Business",
+//!           "captured": false, "reason": "not_allowed", "verdict": "not captured: not allowed" },
+//!         { "path": "business.email", "type": "String", "kind": "string", "enclosing_type": "app::Business",
+//!           "captured": false, "reason": "denied", "identifier": "email",
+//!           "verdict": "not captured: `email` is denied" },
+//!         { "path": "business.flags", "type": "BTreeMap<String, bool>", "kind": "map", "item_kind": "bool",
+//!           "enclosing_type": "app::Business", "captured": true, "by": "dictionary",
+//!           "verdict": "captured (dictionary allowed)" },
+//!         { "path": "ledger", "type": "Ledger", "kind": "opaque", "captured": false,
+//!           "reason": "type_not_capturable", "verdict": "not captured: type not capturable" }
+//!       ]
+//!     }]
+//!   }],
+//!   "suggestions": [{
+//!     "addition": { "type": "kind", "value": "enum" },
+//!     "unlocks": [
+//!       { "component": "SubscriptionService", "method": "activate_features", "path": "tier" },
+//!       { "component": "SubscriptionService", "method": "activate_features", "path": "return" },
+//!       { "component": "SubscriptionService", "method": "initialize_business", "path": "business.tier" }
+//!     ]
+//!   }],
+//!   "needs_review": [{
+//!     "addition": { "type": "name", "value": "display_name" },
+//!     "unlocks": [{ "component": "SubscriptionService", "method": "initialize_business",
+//!                   "path": "business.owner.display_name" }],
+//!     "looks_personal": [{ "identifier": "display_name", "term": "displayname" }]
+//!   }]
+//! }
+//! ```
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `schema` | always `"caci.coverage/v1"` |
+//! | `totals` | over every component: `captured`, `leaves`, `percent` (`captured × 100 / leaves`, unrounded; `null` without leaves) and `not_captured`, the count per reason code |
+//! | `configuration` | the [`ConfigSpec`](crate::config::ConfigSpec) the report was built with |
+//! | `components[]` | sorted by `name`; each with `totals` and `methods` |
+//! | `methods[]` | sorted by `name`, then `file` and `line`: `name`, `signature` (as written), `span` (the span's name), `file`, `line`, `captures_output`, `totals`, `leaves` |
+//! | `leaves[]` | in the order the shapes are walked: `path` (dotted; the output under `return`), `type` (as written, without module paths), `kind` and, for lists and maps, `item_kind` (kind names as in configurations: `uuid`, `signed_integer`, …), `enclosing_type` (full name of the type holding the leaf; absent at the top level), `captured`, then `by` when captured or `reason` when not, `identifier` with reason `denied`, and `verdict`, the same in words (ignored when read) |
+//! | `by` | the rule that allowed the leaf: `path`, `name`, `struct`, `dictionary`, `kind` |
+//! | `reason` | why not: `not_allowed`, `denied`, `sensitive`, `type_not_capturable`, `beyond_depth`, `field_limit` |
+//! | `suggestions[]` | best first: `addition` (`{"type": "name" \| "path" \| "kind" \| "struct" \| "dictionary", "value": …}`), `unlocks` (the places, `{component, method, path}`, it would capture), and `crowds_out` (places it would push over `max_fields_per_span`; absent when none) |
+//! | `needs_review[]` | as `suggestions`, plus `looks_personal`: `[{identifier, term}]` |
+//!
+//! # Suggestions
+//!
+//! See [`Suggestion`] for how they are found and verified. A denied or
+//! sensitive leaf is never unlocked by an allow rule, so it never appears
+//! in a suggestion; additions touching names that [`looks_personal`] are
+//! listed under `needs_review` instead.
+
+mod addition;
+pub mod cli;
+mod gate;
+mod json;
+mod markdown;
+mod personal;
+mod report;
+mod subject;
+mod suggest;
+mod text;
+mod totals;
+mod wire;
+
+pub use addition::Addition;
+pub use gate::{Gate, GateFailure, GateOutcome};
+pub use json::{ReportJsonError, SCHEMA};
+pub use personal::{PERSONAL_SUBSTRINGS, PERSONAL_WORDS, looks_personal};
+pub use report::{ComponentReport, CoverageReport, LeafReport, MethodReport, Place};
+pub use suggest::{PersonalMatch, Suggestion};
+pub use text::{RenderOptions, SHOWN_PLACES, SHOWN_SUGGESTIONS, TEXT_WIDTH};
+pub use totals::{ReasonCounts, Totals, reason_code};

@@ -1,0 +1,243 @@
+//! The report's data: components, methods, leaves and their verdicts.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::subject::Subject;
+use super::suggest::{self, Suggestion};
+use super::totals::Totals;
+use super::wire::LeafJson;
+use crate::config::{ConfigSpec, TelemetryCaptureConfiguration};
+use crate::decision::Verdict;
+use crate::method::MethodDescriptor;
+use crate::plan::LeafDecision;
+use crate::shape::Kind;
+
+/// What every wrapped method would capture under one configuration, with
+/// totals and ranked suggestions. Built from the registry without calling
+/// any method; see the [module documentation](super) for an example and the
+/// JSON schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoverageReport {
+    /// Totals over every component.
+    pub totals: Totals,
+    /// The configuration the report was built with.
+    pub configuration: ConfigSpec,
+    /// Every component, sorted by name.
+    pub components: Vec<ComponentReport>,
+    /// Additions that would capture more, best first; none of them touches a
+    /// name that looks personal.
+    pub suggestions: Vec<Suggestion>,
+    /// Additions that would capture more but touch names that look personal
+    /// (see [`looks_personal`](super::looks_personal)): for a human to
+    /// review, never suggested. Best first.
+    pub needs_review: Vec<Suggestion>,
+}
+
+/// One component: a type whose impl block is wrapped with `#[component]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentReport {
+    /// The component's name, e.g. `SubscriptionService`.
+    pub name: String,
+    /// Totals over its methods.
+    pub totals: Totals,
+    /// Its methods, sorted by name (then by source location).
+    pub methods: Vec<MethodReport>,
+}
+
+/// One wrapped method.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MethodReport {
+    /// The method's name.
+    pub name: String,
+    /// Its signature as written, e.g. `initialize_business(&self, business: &Business) -> Subscription`.
+    pub signature: String,
+    /// The span it opens, e.g. `SubscriptionService.initialize_business`.
+    pub span: String,
+    /// The source file.
+    pub file: String,
+    /// The source line.
+    pub line: u32,
+    /// Whether it captures its output (leaves under `return`).
+    pub captures_output: bool,
+    /// Totals over its leaves.
+    pub totals: Totals,
+    /// Every leaf decision, in the order the inputs' shapes are walked.
+    pub leaves: Vec<LeafReport>,
+}
+
+/// One leaf: a value that would become one span field.
+///
+/// In JSON, `rust_type` is written `type` and the verdict is flattened into
+/// `captured`, `by`, `reason` and `identifier` (see the
+/// [schema](super#json-schema-cacicoveragev1)).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "LeafJson", try_from = "LeafJson")]
+pub struct LeafReport {
+    /// The dotted path, e.g. `business.plan` (`return…` for the output).
+    pub path: String,
+    /// The type as written where known, without module paths.
+    pub rust_type: String,
+    /// The kind the decision rule saw.
+    pub kind: Kind,
+    /// For lists and maps, their items' kind.
+    pub item_kind: Option<Kind>,
+    /// The full name of the type directly holding the leaf, if any.
+    pub enclosing_type: Option<String>,
+    /// Captured (and which rule allowed it) or not (and why).
+    pub verdict: Verdict,
+}
+
+/// Where a leaf is: `Component.method: path`.
+///
+/// ```
+/// let place = caci_core::coverage::Place::new("SubscriptionService", "initialize_business", "business.plan");
+/// assert_eq!(place.to_string(), "SubscriptionService.initialize_business: business.plan");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Place {
+    /// The component's name.
+    pub component: String,
+    /// The method's name.
+    pub method: String,
+    /// The leaf's dotted path.
+    pub path: String,
+}
+
+impl Place {
+    /// A place.
+    pub fn new(component: impl Into<String>, method: impl Into<String>, path: impl Into<String>) -> Self {
+        Place {
+            component: component.into(),
+            method: method.into(),
+            path: path.into(),
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}: {}", self.component, self.method, self.path)
+    }
+}
+
+impl From<&LeafDecision> for LeafReport {
+    fn from(decision: &LeafDecision) -> Self {
+        LeafReport {
+            path: decision.path.clone(),
+            rust_type: decision.rust_type.clone(),
+            kind: decision.kind,
+            item_kind: decision.item_kind,
+            enclosing_type: decision.enclosing_type.map(str::to_owned),
+            verdict: decision.verdict.clone(),
+        }
+    }
+}
+
+impl CoverageReport {
+    /// The report for `methods` under `config`. Reads each method's
+    /// [`info`](MethodDescriptor::info), [`site`](MethodDescriptor::site) and
+    /// [`shapes`](MethodDescriptor::shapes); calls nothing else.
+    ///
+    /// Time and memory are linear in the number of leaves (suggestions
+    /// included; see [`Suggestion`]).
+    pub fn build<'a>(
+        config: &TelemetryCaptureConfiguration,
+        methods: impl IntoIterator<Item = &'a MethodDescriptor>,
+    ) -> CoverageReport {
+        let mut subjects: Vec<Subject> = methods
+            .into_iter()
+            .map(|descriptor| {
+                let info = descriptor.info();
+                let site = descriptor.site();
+                let (inputs, output) = descriptor.shapes();
+                let output = output.filter(|_| info.captures_output);
+                let decisions = config.decisions(&inputs, output.as_ref());
+                Subject {
+                    info,
+                    site,
+                    inputs,
+                    output,
+                    decisions,
+                }
+            })
+            .collect();
+        subjects.sort_by(|a, b| {
+            (a.info.component, a.info.method, a.site.file, a.site.line).cmp(&(
+                b.info.component,
+                b.info.method,
+                b.site.file,
+                b.site.line,
+            ))
+        });
+        let (suggestions, needs_review) = suggest::suggest(config, &subjects);
+
+        let mut components: Vec<ComponentReport> = Vec::new();
+        let mut totals = Totals::default();
+        for subject in &subjects {
+            let method = subject.report();
+            totals.merge(&method.totals);
+            match components.last_mut() {
+                Some(component) if component.name == subject.info.component => {
+                    component.totals.merge(&method.totals);
+                    component.methods.push(method);
+                }
+                _ => components.push(ComponentReport {
+                    name: subject.info.component.to_owned(),
+                    totals: method.totals.clone(),
+                    methods: vec![method],
+                }),
+            }
+        }
+        CoverageReport {
+            totals,
+            configuration: config.spec().clone(),
+            components,
+            suggestions,
+            needs_review,
+        }
+    }
+
+    /// The report for every wrapped method linked into this program
+    /// ([`MethodDescriptor::all`]).
+    pub fn from_registry(config: &TelemetryCaptureConfiguration) -> CoverageReport {
+        CoverageReport::build(config, MethodDescriptor::all())
+    }
+
+    /// Every leaf with its place, in report order.
+    pub fn places(&self) -> impl Iterator<Item = (Place, &LeafReport)> + '_ {
+        self.components.iter().flat_map(|component| {
+            component.methods.iter().flat_map(move |method| {
+                method
+                    .leaves
+                    .iter()
+                    .map(move |leaf| (Place::new(&component.name, &method.name, &leaf.path), leaf))
+            })
+        })
+    }
+}
+
+impl Subject {
+    fn report(&self) -> MethodReport {
+        let mut totals = Totals::default();
+        let leaves = self
+            .decisions
+            .iter()
+            .map(|decision| {
+                totals.add(&decision.verdict);
+                LeafReport::from(decision)
+            })
+            .collect();
+        MethodReport {
+            name: self.info.method.to_owned(),
+            signature: self.info.signature.to_owned(),
+            span: self.site.name.to_owned(),
+            file: self.site.file.to_owned(),
+            line: self.site.line,
+            captures_output: self.info.captures_output,
+            totals,
+            leaves,
+        }
+    }
+}

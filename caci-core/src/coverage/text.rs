@@ -1,0 +1,319 @@
+//! The report as plain text for a terminal, 100 columns wide, coloured on
+//! request.
+
+use std::fmt::{self, Write};
+
+use super::report::{CoverageReport, MethodReport};
+use super::suggest::Suggestion;
+use super::totals::{ReasonCounts, Totals};
+use crate::decision::{Reason, Verdict};
+
+/// The width the text rendering fits in (a line is longer only when a single
+/// signature, path or type is).
+pub const TEXT_WIDTH: usize = 100;
+/// How many suggestions (and entries needing review) the text and Markdown
+/// renderings list; JSON lists them all.
+pub const SHOWN_SUGGESTIONS: usize = 10;
+/// How many places the text and Markdown renderings list per suggestion.
+pub const SHOWN_PLACES: usize = 3;
+
+/// How to render text.
+///
+/// ```
+/// use caci_core::coverage::{CoverageReport, RenderOptions};
+/// use caci_core::TelemetryCaptureConfiguration;
+///
+/// let report = CoverageReport::build(&TelemetryCaptureConfiguration::default(), []);
+/// let plain = report.render_text(RenderOptions { color: false });
+/// assert!(plain.starts_with("CACI coverage: no inputs found"));
+/// assert!(!plain.contains('\u{1b}'));
+/// assert!(report.render_text(RenderOptions { color: true }).starts_with("\u{1b}[1mCACI coverage"));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Colour with ANSI escapes: captured green, not allowed yellow, denied
+    /// and sensitive red, other reasons dim. Off by default; the
+    /// [CLI](super::cli) turns it on when stdout is a terminal.
+    pub color: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Style {
+    Bold,
+    Green,
+    Yellow,
+    Red,
+    Dim,
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let code = match style {
+            Style::Bold => "1",
+            Style::Green => "32",
+            Style::Yellow => "33",
+            Style::Red => "31",
+            Style::Dim => "2",
+        };
+        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+    }
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `left`, then `right` ending at column [`TEXT_WIDTH`] (or two spaces
+/// after `left` when they do not fit).
+fn spread(out: &mut String, left: &str, painted_left: &str, right: &str) {
+    let gap = TEXT_WIDTH.saturating_sub(width(left) + width(right)).max(2);
+    let _ = writeln!(out, "{painted_left}{:gap$}{right}", "");
+}
+
+/// `lead` then `items` separated by commas, wrapped at [`TEXT_WIDTH`] with
+/// continuation lines indented by `indent` spaces.
+fn wrap(lead: &str, items: &[String], indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = lead.to_owned();
+    for (index, item) in items.iter().enumerate() {
+        let piece = if index + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        if index > 0 && width(&line) + 1 + width(&piece) > TEXT_WIDTH {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent) + &piece));
+        } else {
+            if index > 0 {
+                line.push(' ');
+            }
+            line.push_str(&piece);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+fn write_wrapped(out: &mut String, painter: &Painter, style: Option<Style>, lines: Vec<String>) {
+    for line in lines {
+        let painted = match style {
+            Some(style) => painter.paint(style, &line),
+            None => line,
+        };
+        let _ = writeln!(out, "{painted}");
+    }
+}
+
+fn counted(totals: &Totals) -> String {
+    format!("{} of {}", totals.captured, totals.leaves)
+}
+
+/// The reason counts in words, the non-zero ones only.
+pub(crate) fn reasons_in_words(counts: &ReasonCounts) -> Vec<String> {
+    counts
+        .iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(code, count)| {
+            let words = match code {
+                "not_allowed" => "not allowed",
+                "denied" => "denied",
+                "sensitive" => "marked sensitive",
+                "type_not_capturable" => "type not capturable",
+                "beyond_depth" => "beyond the depth limit",
+                _ => "beyond the fields-per-span limit",
+            };
+            format!("{count} {words}")
+        })
+        .collect()
+}
+
+impl CoverageReport {
+    /// The report as text: a header with the totals, then every component,
+    /// method and leaf, then the suggestions. See the
+    /// [module documentation](super) for a sample.
+    pub fn render_text(&self, options: RenderOptions) -> String {
+        let painter = Painter { color: options.color };
+        let mut out = String::new();
+        self.header(&painter, &mut out);
+        for component in &self.components {
+            out.push('\n');
+            let right = format!("{}  {}", counted(&component.totals), component.totals.percent_text());
+            spread(
+                &mut out,
+                &component.name,
+                &painter.paint(Style::Bold, &component.name),
+                &right,
+            );
+            for method in &component.methods {
+                method_lines(method, &painter, &mut out);
+            }
+        }
+        suggestion_lines(&self.suggestions, &self.needs_review, &painter, &mut out);
+        out
+    }
+
+    fn header(&self, painter: &Painter, out: &mut String) {
+        let methods: usize = self.components.iter().map(|component| component.methods.len()).sum();
+        let scope = scope(self.components.len(), methods);
+        let headline = if self.totals.leaves == 0 {
+            format!("CACI coverage: no inputs found ({scope})")
+        } else {
+            format!(
+                "CACI coverage: {} inputs captured ({}) in {scope}",
+                counted(&self.totals),
+                self.totals.percent_text()
+            )
+        };
+        let _ = writeln!(out, "{}", painter.paint(Style::Bold, &headline));
+        let reasons = reasons_in_words(&self.totals.not_captured);
+        if !reasons.is_empty() {
+            write_wrapped(out, painter, None, wrap("Not captured: ", &reasons, 2));
+        }
+        let removed = &self.configuration.deny_floor_removals;
+        if !removed.is_empty() {
+            let lead = "Removed from the deny floor by this configuration: ";
+            write_wrapped(out, painter, Some(Style::Red), wrap(lead, removed, 2));
+        }
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// `2 components, 1 method`.
+pub(crate) fn scope(components: usize, methods: usize) -> String {
+    format!(
+        "{components} component{}, {methods} method{}",
+        plural(components),
+        plural(methods)
+    )
+}
+
+fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
+    let signature = format!("  {}", method.signature);
+    spread(out, &signature, &signature, &counted(&method.totals));
+    if method.leaves.is_empty() {
+        let _ = writeln!(out, "    (no inputs)");
+        return;
+    }
+    let lefts: Vec<String> = method
+        .leaves
+        .iter()
+        .map(|leaf| format!("{}: {}", leaf.path, leaf.rust_type))
+        .collect();
+    let verdicts: Vec<String> = method.leaves.iter().map(|leaf| leaf.verdict.to_string()).collect();
+    let longest_verdict = verdicts.iter().map(|verdict| width(verdict)).max().unwrap_or(0);
+    let cap = TEXT_WIDTH.saturating_sub(6 + 3 + longest_verdict).max(20);
+    let column = lefts
+        .iter()
+        .map(|left| width(left))
+        .filter(|w| *w <= cap)
+        .max()
+        .unwrap_or(cap);
+    for ((left, verdict), leaf) in lefts.iter().zip(&verdicts).zip(&method.leaves) {
+        let painted = painter.paint(style_of(&leaf.verdict), verdict);
+        let fits = width(left) <= column;
+        if fits {
+            let pad = column - width(left);
+            let _ = writeln!(out, "    - {left}{:pad$} — {painted}", "");
+        } else {
+            let _ = writeln!(out, "    - {left}");
+            let _ = writeln!(out, "      {:column$} — {painted}", "");
+        }
+    }
+}
+
+fn style_of(verdict: &Verdict) -> Style {
+    match verdict {
+        Verdict::Captured(_) => Style::Green,
+        Verdict::NotCaptured(Reason::NotAllowed) => Style::Yellow,
+        Verdict::NotCaptured(Reason::Denied { .. } | Reason::Sensitive) => Style::Red,
+        Verdict::NotCaptured(_) => Style::Dim,
+    }
+}
+
+fn suggestion_lines(suggestions: &[Suggestion], review: &[Suggestion], painter: &Painter, out: &mut String) {
+    out.push('\n');
+    if suggestions.is_empty() {
+        let _ = writeln!(out, "{}", painter.paint(Style::Bold, "Suggestions: none"));
+    } else {
+        let title = format!(
+            "Suggestions, ranked by the inputs each would capture{}:",
+            shown_of(suggestions.len())
+        );
+        let _ = writeln!(out, "{}", painter.paint(Style::Bold, &title));
+        let digits = suggestions.len().min(SHOWN_SUGGESTIONS).to_string().len();
+        for (rank, suggestion) in suggestions.iter().take(SHOWN_SUGGESTIONS).enumerate() {
+            let bullet = format!("{:>digits$}.", rank + 1);
+            suggestion_entry(&bullet, suggestion, painter, out);
+        }
+    }
+    if !review.is_empty() {
+        out.push('\n');
+        let title = format!("Needs review: looks personal, not suggested{}:", shown_of(review.len()));
+        let _ = writeln!(out, "{}", painter.paint(Style::Yellow, &title));
+        for suggestion in review.iter().take(SHOWN_SUGGESTIONS) {
+            suggestion_entry("-", suggestion, painter, out);
+        }
+    }
+}
+
+fn shown_of(total: usize) -> String {
+    if total > SHOWN_SUGGESTIONS {
+        format!(" ({SHOWN_SUGGESTIONS} of {total}; all in --format json)")
+    } else {
+        String::new()
+    }
+}
+
+fn suggestion_entry(bullet: &str, suggestion: &Suggestion, painter: &Painter, out: &mut String) {
+    let gain = format!("+{}", suggestion.unlocks.len());
+    let indent = " ".repeat(3 + width(bullet));
+    let head = format!("  {bullet} {gain}  {}", suggestion.addition);
+    let setting = format!("({})", suggestion.addition.setting());
+    let painted_head = head.replacen(&gain, &painter.paint(Style::Green, &gain), 1);
+    if width(&head) + 1 + width(&setting) <= TEXT_WIDTH {
+        let _ = writeln!(out, "{painted_head} {setting}");
+    } else {
+        let _ = writeln!(out, "{painted_head}\n{indent}{setting}");
+    }
+    if !suggestion.looks_personal.is_empty() {
+        let matches: Vec<String> = suggestion
+            .looks_personal
+            .iter()
+            .map(|found| format!("`{}` ({})", found.identifier, found.term))
+            .collect();
+        let lines = wrap(&format!("{indent}looks personal: "), &matches, indent.len() + 2);
+        write_wrapped(out, painter, Some(Style::Yellow), lines);
+    }
+    for place in suggestion.unlocks.iter().take(SHOWN_PLACES) {
+        let _ = writeln!(out, "{indent}{place}");
+    }
+    if suggestion.unlocks.len() > SHOWN_PLACES {
+        let _ = writeln!(out, "{indent}… and {} more", suggestion.unlocks.len() - SHOWN_PLACES);
+    }
+    if !suggestion.crowds_out.is_empty() {
+        let places: Vec<String> = suggestion.crowds_out.iter().map(ToString::to_string).collect();
+        let lines = wrap(
+            &format!("{indent}pushes over max_fields_per_span: "),
+            &places,
+            indent.len() + 2,
+        );
+        write_wrapped(out, painter, Some(Style::Red), lines);
+    }
+}
+
+/// The text rendering without colour.
+impl fmt::Display for CoverageReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_text(RenderOptions::default()))
+    }
+}

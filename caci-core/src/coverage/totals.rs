@@ -1,0 +1,177 @@
+//! Counting leaves: captured over all, and why the rest are not captured.
+
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{Reason, Verdict};
+
+/// Captured leaves over all leaves, for one method, one component or the
+/// whole report.
+///
+/// Every [`LeafDecision`](crate::LeafDecision) counts once: a scalar input, a
+/// field of a struct input, an enum's variant name, a list, a whole map (plus
+/// one per map entry the configuration names by path), a struct cut off by
+/// `max_depth` (one leaf for the whole struct), a sensitive or opaque field,
+/// and each leaf of the output under `return` when the method captures it.
+///
+/// ```
+/// use caci_core::coverage::Totals;
+///
+/// let totals = Totals { captured: 2, leaves: 3, ..Totals::default() };
+/// assert_eq!(totals.percent(), Some(66.66666666666667));
+/// assert_eq!(totals.percent_text(), "66.6%"); // rounded down: never shown as more than it is
+/// assert_eq!(Totals::default().percent_text(), "n/a");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "TotalsJson", from = "TotalsJson")]
+pub struct Totals {
+    /// Leaves captured.
+    pub captured: usize,
+    /// All leaves.
+    pub leaves: usize,
+    /// The leaves not captured, by reason; they add up to `leaves - captured`.
+    pub not_captured: ReasonCounts,
+}
+
+/// `Totals` as JSON: with `percent` ([`Totals::percent`], `null` when there
+/// are no leaves) between `leaves` and `not_captured`; `percent` is ignored
+/// when reading.
+#[derive(Serialize, Deserialize)]
+struct TotalsJson {
+    captured: usize,
+    leaves: usize,
+    #[serde(default)]
+    percent: Option<f64>,
+    not_captured: ReasonCounts,
+}
+
+impl From<Totals> for TotalsJson {
+    fn from(totals: Totals) -> Self {
+        TotalsJson {
+            percent: totals.percent(),
+            captured: totals.captured,
+            leaves: totals.leaves,
+            not_captured: totals.not_captured,
+        }
+    }
+}
+
+impl From<TotalsJson> for Totals {
+    fn from(json: TotalsJson) -> Self {
+        Totals {
+            captured: json.captured,
+            leaves: json.leaves,
+            not_captured: json.not_captured,
+        }
+    }
+}
+
+/// How many leaves are not captured, per [`Reason`]. In JSON each field is
+/// named by the reason's code (see [`reason_code`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReasonCounts {
+    /// No rule allows them ([`Reason::NotAllowed`]): what a configuration
+    /// addition can change.
+    pub not_allowed: usize,
+    /// A path segment is on the deny list ([`Reason::Denied`]).
+    pub denied: usize,
+    /// Marked `#[telemetry(sensitive)]` ([`Reason::Sensitive`]).
+    pub sensitive: usize,
+    /// The type has no capturable form ([`Reason::TypeNotCapturable`]).
+    pub type_not_capturable: usize,
+    /// Deeper than `max_depth` ([`Reason::BeyondDepth`]).
+    pub beyond_depth: usize,
+    /// Over `max_fields_per_span` ([`Reason::FieldLimit`]).
+    pub field_limit: usize,
+}
+
+/// The stable code of a reason, as the JSON schema spells it:
+/// `not_allowed`, `denied`, `sensitive`, `type_not_capturable`,
+/// `beyond_depth`, `field_limit`.
+pub fn reason_code(reason: &Reason) -> &'static str {
+    match reason {
+        Reason::NotAllowed => "not_allowed",
+        Reason::Denied { .. } => "denied",
+        Reason::Sensitive => "sensitive",
+        Reason::TypeNotCapturable => "type_not_capturable",
+        Reason::BeyondDepth => "beyond_depth",
+        Reason::FieldLimit => "field_limit",
+    }
+}
+
+impl Totals {
+    /// Counts one leaf.
+    pub fn add(&mut self, verdict: &Verdict) {
+        self.leaves += 1;
+        match verdict {
+            Verdict::Captured(_) => self.captured += 1,
+            Verdict::NotCaptured(reason) => *self.not_captured.slot(reason) += 1,
+        }
+    }
+
+    /// Adds another total to this one.
+    pub fn merge(&mut self, other: &Totals) {
+        self.captured += other.captured;
+        self.leaves += other.leaves;
+        self.not_captured.merge(&other.not_captured);
+    }
+
+    /// `captured × 100 / leaves`, or `None` when there are no leaves.
+    pub fn percent(&self) -> Option<f64> {
+        (self.leaves > 0).then(|| self.captured as f64 * 100.0 / self.leaves as f64)
+    }
+
+    /// The percentage with one decimal, rounded down (so 59.96% shows as
+    /// `59.9%` and never looks like it passes a 60% minimum), or `n/a`.
+    pub fn percent_text(&self) -> String {
+        if self.leaves == 0 {
+            return "n/a".to_owned();
+        }
+        let tenths = (self.captured as u128 * 1000) / self.leaves as u128;
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+}
+
+impl ReasonCounts {
+    fn slot(&mut self, reason: &Reason) -> &mut usize {
+        match reason {
+            Reason::NotAllowed => &mut self.not_allowed,
+            Reason::Denied { .. } => &mut self.denied,
+            Reason::Sensitive => &mut self.sensitive,
+            Reason::TypeNotCapturable => &mut self.type_not_capturable,
+            Reason::BeyondDepth => &mut self.beyond_depth,
+            Reason::FieldLimit => &mut self.field_limit,
+        }
+    }
+
+    fn merge(&mut self, other: &ReasonCounts) {
+        for (mine, theirs) in self.iter_mut().zip(other.iter()) {
+            *mine += theirs.1;
+        }
+    }
+
+    /// `(reason code, count)` for every reason, in the order of the fields.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, usize)> {
+        [
+            ("not_allowed", self.not_allowed),
+            ("denied", self.denied),
+            ("sensitive", self.sensitive),
+            ("type_not_capturable", self.type_not_capturable),
+            ("beyond_depth", self.beyond_depth),
+            ("field_limit", self.field_limit),
+        ]
+        .into_iter()
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut usize> {
+        [
+            &mut self.not_allowed,
+            &mut self.denied,
+            &mut self.sensitive,
+            &mut self.type_not_capturable,
+            &mut self.beyond_depth,
+            &mut self.field_limit,
+        ]
+        .into_iter()
+    }
+}
