@@ -70,7 +70,7 @@ pub use site::{CallSite, SiteInfo};
 pub use tracing::Level;
 
 #[cfg(feature = "derive")]
-pub use caci_derive::Telemetry;
+pub use caci_derive::{Telemetry, component, instrument_fn};
 
 /// Opens a span named `$name` at `$level`, capturing what the configuration
 /// in force allows of each `name = value` (values implement [`Capture`];
@@ -106,14 +106,25 @@ macro_rules! span {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capture::{Capture, DynCapture, Fields, Out};
-    pub use crate::method::{MethodCall, MethodDescriptor, MethodInfo, MethodSite};
+    pub use crate::method::{MethodCall, MethodDescriptor, MethodInfo, MethodSite, instantiation, instrument_future};
     pub use crate::plan::Input;
-    pub use crate::probe::{Probe, ViaCapture, ViaDisplay, ViaNoDisplay, ViaOpaque};
+    pub use crate::probe::{
+        OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
+        ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
+    };
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::site::{CallSite, SiteInfo};
     pub use ::core::any::type_name;
     pub use ::inventory;
     pub use ::std::vec::Vec;
+    pub use ::tracing::{Instrument, Level};
+
+    /// A method's inputs as the planner takes them (a function, so generated
+    /// code needs no trait in scope).
+    #[inline]
+    pub fn inputs<const N: usize>(inputs: [Input; N]) -> Vec<Input> {
+        Vec::from(inputs)
+    }
 
     /// Erases a value for a call site's value list.
     #[inline]

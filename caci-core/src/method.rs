@@ -209,6 +209,35 @@ impl Drop for MethodCall {
     }
 }
 
+/// Tells apart the instantiations of a generic method: `G` lists the type
+/// parameters in scope (as a tuple of `*const T`), `values` the arguments
+/// whose types cannot be named (`impl Trait` in argument position).
+///
+/// Two instantiations give two distinct numbers; one instantiation gives the
+/// same number on every call from one copy of the code (a copy inlined into
+/// another codegen unit may give another, which only costs a re-plan).
+#[inline]
+pub fn instantiation<G: ?Sized, V: ?Sized>(values: &V) -> usize {
+    let _ = values;
+    std::any::type_name::<(*const G, *const V)>().as_ptr() as usize
+}
+
+/// Runs `future` inside the call's span (entered on every poll, never held
+/// across an `.await`), then `finish`es the call with the output.
+///
+/// The call records `cancelled` when the future is dropped before it
+/// completes, and `panic` when a poll panics.
+pub async fn instrument_future<F: Future>(
+    call: MethodCall,
+    future: F,
+    finish: impl FnOnce(MethodCall, &F::Output),
+) -> F::Output {
+    let span = call.span().clone();
+    let output = tracing::Instrument::instrument(future, span).await;
+    finish(call, &output);
+    output
+}
+
 impl Running {
     fn finish(
         self,

@@ -6,7 +6,9 @@
 //! when its type implements `Capture` and `None` otherwise. A generic `T`
 //! without a `Capture` bound takes the second path.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::marker::PhantomData;
 
 use crate::capture::{Capture, DynCapture};
 use crate::shape::Shape;
@@ -76,6 +78,135 @@ impl<'a, T: ?Sized> ViaNoDisplay<'a> for &Probe<'a, T> {
     }
 }
 
+/// A type without a value, for the probes that plan before any value exists
+/// (a method's output shape, its descriptor's input shapes):
+/// `(&TypeProbe::<T>::new()).caci_type_shape()` is `T::shape()` when
+/// `T: Capture` and an opaque shape otherwise.
+pub struct TypeProbe<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> TypeProbe<T> {
+    /// The probe for `T`.
+    #[inline]
+    pub const fn new() -> Self {
+        TypeProbe(PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for TypeProbe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The path taken when `T: Capture`.
+pub trait TypeViaCapture {
+    /// The type's shape.
+    fn caci_type_shape(&self) -> Shape;
+}
+
+impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
+    fn caci_type_shape(&self) -> Shape {
+        T::shape()
+    }
+}
+
+/// The path taken for any other type.
+pub trait TypeViaOpaque {
+    /// An opaque shape carrying the type's name.
+    fn caci_type_shape(&self) -> Shape;
+}
+
+impl<T: ?Sized> TypeViaOpaque for &TypeProbe<T> {
+    fn caci_type_shape(&self) -> Shape {
+        Shape::opaque(std::any::type_name::<T>())
+    }
+}
+
+/// A method's return type, for the type its output is captured as: a
+/// `Result`'s `Ok` type, any other type itself.
+/// `(&OutputProbe::<R>::new()).caci_ok_type()` is a [`TypeProbe`] of it.
+pub struct OutputProbe<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> OutputProbe<T> {
+    /// The probe for `T`.
+    #[inline]
+    pub const fn new() -> Self {
+        OutputProbe(PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for OutputProbe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The path taken for a `Result`.
+pub trait OutputViaResult {
+    /// The `Ok` type.
+    type Ok;
+    /// The probe of the `Ok` type.
+    fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+}
+
+impl<T, E> OutputViaResult for OutputProbe<Result<T, E>> {
+    type Ok = T;
+    fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+}
+
+/// The path taken for any other type.
+pub trait OutputViaValue {
+    /// The type itself.
+    type Ok: ?Sized;
+    /// The probe of the type itself.
+    fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+}
+
+impl<T: ?Sized> OutputViaValue for &OutputProbe<T> {
+    type Ok = T;
+    fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+}
+
+/// A returned value seen as an outcome: a `Result` is `Ok` or `Err`, any
+/// other value is `Ok` (with an uninhabited error).
+pub trait ViaResult<'a> {
+    /// The `Ok` type.
+    type Ok;
+    /// The `Err` type.
+    type Err;
+    /// The value's outcome.
+    fn caci_outcome(&self) -> Result<&'a Self::Ok, &'a Self::Err>;
+}
+
+impl<'a, T, E> ViaResult<'a> for Probe<'a, Result<T, E>> {
+    type Ok = T;
+    type Err = E;
+    #[inline]
+    fn caci_outcome(&self) -> Result<&'a T, &'a E> {
+        self.0.as_ref()
+    }
+}
+
+/// The path taken for any value that is not a `Result`.
+pub trait ViaValue<'a> {
+    /// The value's type.
+    type Ok: ?Sized;
+    /// Always `Ok`.
+    fn caci_outcome(&self) -> Result<&'a Self::Ok, &'a Infallible>;
+}
+
+impl<'a, T: ?Sized> ViaValue<'a> for &Probe<'a, T> {
+    type Ok = T;
+    #[inline]
+    fn caci_outcome(&self) -> Result<&'a T, &'a Infallible> {
+        Ok(self.0)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::needless_borrow)] // the borrow is what selects the path
 mod tests {
@@ -100,6 +231,37 @@ mod tests {
     #[test]
     fn unbounded_generics_take_the_opaque_path() {
         assert!(!generic_without_bound(&true));
+    }
+
+    #[test]
+    fn types_are_probed_without_a_value() {
+        assert_eq!((&TypeProbe::<bool>::new()).caci_type_shape().kind(), crate::Kind::Bool);
+        assert_eq!(
+            (&TypeProbe::<NotCapturable>::new()).caci_type_shape().kind(),
+            crate::Kind::Opaque
+        );
+    }
+
+    #[test]
+    fn outputs_are_captured_as_their_ok_type() {
+        let of_result = (&OutputProbe::<Result<bool, NotCapturable>>::new()).caci_ok_type();
+        assert_eq!((&of_result).caci_type_shape().kind(), crate::Kind::Bool);
+        let of_value = (&OutputProbe::<Option<bool>>::new()).caci_ok_type();
+        assert_eq!(
+            (&of_value).caci_type_shape().type_name,
+            std::any::type_name::<Option<bool>>()
+        );
+        let opaque = (&OutputProbe::<Result<NotCapturable, bool>>::new()).caci_ok_type();
+        assert_eq!((&opaque).caci_type_shape().kind(), crate::Kind::Opaque);
+    }
+
+    #[test]
+    fn results_are_outcomes_and_other_values_are_ok() {
+        let failed: Result<u8, &str> = Err("declined");
+        assert_eq!((&Probe(&failed)).caci_outcome(), Err(&"declined"));
+        let fine: Result<u8, &str> = Ok(3);
+        assert_eq!((&Probe(&fine)).caci_outcome(), Ok(&3));
+        assert_eq!((&Probe(&7u8)).caci_outcome(), Ok(&7));
     }
 
     #[test]

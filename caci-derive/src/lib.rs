@@ -2,6 +2,7 @@
 //! re-exports them.
 
 mod case;
+mod component;
 mod telemetry;
 mod type_string;
 
@@ -102,4 +103,158 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Telemetry, attributes(telemetry))]
 pub fn derive_telemetry(input: TokenStream) -> TokenStream {
     telemetry::derive(input.into()).into()
+}
+
+/// Wraps every method of an `impl` block in a span named
+/// `Component.method`, capturing the inputs (and, when asked, the output)
+/// that the configuration in force allows, then recording the outcome and
+/// the duration. The original bodies run unchanged.
+///
+/// ```
+/// use caci_core::{Telemetry, TelemetryCaptureConfiguration, component};
+///
+/// #[derive(Telemetry)]
+/// enum Plan { Starter, Pro }
+///
+/// #[derive(Telemetry)]
+/// struct Subscription { plan: Plan, seats: u32 }
+///
+/// #[derive(Debug)]
+/// struct Declined;
+/// impl std::fmt::Display for Declined {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("declined") }
+/// }
+///
+/// struct SubscriptionService;
+///
+/// #[component] // spans `SubscriptionService.<method>`
+/// impl SubscriptionService {
+///     #[caci(capture_output, skip_input = "card_token")]
+///     pub fn subscribe(&self, plan: Plan, seats: u32, card_token: &str) -> Result<Subscription, Declined> {
+///         if card_token.is_empty() {
+///             return Err(Declined); // outcome = "error", error.type, otel.status_code = "ERROR"
+///         }
+///         Ok(Subscription { plan, seats }) // return.plan, return.seats
+///     }
+///
+///     pub async fn renew(&self, seats: u32) -> u32 { seats } // the span goes with the future
+///
+///     #[caci(skip)]
+///     fn helper(&self) {} // left as written
+/// }
+///
+/// let config = TelemetryCaptureConfiguration::builder().allow_fields(["plan", "seats"]).build().unwrap();
+/// let (_, captured) = caci_testkit::capture(&config, || SubscriptionService.subscribe(Plan::Pro, 3, "tok_4242"));
+/// captured
+///     .span("SubscriptionService.subscribe")
+///     .assert_field("plan", "Pro")
+///     .assert_field("seats", 3)
+///     .assert_no_field("card_token") // skipped: never captured, not even planned
+///     .assert_field("return.plan", "Pro")
+///     .assert_field("outcome", "ok");
+/// ```
+///
+/// # What a call records
+///
+/// The inputs the configuration allows (receivers never; inputs whose type
+/// does not implement `Capture` are left out silently), then `outcome`
+/// (`ok`, `error`, `panic`, `cancelled`), `duration_ns` (an integer), and on
+/// `Err`: `error.type`, `otel.status_code = "ERROR"`, and `error.message` only
+/// where the configuration captures error messages. An output is captured
+/// under `return` (a `Result`'s `Ok` value; a struct's fields as
+/// `return.<field>`). A value is an error when its *type* is `Result`,
+/// however it is spelled (`io::Result<T>`, an alias). A panic propagates
+/// and records `panic`.
+///
+/// # Options
+///
+/// | Where | Option | Effect |
+/// |---|---|---|
+/// | `#[component(..)]` | `name = "Billing"` | the component part of span names (default: the self type's last segment) |
+/// | | `level = "debug"` | `trace`, `debug`, `info` (default), `warn`, `error` |
+/// | | `target = "billing"` | the spans' target (default: the module path) |
+/// | | `capture_output` | capture every method's output (where it can be named) |
+/// | | `crate = path` | where `caci_core` is, for crates that re-export it |
+/// | `#[caci(..)]` on a method | `skip` | leave the method as written (no span, no descriptor); takes no other option |
+/// | | `name = "charge"` | the method part of its span name |
+/// | | `level = "warn"` | this method's level |
+/// | | `skip_input = "card"`, `skip_inputs(card, token)` | inputs never captured, not even their shape |
+/// | | `capture_output` / `capture_output = false` | capture this method's output, or not |
+///
+/// # Shapes
+///
+/// - Every `fn` of the block is wrapped, with or without a receiver (`self`,
+///   `&self`, `&mut self`, `self: Arc<Self>`, `self: Pin<&mut Self>`), except
+///   `const fn`s, which are left as written. Inherent and trait impls.
+/// - Attributes, visibility, generics, where clauses, `unsafe`, `extern`
+///   ABIs and the signature are kept; `return` and `?` keep their meaning.
+/// - A pattern parameter (`(low, high): (u32, u32)`) is captured whole as
+///   `arg<position>`.
+/// - `async fn`: the span is entered on every poll and never held across an
+///   `.await`; inputs are captured at the first poll. `-> impl Future<Output =
+///   T>` and boxed futures (`Pin<Box<dyn Future<..>>>`, `BoxFuture`): the
+///   span opens at the call and closes when the future completes; a future
+///   dropped early records `cancelled`.
+/// - `#[async_trait]`: put `#[component]` above it (it then sees the `async
+///   fn`s as written; output capture works). Below it also works: the
+///   methods are seen as returning boxed futures.
+/// - Generics: an input of type `T` is captured when `T: Capture` is among
+///   the bounds (the wrapper sees the bounds, not the instantiation); each
+///   instantiation gets its own plan.
+///
+/// # Descriptors
+///
+/// Each wrapped method registers a `caci_core::MethodDescriptor` (site,
+/// signature as written, input and output types, shapes without a value:
+/// inputs whose type mentions a generic parameter or `impl Trait` are
+/// opaque), listed by `MethodDescriptor::all()` without calling anything.
+///
+/// # Errors
+///
+/// Misuse is reported at the offending tokens, all at once: the macro on
+/// something other than an `impl` block, unknown options, `skip` with
+/// other options, `skip_input` naming no input, `capture_output` on a method
+/// whose output cannot be captured (`()`, `!`, `impl Trait`). The block is
+/// then emitted as written, so no further errors follow.
+///
+/// # Limits
+///
+/// `#[track_caller]` methods report the wrapper's location to `panic!`
+/// (the body runs in a closure). A parameter under `#[cfg]` is refused.
+#[proc_macro_attribute]
+pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
+    component::component(args.into(), item.into()).into()
+}
+
+/// Wraps a free function in a span, as [`macro@component`] wraps a method.
+///
+/// ```
+/// use caci_core::{TelemetryCaptureConfiguration, instrument_fn};
+///
+/// #[instrument_fn(component = "Billing", skip_inputs(card))] // span `Billing.charge`
+/// fn charge(cents: i64, card: &str) -> Result<i64, std::io::Error> {
+///     Ok(cents)
+/// }
+///
+/// #[instrument_fn] // span `refund`
+/// fn refund(cents: i64) {}
+///
+/// let config = TelemetryCaptureConfiguration::builder().allow_field("cents").build().unwrap();
+/// let (_, captured) = caci_testkit::capture(&config, || {
+///     let _ = charge(250, "tok_4242");
+///     refund(5);
+/// });
+/// captured.span("Billing.charge").assert_field("cents", 250).assert_no_field("card");
+/// captured.span("refund").assert_field("cents", 5);
+/// ```
+///
+/// Options: `component = "Billing"` (the span is `Billing.<name>`; without
+/// it the span is named after the function alone and the descriptor's
+/// component is the module path), `name`, `level`, `target`,
+/// `capture_output`, `skip_input`/`skip_inputs`, `crate`, with the meanings
+/// they have for [`macro@component`]. Methods go through `#[component]` on
+/// their `impl` block: `#[instrument_fn]` refuses a receiver or `Self`.
+#[proc_macro_attribute]
+pub fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream {
+    component::instrument_fn(args.into(), item.into()).into()
 }

@@ -1,0 +1,195 @@
+//! The call site: the `static` every call of one method shares, its
+//! descriptor in the registry, and the `start` call that opens the span.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use crate::component::model::{Binding, ComponentName, Input, Method};
+use crate::component::types;
+use crate::type_string::type_string;
+
+/// `static __CACI_SITE`, the descriptor's shapes function, and its
+/// registration.
+pub(crate) fn items(method: &Method) -> TokenStream {
+    let p = &method.private;
+    let span_name = method.span_name();
+    let target = match &method.target {
+        Some(target) => quote!(#target),
+        None => quote!(::core::module_path!()),
+    };
+    let level = method.level.tokens(p);
+    let component = match &method.component {
+        ComponentName::Named(name) => quote!(#name),
+        ComponentName::ModulePath => quote!(::core::module_path!()),
+    };
+    let method_name = &method.method;
+    let signature = &method.signature;
+    let output_type = &method.output_type;
+    let captures_output = method.captures_output;
+    let names: Vec<&str> = method.captured_inputs().map(|input| input.name.as_str()).collect();
+    let input_types: Vec<String> = method.captured_inputs().map(|input| type_string(&input.ty)).collect();
+    // The method's own line, not the attribute's.
+    let place = method.ident_span;
+    let file = quote_spanned!(place=> ::core::file!());
+    let line = quote_spanned!(place=> ::core::line!());
+    let input_shapes = method.captured_inputs().map(|input| {
+        let name = &input.name;
+        let shape = descriptor_shape(method, input);
+        quote!(#p::Input { name: #name, shape: #shape })
+    });
+    let output_shape = descriptor_output(method);
+    quote! {
+        static __CACI_SITE: #p::MethodSite = #p::MethodSite::new(
+            #p::SiteInfo {
+                name: #span_name,
+                target: #target,
+                level: #level,
+                module_path: ::core::module_path!(),
+                file: #file,
+                line: #line,
+                inputs: &[#(#names),*],
+            },
+            #p::MethodInfo {
+                component: #component,
+                method: #method_name,
+                signature: #signature,
+                input_types: &[#(#input_types),*],
+                output_type: #output_type,
+                captures_output: #captures_output,
+            },
+        );
+        fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
+            (#p::inputs([#(#input_shapes),*]), #output_shape)
+        }
+        #p::inventory::submit! {
+            #p::MethodDescriptor::new(&__CACI_SITE, __caci_descriptor_shapes)
+        }
+    }
+}
+
+/// An input's shape for the descriptor: by its type when the nested `fn`
+/// can name it, else opaque under the type as written.
+fn descriptor_shape(method: &Method, input: &Input) -> TokenStream {
+    let p = &method.private;
+    match method.scope.outside(&input.ty) {
+        Some(ty) => type_shape(p, &ty),
+        None => {
+            let written = type_string(&input.ty);
+            quote!(#p::Shape::opaque(#written))
+        }
+    }
+}
+
+fn descriptor_output(method: &Method) -> TokenStream {
+    let p = &method.private;
+    let ty = match method.output.value_type() {
+        Some(ty) if method.captures_output => ty,
+        _ => return quote!(::core::option::Option::None),
+    };
+    let shape = match method.scope.outside(ty) {
+        Some(ty) => output_shape(p, &ty),
+        None => {
+            let written = type_string(ty);
+            quote!(#p::Shape::opaque(#written))
+        }
+    };
+    quote!(::core::option::Option::Some(#shape))
+}
+
+/// `T`'s shape, without a value.
+fn type_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    quote! {{
+        #[allow(unused_imports)]
+        use #p::{TypeViaCapture as _, TypeViaOpaque as _};
+        (&#p::TypeProbe::<#ty>::new()).caci_type_shape()
+    }}
+}
+
+/// The shape an output of type `R` is captured as: a `Result`'s `Ok` type's,
+/// any other type's own.
+fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    quote! {{
+        #[allow(unused_imports)]
+        use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
+        (&(&#p::OutputProbe::<#ty>::new()).caci_ok_type()).caci_type_shape()
+    }}
+}
+
+/// A reference to an input's value, in the body.
+pub(crate) fn value_ref(input: &Input) -> TokenStream {
+    match &input.binding {
+        Binding::Ident(ident) => quote!(&#ident),
+        Binding::Pattern { renamed, .. } => quote!(&#renamed),
+    }
+}
+
+/// `__CACI_SITE.start(instantiation, shapes, values)`: opens the span with
+/// the inputs the plan allows.
+pub(crate) fn start(method: &Method) -> TokenStream {
+    let p = &method.private;
+    let instantiation = instantiation(method);
+    let names = method.captured_inputs().map(|input| &input.name);
+    let shapes = method.captured_inputs().map(|input| {
+        let value = value_ref(input);
+        quote! {{
+            #[allow(unused_imports)]
+            use #p::{ViaCapture as _, ViaOpaque as _};
+            (&#p::Probe(#value)).caci_shape()
+        }}
+    });
+    let values = method.captured_inputs().map(|input| {
+        let value = value_ref(input);
+        quote! {{
+            #[allow(unused_imports)]
+            use #p::{ViaCapture as _, ViaOpaque as _};
+            (&#p::Probe(#value)).caci_erase()
+        }}
+    });
+    let output = match method.output.value_type().and_then(types::in_body) {
+        Some(ty) if method.captures_output => {
+            let shape = output_shape(p, &ty);
+            quote!(::core::option::Option::Some(#shape))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    quote! {
+        __CACI_SITE.start(
+            #instantiation,
+            || (
+                #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
+                #output,
+            ),
+            &[#(#values),*],
+        )
+    }
+}
+
+/// A number that tells apart the instantiations of a generic method whose
+/// captured shapes depend on them, so each gets its own plan; `0` when no
+/// captured input or output mentions a type parameter, `Self` or `impl
+/// Trait` (the shapes are the same for every instantiation).
+fn instantiation(method: &Method) -> TokenStream {
+    let p = &method.private;
+    let captured_output = method.output.value_type().filter(|_| method.captures_output);
+    let depends = method
+        .captured_inputs()
+        .map(|input| &input.ty)
+        .chain(captured_output)
+        .any(|ty| method.scope.outside(ty).is_none());
+    if !depends {
+        return quote!(0usize);
+    }
+    let params = &method.scope.type_params;
+    // `impl Trait` arguments are anonymous type parameters: their values
+    // stand for them.
+    let anonymous: Vec<TokenStream> = method
+        .inputs
+        .iter()
+        .filter(|input| types::mentions_impl_trait(&input.ty))
+        .map(value_ref)
+        .collect();
+    if params.is_empty() && anonymous.is_empty() {
+        return quote!(0usize);
+    }
+    quote!(#p::instantiation::<(#(*const #params,)*), _>(&(#(#anonymous,)*)))
+}

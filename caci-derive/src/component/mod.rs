@@ -1,0 +1,226 @@
+//! `#[component]` on an `impl` block and `#[instrument_fn]` on a free
+//! function: read the options and signatures ([`options`], [`model`]), check
+//! them ([`validate`]), then wrap every function ([`expand`]); on error, the
+//! errors and the item as written, without its `#[caci]` attributes, so one
+//! mistake reports once.
+
+mod expand;
+mod model;
+mod options;
+mod signature;
+mod types;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens as _, quote};
+use syn::ext::IdentExt as _;
+
+use crate::component::model::{ComponentName, Context, Method, Overrides};
+use crate::component::options::{ComponentArgs, FnArgs};
+use crate::component::types::Scope;
+use crate::component::validate::error_at;
+
+/// `#[component]` over `proc_macro2` tokens.
+pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
+    let parsed = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(error) => return with_errors(darling::Error::from(error), item),
+    };
+    let syn::Item::Impl(mut block) = parsed else {
+        return with_errors(validate::not_an_impl(&parsed), item);
+    };
+    let mut errors = darling::Error::accumulator();
+    let args = errors
+        .handle(options::parse_args::<ComponentArgs>(args))
+        .unwrap_or_default();
+    let context = errors.handle(impl_context(&args, &block));
+    for impl_item in &mut block.items {
+        match impl_item {
+            syn::ImplItem::Fn(function) => {
+                let Some(method_args) = errors.handle(options::method_args(&function.attrs)) else {
+                    continue;
+                };
+                options::strip_caci(&mut function.attrs);
+                if function.sig.constness.is_some() {
+                    errors.handle(validate::const_fn_args(&method_args));
+                    continue;
+                }
+                if errors.handle(validate::method_args(&method_args)).is_none() || method_args.skip.is_present() {
+                    continue;
+                }
+                let Some(context) = &context else { continue };
+                let overrides = Overrides {
+                    skipped: options::skipped_inputs(&method_args.skip_input, method_args.skip_inputs.as_ref()),
+                    name: method_args.name,
+                    level: method_args.level.map(|level| *level),
+                    capture_output: method_args.capture_output,
+                };
+                if let Some(method) = errors.handle(Method::new(&function.sig, context, overrides)) {
+                    expand::wrap(&method, &mut function.sig, &mut function.block);
+                }
+            }
+            syn::ImplItem::Const(item) => misplaced(&item.attrs, &mut errors),
+            syn::ImplItem::Type(item) => misplaced(&item.attrs, &mut errors),
+            _ => {}
+        }
+    }
+    match errors.finish() {
+        Ok(()) => block.into_token_stream(),
+        Err(errors) => with_errors(errors, fallback(item)),
+    }
+}
+
+/// What every method of the impl shares; the component's name is the self
+/// type's last segment unless `name` says otherwise.
+fn impl_context(args: &ComponentArgs, block: &syn::ItemImpl) -> darling::Result<Context> {
+    let component = match &args.name {
+        Some(name) => name.0.clone(),
+        None => type_name(&block.self_ty).ok_or_else(|| {
+            error_at(
+                syn::spanned::Spanned::span(&block.self_ty),
+                "cannot name the component after this type: give it a name with \
+                 `#[component(name = \"...\")]`",
+            )
+        })?,
+    };
+    Ok(Context {
+        component: ComponentName::Named(component),
+        level: args.level.as_deref().copied().unwrap_or_default(),
+        target: args.target.as_ref().map(|target| target.0.clone()),
+        capture_output: args.capture_output.unwrap_or(false),
+        private: private(args.krate.as_ref()),
+        scope: Scope::of_impl(&block.generics, &block.self_ty),
+    })
+}
+
+/// `SubscriptionService` for `SubscriptionService`, `crate::svc::Billing<T>`
+/// or `&Billing`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match types::peel(ty) {
+        syn::Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.unraw().to_string()),
+        syn::Type::Reference(reference) => type_name(&reference.elem),
+        _ => None,
+    }
+}
+
+/// `#[caci]` on an associated const or type.
+fn misplaced(attrs: &[syn::Attribute], errors: &mut darling::error::Accumulator) {
+    for attr in attrs.iter().filter(|attr| options::is_caci(attr)) {
+        errors.push(error_at(
+            syn::spanned::Spanned::span(&attr.meta),
+            "`#[caci(...)]` goes on the methods of a `#[component]` impl",
+        ));
+    }
+}
+
+/// `#[instrument_fn]` over `proc_macro2` tokens.
+pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut function = match syn::parse2::<syn::ItemFn>(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let message = match syn::parse2::<syn::Item>(item.clone()) {
+                Ok(syn::Item::Impl(_)) => {
+                    "`#[instrument_fn]` goes on a free function: use `#[component]` on an `impl` block"
+                }
+                _ => "`#[instrument_fn]` goes on a free function",
+            };
+            let span = item.clone().into_iter().next().map(|token| token.span());
+            let error = error_at(span.unwrap_or_else(proc_macro2::Span::call_site), message);
+            return with_errors(error, item);
+        }
+    };
+    let mut errors = darling::Error::accumulator();
+    let args = errors.handle(options::parse_args::<FnArgs>(args)).unwrap_or_default();
+    for attr in function.attrs.iter().filter(|attr| options::is_caci(attr)) {
+        errors.push(error_at(
+            syn::spanned::Spanned::span(&attr.meta),
+            "`#[caci(...)]` is for the methods of a `#[component]` impl: give a free function's options to \
+             `#[instrument_fn(...)]`",
+        ));
+    }
+    if function.sig.constness.is_some() {
+        errors.push(error_at(
+            function
+                .sig
+                .constness
+                .map_or_else(proc_macro2::Span::call_site, |token| token.span),
+            "`#[instrument_fn]` cannot wrap a `const fn`: a span cannot be opened in a const context",
+        ));
+    }
+    errors.handle(validate::free_fn(&function.sig));
+    let mut errors = match errors.checkpoint() {
+        Ok(errors) => errors,
+        Err(errors) => return with_errors(errors, fallback(item)),
+    };
+    {
+        let context = Context {
+            component: args
+                .component
+                .as_ref()
+                .map_or(ComponentName::ModulePath, |name| ComponentName::Named(name.0.clone())),
+            level: args.level.as_deref().copied().unwrap_or_default(),
+            target: args.target.as_ref().map(|target| target.0.clone()),
+            capture_output: false,
+            private: private(args.krate.as_ref()),
+            scope: Scope::default(),
+        };
+        let overrides = Overrides {
+            skipped: options::skipped_inputs(&args.skip_input, args.skip_inputs.as_ref()),
+            name: args.name,
+            level: None,
+            capture_output: args.capture_output,
+        };
+        if let Some(method) = errors.handle(Method::new(&function.sig, &context, overrides)) {
+            expand::wrap(&method, &mut function.sig, &mut function.block);
+        }
+    }
+    match errors.finish() {
+        Ok(()) => function.into_token_stream(),
+        Err(errors) => with_errors(errors, fallback(item)),
+    }
+}
+
+/// `<crate>::__private`.
+fn private(krate: Option<&syn::Path>) -> TokenStream {
+    match krate {
+        Some(krate) => quote!(#krate::__private),
+        None => quote!(::caci_core::__private),
+    }
+}
+
+fn with_errors(errors: darling::Error, item: TokenStream) -> TokenStream {
+    let mut output = errors.write_errors();
+    output.extend(item);
+    output
+}
+
+/// The item as written, without `#[caci]` attributes (which are not real
+/// attributes): what is emitted with errors, so the rest of the crate still
+/// sees every method.
+fn fallback(item: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(syn::Item::Impl(mut block)) => {
+            for impl_item in &mut block.items {
+                match impl_item {
+                    syn::ImplItem::Fn(function) => options::strip_caci(&mut function.attrs),
+                    syn::ImplItem::Const(item) => options::strip_caci(&mut item.attrs),
+                    syn::ImplItem::Type(item) => options::strip_caci(&mut item.attrs),
+                    _ => {}
+                }
+            }
+            block.into_token_stream()
+        }
+        Ok(syn::Item::Fn(mut function)) => {
+            options::strip_caci(&mut function.attrs);
+            function.into_token_stream()
+        }
+        _ => item,
+    }
+}

@@ -1,0 +1,179 @@
+//! Checks beyond what darling's option parsing enforces: options that
+//! contradict each other, inputs that do not exist, outputs that cannot be
+//! captured, and items the macros do not apply to.
+
+use darling::util::SpannedValue;
+use proc_macro2::{Span, TokenTree};
+use quote::ToTokens as _;
+use syn::spanned::Spanned as _;
+
+use crate::component::model::{Input, Output};
+use crate::component::options::MethodArgs;
+use crate::component::types;
+
+/// An error at `span`.
+pub(crate) fn error_at(span: Span, message: impl std::fmt::Display) -> darling::Error {
+    syn::Error::new(span, message).into()
+}
+
+/// `skip` leaves the method as written, so no other option applies.
+pub(crate) fn method_args(args: &MethodArgs) -> darling::Result<()> {
+    if !args.skip.is_present() {
+        return Ok(());
+    }
+    let mut errors = darling::Error::accumulator();
+    for (option, span) in method_options(args) {
+        errors.push(error_at(
+            span,
+            format!("`{option}` cannot be combined with `skip`: a skipped method is left as written"),
+        ));
+    }
+    errors.finish()
+}
+
+/// A `const fn` is never wrapped (a span cannot be opened in a const
+/// context): only `skip` (redundant) is accepted on it.
+pub(crate) fn const_fn_args(args: &MethodArgs) -> darling::Result<()> {
+    let mut errors = darling::Error::accumulator();
+    for (option, span) in method_options(args) {
+        errors.push(error_at(
+            span,
+            format!(
+                "`{option}` has no effect on a `const fn`: `#[component]` leaves const functions as written, \
+                 since a span cannot be opened in a const context"
+            ),
+        ));
+    }
+    errors.finish()
+}
+
+/// The options other than `skip` a method carries, with their spans.
+fn method_options(args: &MethodArgs) -> Vec<(&'static str, Span)> {
+    let mut options = Vec::new();
+    if let Some(name) = &args.name {
+        options.push(("name", name.span()));
+    }
+    if let Some(level) = &args.level {
+        options.push(("level", level.span()));
+    }
+    for input in &args.skip_input {
+        options.push(("skip_input", input.span()));
+    }
+    if let Some(inputs) = &args.skip_inputs {
+        options.extend(inputs.iter().map(|path| ("skip_inputs", path.span())));
+    }
+    if let Some(capture) = &args.capture_output {
+        options.push(("capture_output", capture.span()));
+    }
+    options
+}
+
+/// Marks the inputs named by `skip_input(s)`; a name that is not an input is
+/// an error at the name.
+pub(crate) fn skipped_inputs(
+    function: &syn::Ident,
+    inputs: &mut [Input],
+    skipped: &[(String, Span)],
+    errors: &mut darling::error::Accumulator,
+) {
+    for (name, span) in skipped {
+        if let Some(input) = inputs.iter_mut().find(|input| &input.name == name) {
+            input.skipped = true;
+            continue;
+        }
+        let message = if name == "self" {
+            "`self` is never captured: there is nothing to skip".to_owned()
+        } else if inputs.is_empty() {
+            format!("`{name}` is not an input of `{function}`, which has none")
+        } else {
+            let names: Vec<String> = inputs.iter().map(|input| format!("`{}`", input.name)).collect();
+            format!(
+                "`{name}` is not an input of `{function}`; its inputs are {}",
+                names.join(", ")
+            )
+        };
+        errors.push(error_at(*span, message));
+    }
+}
+
+/// Whether the output is captured. Asked for on the function itself, an
+/// output that cannot be captured is an error; asked for by the whole
+/// component, such functions simply do not capture theirs.
+pub(crate) fn captures_output(
+    output: &Output,
+    explicit: Option<&SpannedValue<bool>>,
+    default: bool,
+) -> darling::Result<bool> {
+    let why_not = match output.value_type() {
+        None if matches!(output, Output::Never) => Some("the function never returns"),
+        None => Some("the future's `Output` type is not written (`impl Future<Output = T>`)"),
+        Some(ty) if types::mentions_impl_trait(ty) => Some("an `impl Trait` type cannot be named to plan its capture"),
+        Some(ty) if types::is_unit(ty) => Some("the function returns nothing"),
+        Some(_) => None,
+    };
+    match (explicit, why_not) {
+        (Some(explicit), Some(why_not)) if **explicit => Err(error_at(
+            explicit.span(),
+            format!("`capture_output` cannot apply here: {why_not}"),
+        )),
+        (Some(explicit), _) => Ok(**explicit),
+        (None, why_not) => Ok(default && why_not.is_none()),
+    }
+}
+
+/// `#[instrument_fn]` cannot see the impl a method is in (its generics,
+/// its self type): methods go through `#[component]`.
+pub(crate) fn free_fn(sig: &syn::Signature) -> darling::Result<()> {
+    if let Some(receiver) = sig.receiver() {
+        return Err(error_at(
+            receiver.span(),
+            "`#[instrument_fn]` is for free functions: for a method, put `#[component]` on its `impl` block \
+             (and `#[caci(skip)]` on the methods to leave out)",
+        ));
+    }
+    let mentions_self = |tokens: proc_macro2::TokenStream| find_ident(tokens, "Self");
+    let inputs = sig.inputs.to_token_stream();
+    let output = sig.output.to_token_stream();
+    if let Some(span) = mentions_self(inputs).or_else(|| mentions_self(output)) {
+        return Err(error_at(
+            span,
+            "`#[instrument_fn]` is for free functions: for an associated function, put `#[component]` on its \
+             `impl` block",
+        ));
+    }
+    Ok(())
+}
+
+fn find_ident(tokens: proc_macro2::TokenStream, name: &str) -> Option<Span> {
+    tokens.into_iter().find_map(|token| match token {
+        TokenTree::Ident(ident) if ident == name => Some(ident.span()),
+        TokenTree::Group(group) => find_ident(group.stream(), name),
+        _ => None,
+    })
+}
+
+/// `#[component]` goes on an `impl` block: say what to do instead, at the
+/// item's keyword.
+pub(crate) fn not_an_impl(item: &syn::Item) -> darling::Error {
+    let (span, what) = match item {
+        syn::Item::Fn(item) => (
+            item.sig.fn_token.span,
+            "a function: use `#[instrument_fn]` on free functions",
+        ),
+        syn::Item::Struct(item) => (
+            item.struct_token.span,
+            "a struct: put it on the struct's `impl` block, whose methods it wraps",
+        ),
+        syn::Item::Enum(item) => (
+            item.enum_token.span,
+            "an enum: put it on the enum's `impl` block, whose methods it wraps",
+        ),
+        syn::Item::Trait(item) => (
+            item.trait_token.span,
+            "a trait definition: put it on each `impl Trait for Type` block, whose methods it wraps",
+        ),
+        syn::Item::Mod(item) => (item.mod_token.span, "a module: put it on the module's `impl` blocks"),
+        other => (other.span(), "this item: it wraps the methods of an `impl` block"),
+    };
+    error_at(span, format!("`#[component]` cannot be used on {what}"))
+}

@@ -1,0 +1,21 @@
+use caci_core::component;
+
+struct Service;
+
+struct NotAnError;
+
+// Mistakes in a wrapped body are reported as they would be without the
+// macro: at the user's tokens.
+#[component]
+impl Service {
+    fn seats(&self) -> u32 {
+        "three"
+    }
+
+    fn parse(&self, text: &str) -> Result<u32, NotAnError> {
+        let value: u32 = text.parse()?;
+        Ok(value)
+    }
+}
+
+fn main() {}
