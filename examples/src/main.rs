@@ -1,32 +1,98 @@
-//! Runs a few sign-ups through the subscription service and prints the spans
-//! CACI captured: the plan and feature group are on them, personal data is not.
+//! `cargo run -p caci-examples`: sign-ups through a subscription service
+//! whose STARTER plan points at the LEGACY feature group, the traces that
+//! show it, the fix, and the traces that show the fix.
+//!
+//! With `OTEL_EXPORTER_OTLP_ENDPOINT` set, the same spans are exported over
+//! OTLP (see `caci_examples::otlp`); without it, everything stays on stdout.
 
-use caci_examples::service::{PlanCatalog, SubscriptionService};
-use caci_examples::{capture_configuration, signups};
-use tracing_subscriber::fmt::format::FmtSpan;
+use std::io;
+use std::process::ExitCode;
 
-fn main() {
-    tracing_subscriber::fmt()
-        .with_span_events(FmtSpan::NEW)
-        .with_max_level(tracing::Level::INFO)
-        .with_target(false)
-        .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
-    caci_core::install(capture_configuration());
+use caci_examples::otlp::{OtlpExport, OtlpSettings};
+use caci_examples::story::{self, Observers};
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
-    let service = SubscriptionService {
-        catalog: PlanCatalog {
-            starter_points_at_legacy: true,
-        },
+fn main() -> ExitCode {
+    // The one configuration: what CACI may capture, decided here.
+    let config = caci_examples::capture_configuration();
+    caci_core::install(config.clone());
+
+    // `cargo run -p caci-examples -- coverage [--min 70 …]`: the coverage
+    // report of every `#[component]` method, and its gate.
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        None => {}
+        Some("coverage") => return caci_core::coverage::cli::run(args),
+        // The fake personal data the sign-ups carry, one value a line: what
+        // leak checks (`.ci/otlp-rotel.sh`) search collector logs for.
+        Some("personal-values") => {
+            for index in 0..story::SIGNUPS + story::SIGNUPS_AFTER_FIX {
+                for value in caci_examples::signups::personal_values(index) {
+                    println!("{value}");
+                }
+            }
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("caci-examples: unknown command `{other}` (expected none, `coverage` or `personal-values`)");
+            return ExitCode::from(2);
+        }
+    }
+
+    let otlp = match OtlpSettings::from_env().and_then(|settings| settings.map(OtlpExport::start).transpose()) {
+        Ok(otlp) => otlp,
+        Err(error) => {
+            eprintln!("caci-examples: {error}");
+            return ExitCode::FAILURE;
+        }
     };
-    for index in 0..6 {
-        let subscription = service.initialize_business(&signups::business(index));
-        println!(
-            "  -> {:?} business got {:?} features ({} features)",
-            subscription.plan,
-            subscription.feature_group,
-            subscription.features.len()
-        );
+    match &otlp {
+        Some(otlp) => {
+            let settings = otlp.settings();
+            println!(
+                "OTLP export: on, {} to {} as service.name={}\n",
+                settings.protocol, settings.endpoint, settings.service_name
+            );
+        }
+        None => println!("OTLP export: off (set OTEL_EXPORTER_OTLP_ENDPOINT to send these spans to a collector)\n"),
+    }
+
+    // Ordinary `tracing` layers read CACI's spans: a printer for a few span
+    // trees, a counter for the plan × feature group table, and OTLP.
+    let observers = Observers::new(io::stdout());
+    tracing_subscriber::registry()
+        .with(LevelFilter::INFO)
+        .with(observers.printer.clone())
+        .with(observers.tally.clone())
+        .with(otlp.as_ref().map(|otlp| otlp.layer()))
+        .init();
+
+    if let Err(error) = story::run(&mut io::stdout(), &observers, &config) {
+        eprintln!("caci-examples: cannot print: {error}");
+        return ExitCode::FAILURE;
+    }
+
+    let Some(otlp) = otlp else { return ExitCode::SUCCESS };
+    let endpoint = otlp.settings().endpoint.clone();
+    match otlp.shutdown() {
+        Ok(summary) if summary.failed == 0 && summary.exported == observers.tally.spans_closed() => {
+            println!("\nOTLP: exported {} spans to {endpoint}.", summary.exported);
+            ExitCode::SUCCESS
+        }
+        Ok(summary) => {
+            eprintln!(
+                "caci-examples: OTLP export to {endpoint} incomplete: {} of {} spans exported, {} failed",
+                summary.exported,
+                observers.tally.spans_closed(),
+                summary.failed
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("caci-examples: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
