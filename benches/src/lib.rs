@@ -35,9 +35,10 @@ impl Capture for BusinessId {
         Shape::scalar::<Self>(Kind::Uuid)
     }
 
+    /// As `#[derive(Telemetry)]` does for a newtype: the inner value's record.
     #[inline]
     fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        out.display(&self.0);
+        self.0.record(out);
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::plan::Node;
 use crate::shape::Shape;
-use crate::slot::{LeafSink, Slot, Text};
+use crate::slot::{Sink, Slot, Text};
 
 /// A type whose values CACI can capture.
 ///
@@ -72,16 +72,16 @@ impl<T: Capture + ?Sized> DynCapture for T {
 /// variant, one list or one map.
 pub struct Out<'a, 'v> {
     node: &'a Node,
-    sink: &'a mut dyn LeafSink<'v>,
+    sink: Sink<'a, 'v>,
 }
 
 impl<'a, 'v> Out<'a, 'v> {
-    pub(crate) fn new(node: &'a Node, sink: &'a mut dyn LeafSink<'v>) -> Self {
+    pub(crate) fn new(node: &'a Node, sink: Sink<'a, 'v>) -> Self {
         Out { node, sink }
     }
 
     #[inline]
-    fn leaf(self, value: Slot<'v>) {
+    fn leaf(mut self, value: Slot<'v>) {
         if let Node::Leaf { slot } = self.node {
             self.sink.put(*slot, value);
         }
@@ -117,7 +117,7 @@ impl<'a, 'v> Out<'a, 'v> {
 
     /// A string, cut to the configured length on a UTF-8 boundary.
     #[inline]
-    pub fn str(self, value: &'v str) {
+    pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
             let max = self.sink.max_string_len();
             self.sink.put(*slot, Slot::string(value, max));
@@ -127,7 +127,7 @@ impl<'a, 'v> Out<'a, 'v> {
     /// A value with no typed form (UUIDs, dates), rendered through `Display`
     /// only when a subscriber asks for it, and cut to the configured length.
     #[inline]
-    pub fn display(self, value: &'v dyn fmt::Display) {
+    pub fn display(mut self, value: &'v dyn fmt::Display) {
         if let Node::Leaf { slot } = self.node {
             let max = self.sink.max_string_len();
             self.sink.put(*slot, Slot::display(value, max));
@@ -146,6 +146,16 @@ impl<'a, 'v> Out<'a, 'v> {
         self.leaf(Slot::text(Text::PrimitiveDateTime(value)));
     }
 
+    /// A value whose `Display` never exceeds `width` characters (UUIDs,
+    /// dates): skips the length-limiting writer when the limit allows it.
+    #[inline]
+    pub(crate) fn short_display(mut self, value: &'v dyn fmt::Display, width: usize) {
+        if let Node::Leaf { slot } = self.node {
+            let max = self.sink.max_string_len();
+            self.sink.put(*slot, Slot::short_display(value, width, max));
+        }
+    }
+
     /// A struct: returns where to offer its fields, or `None` when none of
     /// them is captured.
     #[inline]
@@ -160,7 +170,7 @@ impl<'a, 'v> Out<'a, 'v> {
     /// where to offer the variant's fields (indexed as in its shape), or
     /// `None` when none of them is captured.
     #[inline]
-    pub fn variant(self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
+    pub fn variant(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
         match self.node {
             Node::Leaf { slot } => {
                 self.sink.put(*slot, Slot::Str(name));
@@ -179,7 +189,7 @@ impl<'a, 'v> Out<'a, 'v> {
 
     /// A list: recorded as one field, rendered `[a, b, c]` within the limits.
     #[inline]
-    pub fn list(self, value: &'v dyn ListValue) {
+    pub fn list(mut self, value: &'v dyn ListValue) {
         if let Node::Leaf { slot } = self.node {
             let limits = self.sink.render_limits();
             self.sink.put(*slot, Slot::list(value, limits));
@@ -190,7 +200,7 @@ impl<'a, 'v> Out<'a, 'v> {
     /// `{key: value}` where the dictionary is allowed, and single entries
     /// named in the configuration as typed fields.
     #[inline]
-    pub fn map(self, value: &'v dyn MapValue) {
+    pub fn map(mut self, value: &'v dyn MapValue) {
         match self.node {
             Node::Leaf { slot } => {
                 let limits = self.sink.render_limits();
@@ -203,7 +213,7 @@ impl<'a, 'v> Out<'a, 'v> {
                 }
                 for (key, node) in entries.iter() {
                     if let Some(entry) = value.get(key) {
-                        entry.dyn_record(Out::new(node, &mut *self.sink));
+                        entry.dyn_record(Out::new(node, self.sink.reborrow()));
                     }
                 }
             }
@@ -215,7 +225,7 @@ impl<'a, 'v> Out<'a, 'v> {
 /// Where a struct or a variant offers its fields; see [`Out::fields`].
 pub struct Fields<'a, 'v> {
     nodes: &'a [Node],
-    sink: &'a mut dyn LeafSink<'v>,
+    sink: Sink<'a, 'v>,
 }
 
 impl<'v> Fields<'_, 'v> {
@@ -224,7 +234,7 @@ impl<'v> Fields<'_, 'v> {
     pub fn field<T: Capture + ?Sized>(&mut self, index: usize, value: &'v T) {
         match self.nodes.get(index) {
             None | Some(Node::Skip) => {}
-            Some(node) => value.record(Out::new(node, &mut *self.sink)),
+            Some(node) => value.record(Out::new(node, self.sink.reborrow())),
         }
     }
 }

@@ -98,7 +98,11 @@ macro_rules! span {
                 line: ::core::line!(),
                 inputs: &[$(::core::stringify!($field)),*],
             });
-        __CACI_CALL_SITE.span(&[$($crate::__private::erase(&$value)),*])
+        if $crate::__private::level_enabled($level) {
+            __CACI_CALL_SITE.span(&[$($crate::__private::erase(&$value)),*])
+        } else {
+            $crate::__private::Span::none()
+        }
     }};
 }
 
@@ -113,10 +117,11 @@ pub mod __private {
         ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
     };
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
-    pub use crate::site::{CallSite, SiteInfo};
+    pub use crate::site::{CallSite, SiteInfo, level_enabled};
     pub use ::core::any::type_name;
     pub use ::inventory;
     pub use ::std::vec::Vec;
+    pub use ::tracing::Span;
     pub use ::tracing::{Instrument, Level};
 
     /// A method's inputs as the planner takes them (a function, so generated

@@ -168,7 +168,9 @@ struct Running {
 }
 
 impl MethodCall {
-    fn disabled() -> Self {
+    /// A call that records nothing (its level is disabled).
+    #[inline]
+    pub fn disabled() -> Self {
         MethodCall {
             span: Span::none(),
             running: None,

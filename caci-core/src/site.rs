@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwapOption;
-use arrayvec::ArrayVec;
+use smallvec::SmallVec;
 use tracing::field::Value;
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 use tracing::{Level, Metadata, Span};
@@ -21,13 +21,18 @@ use tracing_core::subscriber::Interest;
 
 use crate::active;
 use crate::capture::{DynCapture, Out};
-use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
+use crate::config::validate::Rules;
 use crate::plan::{self, Input, LeafDecision, Plan};
 use crate::shape::Shape;
-use crate::slot::{RenderLimits, Slot, SlotSink};
+use crate::slot::{RenderLimits, Sink, Slot};
 
-/// Room for the captured fields plus the fixed fields a method span carries.
-pub(crate) const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
+/// Slots kept on the stack: the default fields-per-span limit plus the
+/// fixed fields of a method span. A span declaring more fields (a raised
+/// limit) spills its buffers to the heap.
+const INLINE_SLOTS: usize = 40;
+
+type Slots<'v> = SmallVec<[Slot<'v>; INLINE_SLOTS]>;
+type Recorded<'a> = SmallVec<[Option<&'a dyn Value>; INLINE_SLOTS]>;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -187,8 +192,11 @@ impl SiteCore {
     }
 }
 
-#[inline]
-pub(crate) fn level_enabled(level: Level) -> bool {
+/// Whether spans at `level` can be enabled at all: the compile-time maximum
+/// and the current global maximum. With a constant `level`, the first
+/// comparison folds away.
+#[inline(always)]
+pub fn level_enabled(level: Level) -> bool {
     level <= STATIC_MAX_LEVEL && level <= LevelFilter::current()
 }
 
@@ -196,11 +204,7 @@ impl SitePlan {
     /// The limits and deny list a recording obeys.
     #[inline]
     fn render_limits(&self) -> RenderLimits<'_> {
-        RenderLimits {
-            max_items: self.rules.limits.max_list_items,
-            max_string_len: self.rules.limits.max_string_len,
-            deny: &self.rules.deny,
-        }
+        RenderLimits(&self.rules)
     }
 
     /// Opens a span with the inputs' allowed values (`None`: an input whose
@@ -210,18 +214,22 @@ impl SitePlan {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        let mut slots = self.empty_slots();
-        let mut sink = SlotSink {
+        // Both buffers live in this frame: returning them by value would
+        // copy kilobytes per call.
+        let mut slots = Slots::new();
+        self.fill_absent(&mut slots);
+        let mut sink = Sink::Slots {
             slots: &mut slots,
             limits: self.render_limits(),
         };
         for (node, value) in self.plan.inputs.iter().zip(values) {
             if let Some(value) = value {
-                value.dyn_record(Out::new(node, &mut sink));
+                value.dyn_record(Out::new(node, sink.reborrow()));
             }
         }
+        let mut recorded = Recorded::new();
+        recorded.extend(slots.iter().map(Slot::as_value));
         let metadata = self.callsite.metadata();
-        let recorded = as_values(&slots);
         Span::new(metadata, &metadata.fields().value_set_all(&recorded))
     }
 
@@ -232,13 +240,14 @@ impl SitePlan {
         output: Option<&'v dyn DynCapture>,
         fixed: impl IntoIterator<Item = (usize, Slot<'v>)>,
     ) {
-        let mut slots = self.empty_slots();
+        let mut slots = Slots::new();
+        self.fill_absent(&mut slots);
         if let (Some(node), Some(value)) = (&self.plan.output, output) {
-            let mut sink = SlotSink {
+            let sink = Sink::Slots {
                 slots: &mut slots,
                 limits: self.render_limits(),
             };
-            value.dyn_record(Out::new(node, &mut sink));
+            value.dyn_record(Out::new(node, sink));
         }
         let first_fixed = self.plan.fields.len();
         for (index, value) in fixed {
@@ -246,8 +255,9 @@ impl SitePlan {
                 *slot = value;
             }
         }
+        let mut recorded = Recorded::new();
+        recorded.extend(slots.iter().map(Slot::as_value));
         let metadata = self.callsite.metadata();
-        let recorded = as_values(&slots);
         span.record_all(&metadata.fields().value_set_all(&recorded));
     }
 
@@ -256,19 +266,11 @@ impl SitePlan {
         self.rules.limits.max_string_len
     }
 
+    /// One empty slot per declared field.
     #[inline]
-    fn empty_slots(&self) -> ArrayVec<Slot<'_>, MAX_SLOTS> {
-        let mut slots = ArrayVec::new();
-        for _ in 0..self.callsite.field_names.len() {
-            slots.push(Slot::Absent);
-        }
-        slots
+    fn fill_absent(&self, slots: &mut Slots<'_>) {
+        slots.resize_with(self.callsite.field_names.len(), || Slot::Absent);
     }
-}
-
-#[inline]
-fn as_values<'a>(slots: &'a [Slot<'_>]) -> ArrayVec<Option<&'a dyn Value>, MAX_SLOTS> {
-    slots.iter().map(Slot::as_value).collect()
 }
 
 const INTEREST_NEVER: u8 = 0;

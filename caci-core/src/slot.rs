@@ -8,6 +8,7 @@ use tracing::field::{DisplayValue, Value};
 
 use crate::capture::{DynCapture, ListValue, MapValue, Out};
 use crate::config::deny::DenyList;
+use crate::config::validate::Rules;
 use crate::plan::Node;
 
 /// One captured value, borrowed from the call's inputs where possible.
@@ -33,6 +34,17 @@ impl<'v> Slot<'v> {
     #[inline]
     pub(crate) fn display(value: &'v dyn fmt::Display, max_len: usize) -> Self {
         Slot::Text(tracing::field::display(Text::Display(value, max_len)))
+    }
+
+    /// A value whose rendering never exceeds `width` characters (UUIDs,
+    /// dates): formatted directly when that fits the limit.
+    #[inline]
+    pub(crate) fn short_display(value: &'v dyn fmt::Display, width: usize, max_len: usize) -> Self {
+        if width <= max_len {
+            Slot::Text(tracing::field::display(Text::Short(value)))
+        } else {
+            Slot::display(value, max_len)
+        }
     }
 
     #[inline]
@@ -77,6 +89,9 @@ impl<'v> Slot<'v> {
     }
 }
 
+// Slots are written per captured field per call: keep them small.
+const _: () = assert!(std::mem::size_of::<Slot<'static>>() <= 40);
+
 /// The byte index to cut `value` at so it keeps at most `max_chars`
 /// characters, or `None` when it already fits.
 pub(crate) fn truncation_point(value: &str, max_chars: usize) -> Option<usize> {
@@ -92,6 +107,8 @@ pub(crate) const TRUNCATION_MARK: char = '…';
 /// Values rendered to text only when a subscriber formats them.
 pub(crate) enum Text<'v> {
     Truncated(&'v str),
+    /// Known to fit the string limit.
+    Short(&'v dyn fmt::Display),
     /// RFC 3339, e.g. `2026-11-25T12:00:00Z`.
     OffsetDateTime(&'v time::OffsetDateTime),
     /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
@@ -108,6 +125,7 @@ impl fmt::Display for Text<'_> {
                 f.write_str(value)?;
                 f.write_char(TRUNCATION_MARK)
             }
+            Text::Short(value) => value.fmt(f),
             Text::OffsetDateTime(value) => value
                 .format_into(&mut FmtIo(f), &time::format_description::well_known::Rfc3339)
                 .map(drop)
@@ -122,12 +140,12 @@ impl fmt::Display for Text<'_> {
                 out.finish()
             }
             Text::List(list, limits) => {
-                let mut out = LimitedWriter::new(f, limits.max_string_len);
+                let mut out = LimitedWriter::new(f, limits.max_string_len());
                 let _ = render_list(*list, limits, &mut out);
                 out.finish()
             }
             Text::Map(map, limits) => {
-                let mut out = LimitedWriter::new(f, limits.max_string_len);
+                let mut out = LimitedWriter::new(f, limits.max_string_len());
                 let _ = render_map(*map, limits, &mut out);
                 out.finish()
             }
@@ -153,24 +171,38 @@ impl std::io::Write for FmtIo<'_, '_> {
     }
 }
 
-/// The limits and deny list that a rendering of a list or map obeys.
+/// The limits and deny list that a rendering obeys: the rules in force,
+/// behind one pointer so a slot stays small.
 #[derive(Clone, Copy)]
-pub(crate) struct RenderLimits<'v> {
-    pub(crate) max_items: usize,
-    pub(crate) max_string_len: usize,
-    pub(crate) deny: &'v DenyList,
+pub(crate) struct RenderLimits<'v>(pub(crate) &'v Rules);
+
+impl<'v> RenderLimits<'v> {
+    #[inline]
+    fn max_items(self) -> usize {
+        self.0.limits.max_list_items
+    }
+
+    #[inline]
+    pub(crate) fn max_string_len(self) -> usize {
+        self.0.limits.max_string_len
+    }
+
+    #[inline]
+    fn deny(self) -> &'v DenyList {
+        &self.0.deny
+    }
 }
 
 fn render_list(list: &dyn ListValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
-    let mut items = Items::open(out, '[', limits.max_items)?;
+    let mut items = Items::open(out, '[', limits.max_items())?;
     list.for_each_item(&mut |item| items.push(|out| render_item(item, limits, out)));
     items.close(']')
 }
 
 fn render_map(map: &dyn MapValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
-    let mut items = Items::open(out, '{', limits.max_items)?;
+    let mut items = Items::open(out, '{', limits.max_items())?;
     map.for_each_entry(&mut |key, value| {
-        limits.deny.is_denied(key)
+        limits.deny().is_denied(key)
             || items.push(|out| {
                 out.write_str(key)?;
                 out.write_str(": ")?;
@@ -225,39 +257,59 @@ fn render_item(item: &dyn DynCapture, limits: &RenderLimits<'_>, out: &mut Limit
         limits: *limits,
         result: Ok(()),
     };
-    item.dyn_record(Out::new(&Node::RENDERED_ITEM, &mut renderer));
+    item.dyn_record(Out::new(&Node::RENDERED_ITEM, Sink::Render(&mut renderer)));
     renderer.result
 }
 
-/// Where leaves go: a call's slot array, or a rendering of one list item.
+/// Where the leaves of a list or map item go when it is rendered.
 pub(crate) trait LeafSink<'v> {
     fn put(&mut self, slot: u16, value: Slot<'v>);
-    fn max_string_len(&self) -> usize;
     fn render_limits(&self) -> RenderLimits<'v>;
 }
 
-/// The per-call slot array.
-pub(crate) struct SlotSink<'s, 'v> {
-    pub(crate) slots: &'s mut [Slot<'v>],
-    pub(crate) limits: RenderLimits<'v>,
+/// Where an [`Out`] writes: the call's slot array (the hot path, written
+/// directly), or a renderer behind `dyn` (list and map items).
+pub(crate) enum Sink<'a, 'v> {
+    Slots {
+        slots: &'a mut [Slot<'v>],
+        limits: RenderLimits<'v>,
+    },
+    Render(&'a mut dyn LeafSink<'v>),
 }
 
-impl<'v> LeafSink<'v> for SlotSink<'_, 'v> {
+impl<'v> Sink<'_, 'v> {
     #[inline]
-    fn put(&mut self, slot: u16, value: Slot<'v>) {
-        if let Some(target) = self.slots.get_mut(usize::from(slot)) {
-            *target = value;
+    pub(crate) fn put(&mut self, slot: u16, value: Slot<'v>) {
+        match self {
+            Sink::Slots { slots, .. } => {
+                if let Some(target) = slots.get_mut(usize::from(slot)) {
+                    *target = value;
+                }
+            }
+            Sink::Render(renderer) => renderer.put(slot, value),
         }
     }
 
     #[inline]
-    fn max_string_len(&self) -> usize {
-        self.limits.max_string_len
+    pub(crate) fn max_string_len(&self) -> usize {
+        self.render_limits().max_string_len()
     }
 
     #[inline]
-    fn render_limits(&self) -> RenderLimits<'v> {
-        self.limits
+    pub(crate) fn render_limits(&self) -> RenderLimits<'v> {
+        match self {
+            Sink::Slots { limits, .. } => *limits,
+            Sink::Render(renderer) => renderer.render_limits(),
+        }
+    }
+
+    /// The same sink, for a nested value.
+    #[inline]
+    pub(crate) fn reborrow(&mut self) -> Sink<'_, 'v> {
+        match self {
+            Sink::Slots { slots, limits } => Sink::Slots { slots, limits: *limits },
+            Sink::Render(renderer) => Sink::Render(&mut **renderer),
+        }
     }
 }
 
@@ -272,10 +324,6 @@ impl<'v> LeafSink<'v> for ItemRenderer<'_, '_, 'v> {
         if self.result.is_ok() {
             self.result = value.write_text(self.out);
         }
-    }
-
-    fn max_string_len(&self) -> usize {
-        self.limits.max_string_len
     }
 
     fn render_limits(&self) -> RenderLimits<'v> {

@@ -152,24 +152,25 @@ impl Capture for Cow<'_, str> {
     }
 }
 
+// Each renders in at most `$width` characters (`Duration` is unbounded).
 macro_rules! displayed {
-    ($($ty:ty => $kind:ident),* $(,)?) => {$(
+    ($($ty:ty => $kind:ident, $width:expr);* $(;)?) => {$(
         impl Capture for $ty {
             fn shape() -> Shape {
                 Shape::scalar::<Self>(Kind::$kind)
             }
             #[inline]
             fn record<'v>(&'v self, out: Out<'_, 'v>) {
-                out.display(self);
+                out.short_display(self, $width);
             }
         }
     )*};
 }
 displayed!(
-    uuid::Uuid => Uuid,
-    time::Date => Date,
-    time::Time => Time,
-    time::Duration => Duration,
+    uuid::Uuid => Uuid, 36;
+    time::Date => Date, 13;
+    time::Time => Time, 18;
+    time::Duration => Duration, usize::MAX;
 );
 
 impl Capture for time::OffsetDateTime {

@@ -152,15 +152,22 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         }
         _ => quote!(::core::option::Option::None),
     };
+    let level = method.level.tokens(p);
+    // The level is checked here, against a constant, before any value is
+    // probed: a disabled call costs one comparison and one atomic load.
     quote! {
-        __CACI_SITE.start(
-            #instantiation,
-            || (
-                #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
-                #output,
-            ),
-            &[#(#values),*],
-        )
+        if #p::level_enabled(#level) {
+            __CACI_SITE.start(
+                #instantiation,
+                || (
+                    #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
+                    #output,
+                ),
+                &[#(#values),*],
+            )
+        } else {
+            #p::MethodCall::disabled()
+        }
     }
 }
 
