@@ -33,11 +33,13 @@
 //! | leaks | [`Captured::assert_never_contains`], [`Captured::assert_no_denied_fields`] |
 //! | "what feature groups are we initializing?" | [`Captured::count_by`] |
 //! | several configurations | [`matrix`] |
-//! | snapshots | [`Captured::render`] |
+//! | snapshots | [`Captured::render`], [`coverage_snapshot`] |
+//! | coverage | [`assert_coverage_at_least`], [`coverage`] |
 
 mod aggregate;
 mod assert;
 mod captured;
+mod coverage;
 mod layer;
 mod leak;
 mod matrix;
@@ -47,6 +49,7 @@ mod value;
 
 pub use aggregate::{ABSENT, GroupCounts};
 pub use captured::{Captured, CapturedEvent, CapturedSpan};
+pub use coverage::{assert_coverage_at_least, component, coverage, coverage_snapshot};
 pub use matrix::matrix;
 pub use query::SpanQuery;
 pub use render::MASKED_FIELDS;

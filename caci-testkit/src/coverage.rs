@@ -1,0 +1,54 @@
+//! Coverage in unit tests: hold the line on how much a configuration
+//! captures, and snapshot the report.
+
+use caci_core::coverage::{ComponentReport, CoverageReport, RenderOptions};
+use caci_core::{MethodDescriptor, TelemetryCaptureConfiguration};
+
+/// The coverage report of `config` over the components named in
+/// `components` (every component linked into the test binary when empty).
+pub fn coverage(config: &TelemetryCaptureConfiguration, components: &[&str]) -> CoverageReport {
+    let methods =
+        MethodDescriptor::all().filter(|method| components.is_empty() || components.contains(&method.info().component));
+    CoverageReport::build(config, methods)
+}
+
+/// Asserts that `config` captures at least `min_percent` of the inputs of
+/// `components` (all linked components when empty), and returns the report.
+/// The failure lists what is left out.
+///
+/// ```
+/// # use caci_core::{MethodDescriptor, TelemetryCaptureConfiguration};
+/// // With no component linked there is nothing to cover: 0 of 0 passes any minimum of 0.
+/// let config = TelemetryCaptureConfiguration::default();
+/// caci_testkit::assert_coverage_at_least(&config, &["NoSuchComponent"], 0.0);
+/// ```
+#[track_caller]
+pub fn assert_coverage_at_least(
+    config: &TelemetryCaptureConfiguration,
+    components: &[&str],
+    min_percent: f64,
+) -> CoverageReport {
+    let report = coverage(config, components);
+    let percent = report.totals.percent().unwrap_or(0.0);
+    if report.totals.leaves > 0 && percent < min_percent {
+        panic!(
+            "coverage is {} ({} of {} inputs), expected at least {min_percent}%\n\n{}",
+            report.totals.percent_text(),
+            report.totals.captured,
+            report.totals.leaves,
+            report.render_text(RenderOptions { color: false })
+        );
+    }
+    report
+}
+
+/// The report as plain text, for a snapshot test (`insta::assert_snapshot!`).
+/// Deterministic: components and methods sorted, no colour, no timings.
+pub fn coverage_snapshot(config: &TelemetryCaptureConfiguration, components: &[&str]) -> String {
+    coverage(config, components).render_text(RenderOptions { color: false })
+}
+
+/// The components of a report, by name.
+pub fn component<'r>(report: &'r CoverageReport, name: &str) -> Option<&'r ComponentReport> {
+    report.components.iter().find(|component| component.name == name)
+}

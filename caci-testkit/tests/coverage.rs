@@ -1,0 +1,71 @@
+//! Coverage helpers over real `#[component]` descriptors.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use caci_core::{Kind, Telemetry, TelemetryCaptureConfiguration, component};
+
+#[derive(Telemetry)]
+#[telemetry(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Plan {
+    Starter,
+    Pro,
+}
+
+#[derive(Telemetry)]
+struct Signup {
+    plan: Plan,
+    country: String,
+    email: String,
+}
+
+struct TestkitSignups;
+
+#[component]
+impl TestkitSignups {
+    fn create(&self, signup: &Signup, trial: bool) -> bool {
+        let _ = (&signup.plan, &signup.country, &signup.email);
+        trial
+    }
+}
+
+fn only_kinds() -> TelemetryCaptureConfiguration {
+    TelemetryCaptureConfiguration::builder()
+        .allow_kinds([Kind::Enum, Kind::Bool])
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_percentage_is_held_and_a_shortfall_lists_what_is_left_out() {
+    let report = caci_testkit::assert_coverage_at_least(&only_kinds(), &["TestkitSignups"], 50.0);
+    assert_eq!(
+        (report.totals.captured, report.totals.leaves),
+        (2, 4),
+        "plan and trial; not country, never email"
+    );
+    assert!(caci_testkit::component(&report, "TestkitSignups").is_some());
+
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        caci_testkit::assert_coverage_at_least(&only_kinds(), &["TestkitSignups"], 75.0);
+    }))
+    .expect_err("50% is below 75%");
+    let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        message.starts_with("coverage is 50.0% (2 of 4 inputs), expected at least 75%"),
+        "{message}"
+    );
+    assert!(
+        message.contains("signup.email: String"),
+        "the report follows: {message}"
+    );
+}
+
+#[test]
+fn the_report_snapshots_deterministically() {
+    let text = caci_testkit::coverage_snapshot(&only_kinds(), &["TestkitSignups"]);
+    assert_eq!(
+        text,
+        caci_testkit::coverage_snapshot(&only_kinds(), &["TestkitSignups"])
+    );
+    insta::assert_snapshot!(text);
+}
