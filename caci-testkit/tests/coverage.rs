@@ -69,3 +69,22 @@ fn the_report_snapshots_deterministically() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn the_spans_carry_what_the_report_says_is_captured() {
+    let signup = Signup {
+        plan: Plan::Starter,
+        country: "CA".into(),
+        email: "ada@example.com".into(),
+    };
+    let (trial, captured) = caci_testkit::capture(&only_kinds(), || TestkitSignups.create(&signup, true));
+    assert!(trial);
+    captured
+        .span("TestkitSignups.create")
+        .assert_field("signup.plan", "STARTER")
+        .assert_field("trial", true)
+        .assert_no_field("signup.country")
+        .assert_outcome("ok");
+    captured.assert_never_contains("ada@example.com");
+    let _unused_variant = Plan::Pro;
+}
