@@ -38,6 +38,16 @@ impl CapturedSpan {
     /// Asserts that field `name` was recorded with exactly this type and
     /// value (no numeric leniency): for checking that typed telemetry stays
     /// typed.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_fields(["plan", "seats"]).build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _span = caci_core::span!(Level::INFO, "Seats.set", plan = "PRO", seats = 3u8, email = "a@b.c").entered();
+    /// });
+    /// use caci_testkit::FieldValue;
+    /// captured.span("Seats.set").assert_field_typed("seats", FieldValue::I64(3)); // u8 arrives as i64
+    /// ```
     #[track_caller]
     pub fn assert_field_typed(&self, name: &str, expected: FieldValue) -> &Self {
         match self.field(name) {
@@ -53,6 +63,15 @@ impl CapturedSpan {
     }
 
     /// Asserts that field `name` was not recorded.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_fields(["plan", "seats"]).build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _span = caci_core::span!(Level::INFO, "Seats.set", plan = "PRO", seats = 3u8, email = "a@b.c").entered();
+    /// });
+    /// captured.span("Seats.set").assert_no_field("email");
+    /// ```
     #[track_caller]
     pub fn assert_no_field(&self, name: &str) -> &Self {
         if let Some(actual) = self.field(name) {
@@ -65,6 +84,15 @@ impl CapturedSpan {
     }
 
     /// Asserts that exactly these fields were recorded, in any order.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_fields(["plan", "seats"]).build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _span = caci_core::span!(Level::INFO, "Seats.set", plan = "PRO", seats = 3u8, email = "a@b.c").entered();
+    /// });
+    /// captured.span("Seats.set").assert_fields_exactly(&["seats", "plan"]);
+    /// ```
     #[track_caller]
     pub fn assert_fields_exactly(&self, names: &[&str]) -> &Self {
         let mut actual = self.field_names();
@@ -84,6 +112,26 @@ impl CapturedSpan {
 
     /// Asserts that the wrapped method failed: outcome `error` (or `panic`),
     /// optionally with an error type whose name ends with `error_type`.
+    ///
+    /// ```
+    /// # use caci_core::TelemetryCaptureConfiguration;
+    /// struct Billing;
+    /// #[derive(Debug)]
+    /// struct CardDeclined;
+    /// #[caci_core::component]
+    /// impl Billing {
+    ///     fn charge(&self, cents: i64) -> Result<(), CardDeclined> {
+    ///         if cents > 100 { Err(CardDeclined) } else { Ok(()) }
+    ///     }
+    /// }
+    /// let config = TelemetryCaptureConfiguration::builder().allow_field("cents").build().unwrap();
+    /// let (_, captured) = caci_testkit::capture(&config, || {
+    ///     let _ = Billing.charge(50);
+    ///     let _ = Billing.charge(500);
+    /// });
+    /// use caci_testkit::SpanQuery;
+    /// captured.span(SpanQuery::named("Billing.charge").with("cents", 500)).assert_error(Some("CardDeclined"));
+    /// ```
     #[track_caller]
     pub fn assert_error(&self, error_type: Option<&str>) -> &Self {
         let outcome = self.outcome();
@@ -108,6 +156,26 @@ impl CapturedSpan {
 
     /// Asserts the wrapped method's outcome: `"ok"`, `"error"`, `"panic"`
     /// or `"cancelled"`.
+    ///
+    /// ```
+    /// # use caci_core::TelemetryCaptureConfiguration;
+    /// struct Billing;
+    /// #[derive(Debug)]
+    /// struct CardDeclined;
+    /// #[caci_core::component]
+    /// impl Billing {
+    ///     fn charge(&self, cents: i64) -> Result<(), CardDeclined> {
+    ///         if cents > 100 { Err(CardDeclined) } else { Ok(()) }
+    ///     }
+    /// }
+    /// let config = TelemetryCaptureConfiguration::builder().allow_field("cents").build().unwrap();
+    /// let (_, captured) = caci_testkit::capture(&config, || {
+    ///     let _ = Billing.charge(50);
+    ///     let _ = Billing.charge(500);
+    /// });
+    /// use caci_testkit::SpanQuery;
+    /// captured.span(SpanQuery::named("Billing.charge").with("cents", 50)).assert_outcome("ok");
+    /// ```
     #[track_caller]
     pub fn assert_outcome(&self, expected: &str) -> &Self {
         let outcome = self.outcome();

@@ -42,6 +42,16 @@ impl Captured {
 
     /// Asserts that no captured field name has a segment on `deny` (use
     /// `DenyList::floor()` for the built-in floor).
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// use caci_core::config::deny::DenyList;
+    /// let config = TelemetryCaptureConfiguration::builder().allow_fields(["plan", "password"]).remove_from_deny_floor("password").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _span = caci_core::span!(Level::INFO, "Users.create", plan = "PRO").entered();
+    /// });
+    /// captured.assert_no_denied_fields(&DenyList::floor());
+    /// ```
     #[track_caller]
     pub fn assert_no_denied_fields(&self, deny: &DenyList) -> &Self {
         for span in &self.spans {

@@ -169,6 +169,20 @@ impl Captured {
     }
 
     /// Asserts that exactly `count` spans match `query`.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// use caci_testkit::SpanQuery;
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _api = caci_core::span!(Level::INFO, "Api.signup", plan = "PRO").entered();
+    ///     let _a = caci_core::span!(Level::INFO, "Store.activate", plan = "PRO").entered();
+    ///     drop(_a);
+    ///     let _b = caci_core::span!(Level::INFO, "Store.activate", plan = "STARTER").entered();
+    /// });
+    /// captured.assert_count("Store.activate", 2);
+    /// captured.assert_count(SpanQuery::named("Store.activate").with("plan", "PRO"), 1);
+    /// ```
     #[track_caller]
     pub fn assert_count(&self, query: impl Into<SpanQuery>, count: usize) -> &Self {
         let query = query.into();
@@ -180,6 +194,19 @@ impl Captured {
     }
 
     /// Asserts that no span matches `query`.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// use caci_testkit::SpanQuery;
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _api = caci_core::span!(Level::INFO, "Api.signup", plan = "PRO").entered();
+    ///     let _a = caci_core::span!(Level::INFO, "Store.activate", plan = "PRO").entered();
+    ///     drop(_a);
+    ///     let _b = caci_core::span!(Level::INFO, "Store.activate", plan = "STARTER").entered();
+    /// });
+    /// captured.assert_none(SpanQuery::named("Store.activate").with("plan", "LEGACY"));
+    /// ```
     #[track_caller]
     pub fn assert_none(&self, query: impl Into<SpanQuery>) -> &Self {
         let query = query.into();
@@ -194,6 +221,19 @@ impl Captured {
     }
 
     /// Asserts that some span matching `child` has a parent matching `parent`.
+    ///
+    /// ```
+    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
+    /// use caci_testkit::SpanQuery;
+    /// # let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&config, || {
+    ///     let _api = caci_core::span!(Level::INFO, "Api.signup", plan = "PRO").entered();
+    ///     let _a = caci_core::span!(Level::INFO, "Store.activate", plan = "PRO").entered();
+    ///     drop(_a);
+    ///     let _b = caci_core::span!(Level::INFO, "Store.activate", plan = "STARTER").entered();
+    /// });
+    /// captured.assert_child_of(SpanQuery::named("Store.activate").with("plan", "STARTER"), "Api.signup");
+    /// ```
     #[track_caller]
     pub fn assert_child_of(&self, child: impl Into<SpanQuery>, parent: impl Into<SpanQuery>) -> &Self {
         let (child, parent) = (child.into(), parent.into());
