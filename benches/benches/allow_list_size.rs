@@ -1,5 +1,5 @@
-//! `allow_list_size`: the per-call cost of `caci_core::span!` for the
-//! three-input method under a registry, with 10 allowed names against
+//! `allow_list_size`: the per-call cost of the three-input
+//! `#[caci_core::component]` method under a registry, with 10 allowed names against
 //! 10,000 (the three real inputs among them). One call site serves both:
 //! its plan is cached per configuration, so the per-call path never looks at
 //! the allow list and the two should be equal within noise.
@@ -19,38 +19,50 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use caci_benches::{
-    BusinessId, Plan, SPAN_NAME, Subscriber, THREE_INPUTS, business_id, span_field_names, three_inputs_among,
+    BusinessId, OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names, three_inputs_among,
 };
-use caci_core::{Level, TelemetryCaptureConfiguration};
+use caci_core::TelemetryCaptureConfiguration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
-/// Defines a three-input method opening a CACI span: one call site each.
-macro_rules! caci_method {
-    ($(#[$doc:meta])* $name:ident) => {
+/// Defines a three-input `#[component]` method (span
+/// `SubscriptionService.initialize_business`) on its own type, and a
+/// function calling it: one call site each.
+macro_rules! component_method {
+    ($(#[$doc:meta])* $name:ident, $service:ident) => {
+        struct $service;
+
+        #[caci_core::component(name = "SubscriptionService")]
+        impl $service {
+            #[inline(never)]
+            fn initialize_business(&self, business_id: BusinessId, trial: bool, plan: Plan) {
+                black_box(business_id);
+                black_box(trial);
+                black_box(plan);
+            }
+        }
+
         $(#[$doc])*
-        #[inline(never)]
         fn $name(id: BusinessId, trial: bool, plan: Plan) {
-            let span = caci_core::span!(Level::INFO, SPAN_NAME, business_id = id, trial = trial, plan = plan);
-            let _entered = span.enter();
-            black_box(id);
-            black_box(trial);
-            black_box(plan);
+            $service.initialize_business(id, trial, plan);
         }
     };
 }
 
-caci_method!(
+component_method!(
     /// The call site the criterion group measures under both configurations.
-    caci
+    caci,
+    Measured
 );
-caci_method!(
+component_method!(
     /// The paired check's call site for the 10-name configuration.
-    caci_small_site
+    caci_small_site,
+    SmallSite
 );
-caci_method!(
+component_method!(
     /// The paired check's call site for the 10,000-name configuration.
-    caci_large_site
+    caci_large_site,
+    LargeSite
 );
 
 /// Alternates blocks of calls under the two configurations (which one goes
@@ -105,7 +117,8 @@ fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, config: &Telemetr
     let id = business_id();
     caci_core::with_configuration(config, || {
         eprintln!("{name}:");
-        assert_eq!(span_field_names(|| caci(id, true, Plan::Starter)), THREE_INPUTS);
+        let with_outcome: Vec<&str> = THREE_INPUTS.iter().chain(&OUTCOME_FIELDS).copied().collect();
+        assert_eq!(span_field_names(|| caci(id, true, Plan::Starter)), with_outcome);
         Subscriber::Registry.run(|| {
             group.bench_function(name, |b| {
                 b.iter(|| caci(black_box(id), black_box(true), black_box(Plan::Starter)));
@@ -133,7 +146,7 @@ fn allow_list_size(c: &mut Criterion) {
 fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
+        .measurement_time(Duration::from_secs(3))
         .sample_size(50)
 }
 

@@ -1,67 +1,25 @@
 //! `call_site`: the per-call cost of a method with three inputs
-//! (`BusinessId`, `bool`, `Plan`), all allowed, opening and entering one
-//! span: with no subscriber, with the level disabled, and with a registry
-//! whose layer visits every field. `caci_core::span!` against
-//! `#[tracing::instrument]`, hand-written fields or all arguments.
+//! (`BusinessId`, `bool`, `Plan`), all allowed: with no subscriber, with the
+//! level disabled, and with a registry whose layer visits every field
+//! (including those recorded at close). The headline is the
+//! `#[caci_core::component]` method; `caci_core::span!` and
+//! `#[tracing::instrument]` (hand-written fields, with and without
+//! `outcome`/`duration_ns`, or all arguments) run side by side.
 //!
-//! Every variant has the same body (`black_box` on the three inputs), so the
-//! differences are the instrumentation.
+//! The variants are in `caci_benches::three_inputs`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use caci_benches::{BusinessId, Plan, SPAN_NAME, Subscriber, THREE_INPUTS, allow_names, business_id, span_field_names};
-use caci_core::Level;
+use caci_benches::three_inputs::{
+    self, Method, bare, caci_span, component, instrument_default, instrument_outcome, instrument_skip_all_fields,
+    manual_span_outcome,
+};
+use caci_benches::{OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
-/// No instrumentation.
-#[inline(never)]
-fn bare(id: BusinessId, trial: bool, plan: Plan) {
-    black_box(id);
-    black_box(trial);
-    black_box(plan);
-}
-
-/// CACI: the configuration decides the fields.
-#[inline(never)]
-fn caci(id: BusinessId, trial: bool, plan: Plan) {
-    let span = caci_core::span!(Level::INFO, SPAN_NAME, business_id = id, trial = trial, plan = plan);
-    let _entered = span.enter();
-    black_box(id);
-    black_box(trial);
-    black_box(plan);
-}
-
-/// `#[instrument]` with the same three values written by hand.
-#[inline(never)]
-#[tracing::instrument(
-    name = "SubscriptionService.initialize_business",
-    level = "info",
-    skip_all,
-    fields(business_id = %id.0, trial = trial, plan = ?plan)
-)]
-fn instrument_skip_all_fields(id: BusinessId, trial: bool, plan: Plan) {
-    black_box(id);
-    black_box(trial);
-    black_box(plan);
-}
-
-/// Plain `#[instrument]`: every argument, `Debug`-formatted (`bool` typed).
-#[inline(never)]
-#[tracing::instrument(name = "SubscriptionService.initialize_business", level = "info")]
-fn instrument_default(id: BusinessId, trial: bool, plan: Plan) {
-    black_box(id);
-    black_box(trial);
-    black_box(plan);
-}
-
-fn bench(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    name: &str,
-    subscriber: Subscriber,
-    method: impl Fn(BusinessId, bool, Plan),
-) {
+fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, subscriber: Subscriber, method: Method) {
     let id = business_id();
     subscriber.run(|| {
         group.bench_function(name, |b| {
@@ -70,42 +28,75 @@ fn bench(
     });
 }
 
-fn call_site(c: &mut Criterion) {
-    caci_core::install(allow_names(THREE_INPUTS));
-
+/// Prints and checks the fields every compared variant records per call.
+fn check_fields() {
     let id = business_id();
+    let fields = |method: Method| span_field_names(|| method(id, true, Plan::Starter));
+    let with_outcome: Vec<&str> = THREE_INPUTS.iter().chain(&OUTCOME_FIELDS).copied().collect();
     eprintln!("fields recorded per call:");
-    let caci_fields = span_field_names(|| caci(id, true, Plan::Starter));
-    let hand_fields = span_field_names(|| instrument_skip_all_fields(id, true, Plan::Starter));
-    assert_eq!(caci_fields, THREE_INPUTS);
-    assert_eq!(hand_fields, THREE_INPUTS);
-    assert_eq!(
-        span_field_names(|| instrument_default(id, true, Plan::Starter)),
-        ["id", "trial", "plan"]
-    );
+    for (name, method) in three_inputs::VARIANTS.iter().filter(|(name, _)| *name != "bare") {
+        eprint!("{name}:");
+        let recorded = fields(*method);
+        match *name {
+            "component" | "instrument_outcome" | "manual_span_outcome" => assert_eq!(recorded, with_outcome),
+            "caci_span" | "instrument_skip_all_fields" => assert_eq!(recorded, THREE_INPUTS),
+            "instrument_default" => assert_eq!(recorded, THREE_INPUTS),
+            other => unreachable!("unknown variant {other}"),
+        }
+    }
+}
+
+fn call_site(c: &mut Criterion) {
+    caci_core::install(caci_benches::three_inputs_configuration());
+    check_fields();
 
     let mut group = c.benchmark_group("call_site");
     bench(&mut group, "bare", Subscriber::None, bare);
-    bench(&mut group, "caci_no_subscriber", Subscriber::None, caci);
+    bench(&mut group, "component_no_subscriber", Subscriber::None, component);
+    bench(&mut group, "caci_span_no_subscriber", Subscriber::None, caci_span);
     bench(
         &mut group,
         "instrument_no_subscriber",
         Subscriber::None,
         instrument_skip_all_fields,
     );
-    bench(&mut group, "caci_level_disabled", Subscriber::LevelDisabled, caci);
+    bench(
+        &mut group,
+        "component_level_disabled",
+        Subscriber::LevelDisabled,
+        component,
+    );
+    bench(
+        &mut group,
+        "caci_span_level_disabled",
+        Subscriber::LevelDisabled,
+        caci_span,
+    );
     bench(
         &mut group,
         "instrument_level_disabled",
         Subscriber::LevelDisabled,
         instrument_skip_all_fields,
     );
-    bench(&mut group, "caci_registry", Subscriber::Registry, caci);
+    bench(&mut group, "component_registry", Subscriber::Registry, component);
+    bench(&mut group, "caci_span_registry", Subscriber::Registry, caci_span);
     bench(
         &mut group,
         "instrument_skip_all_fields_registry",
         Subscriber::Registry,
         instrument_skip_all_fields,
+    );
+    bench(
+        &mut group,
+        "instrument_outcome_registry",
+        Subscriber::Registry,
+        instrument_outcome,
+    );
+    bench(
+        &mut group,
+        "manual_span_outcome_registry",
+        Subscriber::Registry,
+        manual_span_outcome,
     );
     bench(
         &mut group,
@@ -119,7 +110,7 @@ fn call_site(c: &mut Criterion) {
 fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
+        .measurement_time(Duration::from_secs(3))
         .sample_size(50)
 }
 

@@ -1,95 +1,101 @@
 //! `struct_input`: the per-call cost of a method taking one five-field
-//! struct, every field allowed (`allow_struct_named("Business")`), under a
-//! registry whose layer visits every field: `caci_core::span!` against
-//! `#[tracing::instrument]` with the five fields written by hand, and plain
-//! `#[instrument]` (the whole struct `Debug`-formatted into one field).
+//! struct (`&Business`), every field allowed (`allow_struct_named("Business")`): with no subscriber, with the
+//! level disabled, and with a registry whose layer visits every field
+//! (including those recorded at close). The headline is the
+//! `#[caci_core::component]` method; `caci_core::span!` and
+//! `#[tracing::instrument]` (the five fields by hand, with and without
+//! `outcome`/`duration_ns`, or the whole struct `Debug`-formatted) run side
+//! by side.
 //!
-//! Every variant has the same body (`black_box` on the input).
+//! The variants are in `caci_benches::struct_input`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use caci_benches::{Business, SPAN_NAME, Subscriber, business, span_field_names};
-use caci_core::{Level, TelemetryCaptureConfiguration};
+use caci_benches::struct_input::{
+    self, FIVE_FIELDS, Method, bare, caci_span, component, instrument_default, instrument_outcome,
+    instrument_skip_all_fields, manual_span_outcome,
+};
+use caci_benches::{OUTCOME_FIELDS, Subscriber, business, span_field_names};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
-const FIVE_FIELDS: [&str; 5] = [
-    "business.id",
-    "business.plan",
-    "business.country",
-    "business.trial",
-    "business.seats",
-];
-
-/// No instrumentation.
-#[inline(never)]
-fn bare(business: &Business) {
-    black_box(business);
-}
-
-/// CACI: the configuration decides the fields.
-#[inline(never)]
-fn caci(business: &Business) {
-    let span = caci_core::span!(Level::INFO, SPAN_NAME, business = business);
-    let _entered = span.enter();
-    black_box(business);
-}
-
-/// `#[instrument]` with the same five values written by hand.
-#[inline(never)]
-#[tracing::instrument(
-    name = "SubscriptionService.initialize_business",
-    level = "info",
-    skip_all,
-    fields(
-        business.id = %business.id.0,
-        business.plan = ?business.plan,
-        business.country = business.country,
-        business.trial = business.trial,
-        business.seats = business.seats,
-    )
-)]
-fn instrument_skip_all_fields(business: &Business) {
-    black_box(business);
-}
-
-/// Plain `#[instrument]`: the struct `Debug`-formatted as one field.
-#[inline(never)]
-#[tracing::instrument(name = "SubscriptionService.initialize_business", level = "info")]
-fn instrument_default(business: &Business) {
-    black_box(business);
-}
-
-fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, subscriber: Subscriber, method: impl Fn(&Business)) {
+fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, subscriber: Subscriber, method: Method) {
     let input = business();
     subscriber.run(|| {
         group.bench_function(name, |b| b.iter(|| method(black_box(&input))));
     });
 }
 
-fn struct_input(c: &mut Criterion) {
-    caci_core::install(
-        TelemetryCaptureConfiguration::builder()
-            .allow_struct_named("Business")
-            .build()
-            .expect("a valid configuration"),
-    );
-
+/// Prints and checks the fields every compared variant records per call.
+fn check_fields() {
     let input = business();
+    let fields = |method: Method| span_field_names(|| method(&input));
+    let with_outcome: Vec<&str> = FIVE_FIELDS.iter().chain(&OUTCOME_FIELDS).copied().collect();
     eprintln!("fields recorded per call:");
-    assert_eq!(span_field_names(|| caci(&input)), FIVE_FIELDS);
-    assert_eq!(span_field_names(|| instrument_skip_all_fields(&input)), FIVE_FIELDS);
-    assert_eq!(span_field_names(|| instrument_default(&input)), ["business"]);
+    for (name, method) in struct_input::VARIANTS.iter().filter(|(name, _)| *name != "bare") {
+        eprint!("{name}:");
+        let recorded = fields(*method);
+        match *name {
+            "component" | "instrument_outcome" | "manual_span_outcome" => assert_eq!(recorded, with_outcome),
+            "caci_span" | "instrument_skip_all_fields" => assert_eq!(recorded, FIVE_FIELDS),
+            "instrument_default" => assert_eq!(recorded, ["business"]),
+            other => unreachable!("unknown variant {other}"),
+        }
+    }
+}
+
+fn struct_input(c: &mut Criterion) {
+    caci_core::install(caci_benches::struct_configuration());
+    check_fields();
 
     let mut group = c.benchmark_group("struct_input");
     bench(&mut group, "bare", Subscriber::None, bare);
-    bench(&mut group, "caci_registry", Subscriber::Registry, caci);
+    bench(&mut group, "component_no_subscriber", Subscriber::None, component);
+    bench(&mut group, "caci_span_no_subscriber", Subscriber::None, caci_span);
+    bench(
+        &mut group,
+        "instrument_no_subscriber",
+        Subscriber::None,
+        instrument_skip_all_fields,
+    );
+    bench(
+        &mut group,
+        "component_level_disabled",
+        Subscriber::LevelDisabled,
+        component,
+    );
+    bench(
+        &mut group,
+        "caci_span_level_disabled",
+        Subscriber::LevelDisabled,
+        caci_span,
+    );
+    bench(
+        &mut group,
+        "instrument_level_disabled",
+        Subscriber::LevelDisabled,
+        instrument_skip_all_fields,
+    );
+    bench(&mut group, "component_registry", Subscriber::Registry, component);
+    bench(&mut group, "caci_span_registry", Subscriber::Registry, caci_span);
     bench(
         &mut group,
         "instrument_skip_all_fields_registry",
         Subscriber::Registry,
         instrument_skip_all_fields,
+    );
+    bench(
+        &mut group,
+        "instrument_outcome_registry",
+        Subscriber::Registry,
+        instrument_outcome,
+    );
+    bench(
+        &mut group,
+        "manual_span_outcome_registry",
+        Subscriber::Registry,
+        manual_span_outcome,
     );
     bench(
         &mut group,
@@ -103,7 +109,7 @@ fn struct_input(c: &mut Criterion) {
 fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
+        .measurement_time(Duration::from_secs(3))
         .sample_size(50)
 }
 

@@ -1,20 +1,20 @@
 //! Shared fixtures for the CACI benchmarks in `benches/`.
 //!
-//! The domain types implement [`caci_core::Capture`] by hand (not with
-//! `#[derive(Telemetry)]`) so the benchmarks do not depend on the derive
-//! macro; the impls are what the derive generates for them.
+//! The domain types derive [`caci_core::Telemetry`]; the benchmarked methods
+//! (every variant of both groups, shared by the criterion benches, the
+//! callgrind driver `callcount` and the allocation test) are in
+//! [`three_inputs`] and [`struct_input`].
 //!
 //! The subscriber helpers manage `tracing`'s process-wide state (the max
 //! level hint and every callsite's cached interest) so that each benchmark
 //! variant runs under exactly the subscriber it names, even though all
 //! variants of a group share one process: see [`Subscriber`].
 
-use std::any::type_name;
 use std::fmt::{self, Write as _};
 use std::hint::black_box;
 use std::sync::{Arc, Mutex};
 
-use caci_core::{Capture, FieldShape, Kind, Out, Shape, ShapeBody, TelemetryCaptureConfiguration, VariantShape};
+use caci_core::{Telemetry, TelemetryCaptureConfiguration};
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
@@ -23,27 +23,20 @@ use tracing::{Dispatch, Event, Level, Metadata};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 use uuid::Uuid;
 
+pub mod struct_input;
+pub mod three_inputs;
+
 /// The span name every benchmarked method opens.
 pub const SPAN_NAME: &str = "SubscriptionService.initialize_business";
 
-/// A business identifier, captured as its UUID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A business identifier, captured as its UUID (a newtype: `Kind::Uuid`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Telemetry)]
 pub struct BusinessId(pub Uuid);
 
-impl Capture for BusinessId {
-    fn shape() -> Shape {
-        Shape::scalar::<Self>(Kind::Uuid)
-    }
-
-    /// As `#[derive(Telemetry)]` does for a newtype: the inner value's record.
-    #[inline]
-    fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        self.0.record(out);
-    }
-}
-
-/// A subscription plan: a unit enum captured as its variant name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A subscription plan: a unit enum captured as its variant name
+/// (`"STARTER"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Telemetry)]
+#[telemetry(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Plan {
     /// The entry plan.
     Starter,
@@ -53,43 +46,8 @@ pub enum Plan {
     Pro,
 }
 
-impl Plan {
-    const NAMES: [&'static str; 3] = ["STARTER", "LEGACY", "PRO"];
-
-    fn index(self) -> usize {
-        match self {
-            Plan::Starter => 0,
-            Plan::Legacy => 1,
-            Plan::Pro => 2,
-        }
-    }
-}
-
-impl Capture for Plan {
-    fn shape() -> Shape {
-        Shape {
-            type_name: type_name::<Self>(),
-            body: ShapeBody::Enum(
-                Plan::NAMES
-                    .iter()
-                    .map(|name| VariantShape {
-                        name,
-                        fields: Vec::new(),
-                    })
-                    .collect(),
-            ),
-        }
-    }
-
-    #[inline]
-    fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        let index = self.index();
-        let _no_variant_fields = out.variant(index, Plan::NAMES[index]);
-    }
-}
-
 /// A business: a struct with five capturable fields.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Telemetry)]
 pub struct Business {
     /// Its identifier.
     pub id: BusinessId,
@@ -101,32 +59,6 @@ pub struct Business {
     pub trial: bool,
     /// How many seats it pays for.
     pub seats: u32,
-}
-
-impl Capture for Business {
-    fn shape() -> Shape {
-        Shape {
-            type_name: type_name::<Self>(),
-            body: ShapeBody::Struct(vec![
-                FieldShape::new("id", "BusinessId", BusinessId::shape),
-                FieldShape::new("plan", "Plan", Plan::shape),
-                FieldShape::new("country", "&'static str", <&'static str>::shape),
-                FieldShape::new("trial", "bool", bool::shape),
-                FieldShape::new("seats", "u32", u32::shape),
-            ]),
-        }
-    }
-
-    #[inline]
-    fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        if let Some(mut fields) = out.fields() {
-            fields.field(0, &self.id);
-            fields.field(1, &self.plan);
-            fields.field(2, &self.country);
-            fields.field(3, &self.trial);
-            fields.field(4, &self.seats);
-        }
-    }
 }
 
 /// The identifier every benchmark passes.
@@ -160,6 +92,23 @@ where
 /// The three inputs of the three-input method.
 pub const THREE_INPUTS: [&str; 3] = ["business_id", "trial", "plan"];
 
+/// The fields the component variants record after the captured ones, and
+/// the `*_outcome` variants by hand.
+pub const OUTCOME_FIELDS: [&str; 2] = ["outcome", "duration_ns"];
+
+/// The configuration of the three-input group: [`THREE_INPUTS`] allowed.
+pub fn three_inputs_configuration() -> TelemetryCaptureConfiguration {
+    allow_names(THREE_INPUTS)
+}
+
+/// The configuration of the struct group: every field of `Business`.
+pub fn struct_configuration() -> TelemetryCaptureConfiguration {
+    TelemetryCaptureConfiguration::builder()
+        .allow_struct_named("Business")
+        .build()
+        .expect("a valid benchmark configuration")
+}
+
 /// A configuration allowing [`THREE_INPUTS`] among `total` allowed names
 /// (the others are unused fillers).
 pub fn three_inputs_among(total: usize) -> TelemetryCaptureConfiguration {
@@ -186,15 +135,21 @@ impl fmt::Write for CountingWriter {
     }
 }
 
-/// Visits every field of a new span, handing typed values to `black_box` and
-/// formatting `Debug`/`Display` values into a [`CountingWriter`]: what a real
-/// exporter must do at least, with no allocation or I/O.
+/// Visits every field of a new span, and every field recorded on it later
+/// (`Span::record`, `record_all`: the outcome and duration), handing typed
+/// values to `black_box` and formatting `Debug`/`Display` values into a
+/// [`CountingWriter`]: what a real exporter must do at least, with no
+/// allocation or I/O.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct VisitingLayer;
 
 impl<S: tracing::Subscriber> Layer<S> for VisitingLayer {
     fn on_new_span(&self, attrs: &Attributes<'_>, _id: &Id, _ctx: Context<'_, S>) {
         attrs.record(&mut BlackBoxVisitor);
+    }
+
+    fn on_record(&self, _id: &Id, values: &Record<'_>, _ctx: Context<'_, S>) {
+        values.record(&mut BlackBoxVisitor);
     }
 }
 
@@ -321,7 +276,8 @@ impl tracing::Subscriber for EnablesNothing {
     fn exit(&self, _: &Id) {}
 }
 
-/// A span as [`recorded_spans`] sees it: its name and its `field=value` pairs.
+/// A span as [`recorded_spans`] sees it: its name and its `field=value` pairs
+/// (those given at creation, then those recorded later).
 pub type RecordedSpan = (String, Vec<String>);
 
 /// The spans `body` opens, each as its name and its `field=value` pairs in
@@ -336,21 +292,31 @@ pub fn recorded_spans(body: impl FnOnce()) -> Vec<RecordedSpan> {
     tracing::dispatcher::with_default(&dispatch, body);
     drop(dispatch);
     reset_tracing_caches();
-    spans.lock().expect("not poisoned").clone()
+    let spans = spans.lock().expect("not poisoned");
+    spans.iter().map(|(_, span)| span.clone()).collect()
 }
 
 struct RecordingLayer {
-    spans: Arc<Mutex<Vec<RecordedSpan>>>,
+    spans: Arc<Mutex<Vec<(Id, RecordedSpan)>>>,
 }
 
 impl<S: tracing::Subscriber> Layer<S> for RecordingLayer {
-    fn on_new_span(&self, attrs: &Attributes<'_>, _id: &Id, _ctx: Context<'_, S>) {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _ctx: Context<'_, S>) {
         let mut fields = FieldRecorder(Vec::new());
         attrs.record(&mut fields);
         self.spans
             .lock()
             .expect("not poisoned")
-            .push((attrs.metadata().name().to_owned(), fields.0));
+            .push((id.clone(), (attrs.metadata().name().to_owned(), fields.0)));
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, _ctx: Context<'_, S>) {
+        let mut fields = FieldRecorder(Vec::new());
+        values.record(&mut fields);
+        let mut spans = self.spans.lock().expect("not poisoned");
+        if let Some((_, (_, recorded))) = spans.iter_mut().rev().find(|(span_id, _)| span_id == id) {
+            recorded.extend(fields.0);
+        }
     }
 }
 

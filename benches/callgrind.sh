@@ -1,0 +1,27 @@
+#!/bin/sh
+# Instructions per call of every benchmark variant, counted by callgrind on
+# the `callcount` driver (see BENCHMARKS.md). Usage, from the workspace root:
+#
+#   benches/callgrind.sh            # every variant
+#   benches/callgrind.sh call_site/component_registry ...
+#
+# Each variant runs twice, with A and B calls after the same setup and first
+# (planning) call; instructions per call = (Ir(B) - Ir(A)) / (B - A).
+set -eu
+A=${CALLCOUNT_A:-1000}
+B=${CALLCOUNT_B:-11000}
+cargo build --profile bench -p caci-benches --bin callcount >&2
+driver=target/release/callcount
+if [ "$#" -eq 0 ]; then
+    set -- $("$driver" list)
+fi
+ir() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$driver" "$1" "$2" 2>&1 |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+printf '%-52s %12s\n' variant instructions/call
+for variant in "$@"; do
+    low=$(ir "$variant" "$A")
+    high=$(ir "$variant" "$B")
+    printf '%-52s %12.1f\n' "$variant" "$(echo "($high - $low) / ($B - $A)" | bc -l)"
+done
