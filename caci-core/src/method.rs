@@ -203,6 +203,7 @@ impl MethodCall {
 }
 
 impl Drop for MethodCall {
+    #[inline]
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             let outcome = if std::thread::panicking() { "panic" } else { "cancelled" };
@@ -256,13 +257,12 @@ impl Running {
             Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.rules.capture_error_messages)),
             None => (None, None),
         };
-        let fixed = [
-            Some((OUTCOME, Slot::Str(outcome))),
-            Some((DURATION, Slot::I64(nanos))),
-            error_type.map(|name| (ERROR_TYPE, Slot::Str(name))),
-            message.map(|message| (ERROR_MESSAGE, Slot::display(message, max_len))),
-            failed.then_some((STATUS, Slot::Str("ERROR"))),
-        ];
-        plan.record_finish(span, output, fixed.into_iter().flatten());
+        let mut fixed: [Option<Slot<'_>>; METHOD_FIELDS.len()] = Default::default();
+        fixed[OUTCOME] = Some(Slot::Str(outcome));
+        fixed[DURATION] = Some(Slot::I64(nanos));
+        fixed[ERROR_TYPE] = error_type.map(Slot::Str);
+        fixed[ERROR_MESSAGE] = message.map(|message| Slot::display(message, max_len));
+        fixed[STATUS] = failed.then_some(Slot::Str("ERROR"));
+        plan.record_finish(span, output, fixed);
     }
 }

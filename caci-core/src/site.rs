@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwapOption;
-use smallvec::SmallVec;
-use tracing::field::Value;
+use arrayvec::ArrayVec;
+use tracing::field::{Field, Value};
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 use tracing::{Level, Metadata, Span};
 use tracing_core::callsite::{Callsite, Identifier};
@@ -21,18 +21,18 @@ use tracing_core::subscriber::Interest;
 
 use crate::active;
 use crate::capture::{DynCapture, Out};
-use crate::config::validate::Rules;
+use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 use crate::plan::{self, Input, LeafDecision, Plan};
 use crate::shape::Shape;
 use crate::slot::{RenderLimits, Sink, Slot};
 
-/// Slots kept on the stack: the default fields-per-span limit plus the
-/// fixed fields of a method span. A span declaring more fields (a raised
-/// limit) spills its buffers to the heap.
-const INLINE_SLOTS: usize = 40;
+/// Room for every field a span can declare: the captured ones (at most the
+/// ceiling) and the fixed ones of a method span. The buffers live in the
+/// recording frame, uninitialised past what is used.
+const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
 
-type Slots<'v> = SmallVec<[Slot<'v>; INLINE_SLOTS]>;
-type Recorded<'a> = SmallVec<[Option<&'a dyn Value>; INLINE_SLOTS]>;
+type Slots<'v> = ArrayVec<Slot<'v>, MAX_SLOTS>;
+type Recorded<'a> = ArrayVec<Option<&'a dyn Value>, MAX_SLOTS>;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -127,6 +127,8 @@ pub(crate) struct SitePlan {
     pub(crate) plan: Plan,
     /// Which instantiation of a generic method the plan is for.
     instantiation: usize,
+    /// Handles of the fixed fields, in `fixed_fields` order.
+    fixed: Box<[Field]>,
 }
 
 impl SiteCore {
@@ -170,12 +172,19 @@ impl SiteCore {
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         let callsite = self.intern(&names);
+        let declared = callsite.metadata().fields();
+        let fixed = self
+            .fixed_fields
+            .iter()
+            .map(|name| declared.field(name).expect("fixed fields are declared"))
+            .collect();
         let site_plan = Arc::new(SitePlan {
             config_id,
             rules,
             callsite,
             plan,
             instantiation,
+            fixed,
         });
         self.plan.store(Some(Arc::clone(&site_plan)));
         site_plan
@@ -216,8 +225,12 @@ impl SitePlan {
         }
         // Both buffers live in this frame: returning them by value would
         // copy kilobytes per call.
+        // Slots for the captured fields only: the fixed ones (recorded at
+        // the end of a method call) are absent when the span opens.
         let mut slots = Slots::new();
-        self.fill_absent(&mut slots);
+        for _ in 0..self.plan.fields.len() {
+            slots.push(Slot::Absent);
+        }
         let mut sink = Sink::Slots {
             slots: &mut slots,
             limits: self.render_limits(),
@@ -228,36 +241,50 @@ impl SitePlan {
             }
         }
         let mut recorded = Recorded::new();
-        recorded.extend(slots.iter().map(Slot::as_value));
+        for slot in &slots {
+            recorded.push(slot.as_value());
+        }
+        for _ in self.fixed.iter() {
+            recorded.push(None);
+        }
         let metadata = self.callsite.metadata();
         Span::new(metadata, &metadata.fields().value_set_all(&recorded))
     }
 
-    /// Records the output's allowed values and the fixed fields on `span`.
-    pub(crate) fn record_finish<'v>(
+    /// Records the fixed fields (by position in `fixed_fields`) and the
+    /// output's allowed values on `span`.
+    pub(crate) fn record_finish<'v, const N: usize>(
         &'v self,
         span: &Span,
         output: Option<&'v dyn DynCapture>,
-        fixed: impl IntoIterator<Item = (usize, Slot<'v>)>,
+        fixed: [Option<Slot<'v>>; N],
     ) {
+        let metadata = self.callsite.metadata();
+        let (Some(node), Some(output)) = (&self.plan.output, output) else {
+            // The common case: only the fixed fields, without touching the
+            // captured ones.
+            let values: [(&Field, Option<&dyn Value>); N] =
+                std::array::from_fn(|index| (&self.fixed[index], fixed[index].as_ref().and_then(Slot::as_value)));
+            span.record_all(&metadata.fields().value_set(&values));
+            return;
+        };
         let mut slots = Slots::new();
         self.fill_absent(&mut slots);
-        if let (Some(node), Some(value)) = (&self.plan.output, output) {
-            let sink = Sink::Slots {
-                slots: &mut slots,
-                limits: self.render_limits(),
-            };
-            value.dyn_record(Out::new(node, sink));
-        }
+        let sink = Sink::Slots {
+            slots: &mut slots,
+            limits: self.render_limits(),
+        };
+        output.dyn_record(Out::new(node, sink));
         let first_fixed = self.plan.fields.len();
-        for (index, value) in fixed {
-            if let Some(slot) = slots.get_mut(first_fixed + index) {
+        for (index, value) in fixed.into_iter().enumerate() {
+            if let (Some(value), Some(slot)) = (value, slots.get_mut(first_fixed + index)) {
                 *slot = value;
             }
         }
         let mut recorded = Recorded::new();
-        recorded.extend(slots.iter().map(Slot::as_value));
-        let metadata = self.callsite.metadata();
+        for slot in &slots {
+            recorded.push(slot.as_value());
+        }
         span.record_all(&metadata.fields().value_set_all(&recorded));
     }
 
@@ -269,7 +296,9 @@ impl SitePlan {
     /// One empty slot per declared field.
     #[inline]
     fn fill_absent(&self, slots: &mut Slots<'_>) {
-        slots.resize_with(self.callsite.field_names.len(), || Slot::Absent);
+        for _ in 0..self.callsite.field_names.len() {
+            slots.push(Slot::Absent);
+        }
     }
 }
 
