@@ -8,12 +8,13 @@
 //! floor that every allow rule yields to.
 //!
 //! ```
-//! use caci_core::{Kind, Level, Telemetry, TelemetryCaptureConfiguration};
+//! use caci_core::{component, Kind, Telemetry, TelemetryCaptureConfiguration};
 //!
 //! #[derive(Telemetry)]
-//! struct BusinessId(uuid::Uuid);
+//! struct BusinessId(uuid::Uuid); // a newtype: captured as its UUID
 //!
 //! #[derive(Telemetry)]
+//! #[telemetry(rename_all = "SCREAMING_SNAKE_CASE")]
 //! enum Plan { Starter, Legacy, Pro }
 //!
 //! #[derive(Telemetry)]
@@ -22,6 +23,15 @@
 //!     plan: Plan,
 //!     country: String,
 //!     email: String, // on the deny floor: never captured
+//! }
+//!
+//! struct SubscriptionService;
+//!
+//! #[component] // every method: a span `SubscriptionService.<method>`
+//! impl SubscriptionService {
+//!     fn initialize_business(&self, business: &Business) -> bool {
+//!         matches!(business.plan, Plan::Pro)
+//!     }
 //! }
 //!
 //! let config = TelemetryCaptureConfiguration::builder()
@@ -37,14 +47,24 @@
 //!     country: "CA".into(),
 //!     email: "owner@example.com".into(),
 //! };
-//! // Fields: business.id (uuid), business.plan = "Starter", business.country = "CA".
-//! let span = caci_core::span!(Level::INFO, "SubscriptionService.initialize_business", business = business);
-//! let _entered = span.enter();
+//! // Span fields: business.id (the UUID), business.plan = "STARTER",
+//! // business.country = "CA", outcome = "ok", duration_ns; never the email.
+//! assert!(!SubscriptionService.initialize_business(&business));
 //! ```
 //!
 //! What is captured is decided once per call site and configuration (see
 //! [`decision`] for the rule), so the per-call path only copies allowed
 //! values. [`install`] replaces the configuration at run time.
+//!
+//! | to | use |
+//! |---|---|
+//! | describe a type | `#[derive(Telemetry)]` (or implement [`Capture`]) |
+//! | wrap every method of a service | `#[component]`, per method `#[caci(...)]`; free functions `#[instrument_fn]` |
+//! | open a span by hand | [`span!`] |
+//! | say what may be captured | [`TelemetryCaptureConfiguration`], [`config::deny`] |
+//! | know why a leaf is (not) captured | [`decision`] |
+//! | see what every method will capture, gate CI | [`coverage`] |
+//! | test it | the `caci-testkit` crate |
 
 mod active;
 pub mod capture;
