@@ -83,7 +83,7 @@ pub use active::{current_configuration, install, with_configuration};
 pub use capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfiguration};
 pub use impls::MapKey;
-pub use method::{MethodDescriptor, MethodInfo};
+pub use method::{MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use site::{CallSite, SiteInfo};
@@ -130,7 +130,9 @@ macro_rules! span {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capture::{Capture, DynCapture, Fields, Out};
-    pub use crate::method::{MethodCall, MethodDescriptor, MethodInfo, MethodSite, instantiation, instrument_future};
+    pub use crate::method::{
+        MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
+    };
     pub use crate::plan::Input;
     pub use crate::probe::{
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,

@@ -73,6 +73,31 @@ pub struct MethodDescriptor {
 
 inventory::collect!(MethodDescriptor);
 
+/// A method of a `#[component]` impl marked `#[caci(skip)]`: not wrapped,
+/// registered so the coverage report lists it as skipped.
+#[derive(Debug)]
+pub struct SkippedMethod {
+    /// The component's name.
+    pub component: &'static str,
+    /// The method's name.
+    pub method: &'static str,
+    /// The signature as written.
+    pub signature: &'static str,
+    /// The source file.
+    pub file: &'static str,
+    /// The line of the method's name.
+    pub line: u32,
+}
+
+inventory::collect!(SkippedMethod);
+
+impl SkippedMethod {
+    /// Every skipped method linked into this program.
+    pub fn all() -> impl Iterator<Item = &'static SkippedMethod> {
+        inventory::iter::<SkippedMethod>.into_iter()
+    }
+}
+
 impl MethodDescriptor {
     /// Registers `site`; `shapes` gives its inputs' (and output's) shapes for
     /// one representative instantiation.

@@ -2,14 +2,15 @@
 //! captures, and snapshot the report.
 
 use caci_core::coverage::{ComponentReport, CoverageReport, RenderOptions};
-use caci_core::{MethodDescriptor, TelemetryCaptureConfiguration};
+use caci_core::{MethodDescriptor, SkippedMethod, TelemetryCaptureConfiguration};
 
 /// The coverage report of `config` over the components named in
 /// `components` (every component linked into the test binary when empty).
 pub fn coverage(config: &TelemetryCaptureConfiguration, components: &[&str]) -> CoverageReport {
-    let methods =
-        MethodDescriptor::all().filter(|method| components.is_empty() || components.contains(&method.info().component));
-    CoverageReport::build(config, methods)
+    let wanted = |component: &str| components.is_empty() || components.contains(&component);
+    let methods = MethodDescriptor::all().filter(|method| wanted(method.info().component));
+    let skipped = SkippedMethod::all().filter(|method| wanted(method.component));
+    CoverageReport::build_with_skipped(config, methods, skipped)
 }
 
 /// Asserts that `config` captures at least `min_percent` of the inputs of
@@ -17,7 +18,7 @@ pub fn coverage(config: &TelemetryCaptureConfiguration, components: &[&str]) -> 
 /// The failure lists what is left out.
 ///
 /// ```
-/// # use caci_core::{MethodDescriptor, TelemetryCaptureConfiguration};
+/// # use caci_core::{MethodDescriptor, SkippedMethod, TelemetryCaptureConfiguration};
 /// // With no component linked there is nothing to cover: 0 of 0 passes any minimum of 0.
 /// let config = TelemetryCaptureConfiguration::default();
 /// caci_testkit::assert_coverage_at_least(&config, &["NoSuchComponent"], 0.0);

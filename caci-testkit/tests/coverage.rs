@@ -26,6 +26,11 @@ impl TestkitSignups {
         let _ = (&signup.plan, &signup.country, &signup.email);
         trial
     }
+
+    #[caci(skip)]
+    fn health_check(&self) -> bool {
+        true
+    }
 }
 
 fn only_kinds() -> TelemetryCaptureConfiguration {
@@ -58,6 +63,21 @@ fn the_percentage_is_held_and_a_shortfall_lists_what_is_left_out() {
         message.contains("signup.email: String"),
         "the report follows: {message}"
     );
+}
+
+#[test]
+fn skipped_methods_are_listed_but_not_counted() {
+    let report = caci_testkit::coverage(&only_kinds(), &["TestkitSignups"]);
+    let component = caci_testkit::component(&report, "TestkitSignups").unwrap();
+    let skipped: Vec<_> = component
+        .methods
+        .iter()
+        .filter(|method| method.skipped)
+        .map(|method| &method.name)
+        .collect();
+    assert_eq!(skipped, ["health_check"]);
+    assert_eq!(report.totals.leaves, 4, "a skipped method adds no leaf");
+    assert!(TestkitSignups.health_check());
 }
 
 #[test]

@@ -108,6 +108,14 @@ impl CoverageReport {
 }
 
 fn method_table(method: &MethodReport, out: &mut String) {
+    if method.skipped {
+        let _ = writeln!(
+            out,
+            "**{}**: method skipped (`#[caci(skip)]`)\n",
+            code(&method.signature)
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "**{}**: {} of {}\n",

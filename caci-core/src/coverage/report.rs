@@ -10,7 +10,7 @@ use super::totals::Totals;
 use super::wire::LeafJson;
 use crate::config::{ConfigSpec, TelemetryCaptureConfiguration};
 use crate::decision::Verdict;
-use crate::method::MethodDescriptor;
+use crate::method::{MethodDescriptor, SkippedMethod};
 use crate::plan::LeafDecision;
 use crate::shape::Kind;
 
@@ -61,6 +61,9 @@ pub struct MethodReport {
     pub line: u32,
     /// Whether it captures its output (leaves under `return`).
     pub captures_output: bool,
+    /// Marked `#[caci(skip)]`: not wrapped, no leaves, not counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
     /// Totals over its leaves.
     pub totals: Totals,
     /// Every leaf decision, in the order the inputs' shapes are walked.
@@ -178,17 +181,7 @@ impl CoverageReport {
         for subject in &subjects {
             let method = subject.report();
             totals.merge(&method.totals);
-            match components.last_mut() {
-                Some(component) if component.name == subject.info.component => {
-                    component.totals.merge(&method.totals);
-                    component.methods.push(method);
-                }
-                _ => components.push(ComponentReport {
-                    name: subject.info.component.to_owned(),
-                    totals: method.totals.clone(),
-                    methods: vec![method],
-                }),
-            }
+            push_method(&mut components, subject.info.component, method);
         }
         CoverageReport {
             totals,
@@ -199,10 +192,70 @@ impl CoverageReport {
         }
     }
 
+    /// [`build`](Self::build), plus methods marked `#[caci(skip)]`, listed
+    /// as skipped (no leaves; not counted).
+    pub fn build_with_skipped<'a>(
+        config: &TelemetryCaptureConfiguration,
+        methods: impl IntoIterator<Item = &'a MethodDescriptor>,
+        skipped: impl IntoIterator<Item = &'a SkippedMethod>,
+    ) -> CoverageReport {
+        let mut report = CoverageReport::build(config, methods);
+        for method in skipped {
+            let entry = MethodReport {
+                name: method.method.to_owned(),
+                signature: method.signature.to_owned(),
+                span: format!("{}.{}", method.component, method.method),
+                file: method.file.to_owned(),
+                line: method.line,
+                captures_output: false,
+                skipped: true,
+                totals: Totals::default(),
+                leaves: Vec::new(),
+            };
+            match report
+                .components
+                .iter_mut()
+                .find(|component| component.name == method.component)
+            {
+                Some(component) => component.methods.push(entry),
+                None => report.components.push(ComponentReport {
+                    name: method.component.to_owned(),
+                    totals: Totals::default(),
+                    methods: vec![entry],
+                }),
+            }
+        }
+        report.components.sort_by(|a, b| a.name.cmp(&b.name));
+        for component in &mut report.components {
+            component
+                .methods
+                .sort_by(|a, b| (&a.name, &a.file, a.line).cmp(&(&b.name, &b.file, b.line)));
+        }
+        report
+    }
+}
+
+/// Appends `method` to its component (methods arrive sorted by component).
+fn push_method(components: &mut Vec<ComponentReport>, component_name: &str, method: MethodReport) {
+    match components.last_mut() {
+        Some(component) if component.name == component_name => {
+            component.totals.merge(&method.totals);
+            component.methods.push(method);
+        }
+        _ => components.push(ComponentReport {
+            name: component_name.to_owned(),
+            totals: method.totals.clone(),
+            methods: vec![method],
+        }),
+    }
+}
+
+impl CoverageReport {
     /// The report for every wrapped method linked into this program
-    /// ([`MethodDescriptor::all`]).
+    /// ([`MethodDescriptor::all`]), and every method marked
+    /// `#[caci(skip)]` ([`SkippedMethod::all`]).
     pub fn from_registry(config: &TelemetryCaptureConfiguration) -> CoverageReport {
-        CoverageReport::build(config, MethodDescriptor::all())
+        CoverageReport::build_with_skipped(config, MethodDescriptor::all(), SkippedMethod::all())
     }
 
     /// Every leaf with its place, in report order.
@@ -236,6 +289,7 @@ impl Subject {
             file: self.site.file.to_owned(),
             line: self.site.line,
             captures_output: self.info.captures_output,
+            skipped: false,
             totals,
             leaves,
         }

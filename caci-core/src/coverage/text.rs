@@ -199,6 +199,11 @@ pub(crate) fn scope(components: usize, methods: usize) -> String {
 
 fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
     let signature = format!("  {}", method.signature);
+    if method.skipped {
+        spread(out, &signature, &signature, "skipped");
+        let _ = writeln!(out, "    (method skipped: #[caci(skip)])");
+        return;
+    }
     spread(out, &signature, &signature, &counted(&method.totals));
     if method.leaves.is_empty() {
         let _ = writeln!(out, "    (no inputs)");

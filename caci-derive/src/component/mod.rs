@@ -37,6 +37,7 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         .handle(options::parse_args::<ComponentArgs>(args))
         .unwrap_or_default();
     let context = errors.handle(impl_context(&args, &block));
+    let mut skipped = Vec::new();
     for impl_item in &mut block.items {
         match impl_item {
             syn::ImplItem::Fn(function) => {
@@ -48,10 +49,14 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
                     errors.handle(validate::const_fn_args(&method_args));
                     continue;
                 }
-                if errors.handle(validate::method_args(&method_args)).is_none() || method_args.skip.is_present() {
+                if errors.handle(validate::method_args(&method_args)).is_none() {
                     continue;
                 }
                 let Some(context) = &context else { continue };
+                if method_args.skip.is_present() {
+                    skipped.push(expand::register_skipped(context, &function.sig));
+                    continue;
+                }
                 let overrides = Overrides {
                     skipped: options::skipped_inputs(&method_args.skip_input, method_args.skip_inputs.as_ref()),
                     name: method_args.name,
@@ -68,7 +73,11 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     match errors.finish() {
-        Ok(()) => block.into_token_stream(),
+        Ok(()) if skipped.is_empty() => block.into_token_stream(),
+        Ok(()) => quote::quote! {
+            #block
+            const _: () = { #(#skipped)* };
+        },
         Err(errors) => with_errors(errors, fallback(item)),
     }
 }
