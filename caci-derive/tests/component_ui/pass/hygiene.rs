@@ -37,6 +37,11 @@ struct Service {
 
 #[caci_core::component]
 impl Service {
+    #[caci(skip)]
+    fn skipped(&self) -> u32 {
+        0
+    }
+
     fn seats(&self, added: u32, (low, high): (u32, u32)) -> u32 {
         self.seats + added + low + high
     }
