@@ -12,10 +12,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use caci_benches::struct_input::{
-    self, FIVE_FIELDS, Method, bare, caci_span, component, instrument_default, instrument_outcome,
-    instrument_skip_all_fields, manual_span_outcome,
-};
+use caci_benches::struct_input::{self, FIVE_FIELDS, Method};
 use caci_benches::{OUTCOME_FIELDS, Subscriber, business, span_field_names};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
@@ -50,59 +47,14 @@ fn struct_input(c: &mut Criterion) {
     check_fields();
 
     let mut group = c.benchmark_group("struct_input");
-    bench(&mut group, "bare", Subscriber::None, bare);
-    bench(&mut group, "component_no_subscriber", Subscriber::None, component);
-    bench(&mut group, "caci_span_no_subscriber", Subscriber::None, caci_span);
-    bench(
-        &mut group,
-        "instrument_no_subscriber",
-        Subscriber::None,
-        instrument_skip_all_fields,
-    );
-    bench(
-        &mut group,
-        "component_level_disabled",
-        Subscriber::LevelDisabled,
-        component,
-    );
-    bench(
-        &mut group,
-        "caci_span_level_disabled",
-        Subscriber::LevelDisabled,
-        caci_span,
-    );
-    bench(
-        &mut group,
-        "instrument_level_disabled",
-        Subscriber::LevelDisabled,
-        instrument_skip_all_fields,
-    );
-    bench(&mut group, "component_registry", Subscriber::Registry, component);
-    bench(&mut group, "caci_span_registry", Subscriber::Registry, caci_span);
-    bench(
-        &mut group,
-        "instrument_skip_all_fields_registry",
-        Subscriber::Registry,
-        instrument_skip_all_fields,
-    );
-    bench(
-        &mut group,
-        "instrument_outcome_registry",
-        Subscriber::Registry,
-        instrument_outcome,
-    );
-    bench(
-        &mut group,
-        "manual_span_outcome_registry",
-        Subscriber::Registry,
-        manual_span_outcome,
-    );
-    bench(
-        &mut group,
-        "instrument_default_registry",
-        Subscriber::Registry,
-        instrument_default,
-    );
+    for (name, subscriber, variant) in caci_benches::MEASURED {
+        bench(
+            &mut group,
+            name,
+            *subscriber,
+            caci_benches::variant(struct_input::VARIANTS, variant),
+        );
+    }
     group.finish();
 }
 

@@ -340,3 +340,59 @@ pub fn span_field_names(body: impl FnOnce()) -> Vec<String> {
         .map(|field| field.split('=').next().unwrap_or_default().to_owned())
         .collect()
 }
+
+/// What every group measures, in order: the criterion name, the subscriber
+/// it runs under, and the variant (a name in `three_inputs::VARIANTS` and
+/// `struct_input::VARIANTS`).
+pub const MEASURED: &[(&str, Subscriber, &str)] = &[
+    ("bare", Subscriber::None, "bare"),
+    ("component_no_subscriber", Subscriber::None, "component"),
+    ("caci_span_no_subscriber", Subscriber::None, "caci_span"),
+    (
+        "instrument_no_subscriber",
+        Subscriber::None,
+        "instrument_skip_all_fields",
+    ),
+    ("component_level_disabled", Subscriber::LevelDisabled, "component"),
+    ("caci_span_level_disabled", Subscriber::LevelDisabled, "caci_span"),
+    (
+        "instrument_level_disabled",
+        Subscriber::LevelDisabled,
+        "instrument_skip_all_fields",
+    ),
+    ("component_registry", Subscriber::Registry, "component"),
+    ("caci_span_registry", Subscriber::Registry, "caci_span"),
+    (
+        "instrument_skip_all_fields_registry",
+        Subscriber::Registry,
+        "instrument_skip_all_fields",
+    ),
+    (
+        "instrument_outcome_registry",
+        Subscriber::Registry,
+        "instrument_outcome",
+    ),
+    (
+        "manual_span_outcome_registry",
+        Subscriber::Registry,
+        "manual_span_outcome",
+    ),
+    (
+        "instrument_default_registry",
+        Subscriber::Registry,
+        "instrument_default",
+    ),
+];
+
+/// The method named `name` in a variant table.
+///
+/// # Panics
+///
+/// When the table has no such variant: a typo in [`MEASURED`].
+pub fn variant<M: Copy>(variants: &[(&str, M)], name: &str) -> M {
+    variants
+        .iter()
+        .find(|(variant, _)| *variant == name)
+        .map(|(_, method)| *method)
+        .unwrap_or_else(|| panic!("no variant named {name}"))
+}
