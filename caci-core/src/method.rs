@@ -164,8 +164,8 @@ impl MethodSite {
                 return MethodCall::disabled();
             }
             MethodCall {
-                span,
                 running: Some(Running {
+                    span,
                     plan: Arc::clone(plan),
                     started: Instant::now(),
                 }),
@@ -182,29 +182,36 @@ impl MethodSite {
 /// A call under way. Finish it with [`finish_ok`](Self::finish_ok) or
 /// [`finish_err`](Self::finish_err); dropped unfinished it records `panic`
 /// (while unwinding) or `cancelled`.
+///
+/// A disabled call is one word (`None`), so the disabled path stays a
+/// compare, a store and a branch.
 pub struct MethodCall {
-    span: Span,
     running: Option<Running>,
 }
 
 struct Running {
+    span: Span,
     plan: Arc<SitePlan>,
     started: Instant,
 }
+
+/// The span of every disabled call.
+static DISABLED: Span = Span::none();
 
 impl MethodCall {
     /// A call that records nothing (its level is disabled).
     #[inline]
     pub fn disabled() -> Self {
-        MethodCall {
-            span: Span::none(),
-            running: None,
-        }
+        MethodCall { running: None }
     }
 
     /// The call's span (disabled when nothing listens).
+    #[inline]
     pub fn span(&self) -> &Span {
-        &self.span
+        match &self.running {
+            Some(running) => &running.span,
+            None => &DISABLED,
+        }
     }
 
     /// The call returned normally; `output` is the value to capture under
@@ -213,7 +220,7 @@ impl MethodCall {
     #[inline]
     pub fn finish_ok(mut self, output: Option<&dyn DynCapture>) {
         if let Some(running) = self.running.take() {
-            running.finish(&self.span, output, "ok", None);
+            running.finish(output, "ok", None);
         }
     }
 
@@ -222,7 +229,7 @@ impl MethodCall {
     #[inline]
     pub fn finish_err(mut self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
         if let Some(running) = self.running.take() {
-            running.finish(&self.span, None, "error", Some((error_type, message)));
+            running.finish(None, "error", Some((error_type, message)));
         }
     }
 }
@@ -232,7 +239,7 @@ impl Drop for MethodCall {
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             let outcome = if std::thread::panicking() { "panic" } else { "cancelled" };
-            running.finish(&self.span, None, outcome, None);
+            running.finish(None, outcome, None);
         }
     }
 }
@@ -269,7 +276,6 @@ pub async fn instrument_future<F: Future>(
 impl Running {
     fn finish(
         self,
-        span: &Span,
         output: Option<&dyn DynCapture>,
         outcome: &'static str,
         error: Option<(&'static str, Option<&dyn fmt::Display>)>,
@@ -288,6 +294,6 @@ impl Running {
         fixed[ERROR_TYPE] = error_type.map(Slot::Str);
         fixed[ERROR_MESSAGE] = message.map(|message| Slot::display(message, max_len));
         fixed[STATUS] = failed.then_some(Slot::Str("ERROR"));
-        plan.record_finish(span, output, fixed);
+        plan.record_finish(&self.span, output, fixed);
     }
 }
