@@ -15,8 +15,10 @@
 //! per configuration, each keeping its plan cached), so that drift of a
 //! shared machine affects both sizes alike.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use caci_benches::{
     BusinessId, OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names, three_inputs_among,
@@ -143,16 +145,9 @@ fn allow_list_size(c: &mut Criterion) {
     group.finish();
 }
 
-fn criterion() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = criterion();
+    config = common::criterion_config();
     targets = allow_list_size
 }
 criterion_main!(benches);

@@ -8,11 +8,12 @@
 //!
 //! The variants are in `caci_benches::three_inputs`.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use caci_benches::three_inputs::{self, Method};
-use caci_benches::{OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names};
+use caci_benches::{Plan, Subscriber, THREE_INPUTS, business_id, span_field_names};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
@@ -29,18 +30,7 @@ fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, subscriber: Subsc
 fn check_fields() {
     let id = business_id();
     let fields = |method: Method| span_field_names(|| method(id, true, Plan::Starter));
-    let with_outcome: Vec<&str> = THREE_INPUTS.iter().chain(&OUTCOME_FIELDS).copied().collect();
-    eprintln!("fields recorded per call:");
-    for (name, method) in three_inputs::VARIANTS.iter().filter(|(name, _)| *name != "bare") {
-        eprint!("{name}:");
-        let recorded = fields(*method);
-        match *name {
-            "component" | "instrument_outcome" | "manual_span_outcome" => assert_eq!(recorded, with_outcome),
-            "caci_span" | "instrument_skip_all_fields" => assert_eq!(recorded, THREE_INPUTS),
-            "instrument_default" => assert_eq!(recorded, THREE_INPUTS),
-            other => unreachable!("unknown variant {other}"),
-        }
-    }
+    common::check_variant_fields(three_inputs::VARIANTS, &THREE_INPUTS, &THREE_INPUTS, fields);
 }
 
 fn call_site(c: &mut Criterion) {
@@ -59,16 +49,9 @@ fn call_site(c: &mut Criterion) {
     group.finish();
 }
 
-fn criterion() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = criterion();
+    config = common::criterion_config();
     targets = call_site
 }
 criterion_main!(benches);

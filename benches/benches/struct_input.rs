@@ -9,11 +9,12 @@
 //!
 //! The variants are in `caci_benches::struct_input`.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use caci_benches::struct_input::{self, FIVE_FIELDS, Method};
-use caci_benches::{OUTCOME_FIELDS, Subscriber, business, span_field_names};
+use caci_benches::{Subscriber, business, span_field_names};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
@@ -28,18 +29,7 @@ fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, subscriber: Subsc
 fn check_fields() {
     let input = business();
     let fields = |method: Method| span_field_names(|| method(&input));
-    let with_outcome: Vec<&str> = FIVE_FIELDS.iter().chain(&OUTCOME_FIELDS).copied().collect();
-    eprintln!("fields recorded per call:");
-    for (name, method) in struct_input::VARIANTS.iter().filter(|(name, _)| *name != "bare") {
-        eprint!("{name}:");
-        let recorded = fields(*method);
-        match *name {
-            "component" | "instrument_outcome" | "manual_span_outcome" => assert_eq!(recorded, with_outcome),
-            "caci_span" | "instrument_skip_all_fields" => assert_eq!(recorded, FIVE_FIELDS),
-            "instrument_default" => assert_eq!(recorded, ["business"]),
-            other => unreachable!("unknown variant {other}"),
-        }
-    }
+    common::check_variant_fields(struct_input::VARIANTS, &FIVE_FIELDS, &["business"], fields);
 }
 
 fn struct_input(c: &mut Criterion) {
@@ -58,16 +48,9 @@ fn struct_input(c: &mut Criterion) {
     group.finish();
 }
 
-fn criterion() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = criterion();
+    config = common::criterion_config();
     targets = struct_input
 }
 criterion_main!(benches);
