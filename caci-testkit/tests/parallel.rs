@@ -4,8 +4,11 @@
 
 use caci_core::{Level, TelemetryCaptureConfiguration};
 
-fn shared_call_site(test: u32, round: u32) {
-    let _span = caci_core::span!(Level::INFO, "Shared.site", test = test, round = round, plan = "STARTER").entered();
+/// Opens the shared span; whether a subscriber on this thread took it.
+fn shared_call_site(test: u32, round: u32) -> bool {
+    let span = caci_core::span!(Level::INFO, "Shared.site", test = test, round = round, plan = "STARTER");
+    let _entered = span.enter();
+    !span.is_disabled()
 }
 
 fn run_capturing(test: u32) {
@@ -21,7 +24,7 @@ fn run_capturing(test: u32) {
     for attempt in 0..20u32 {
         let ((), captured) = caci_testkit::capture(&config, || {
             for round in 0..5 {
-                shared_call_site(test, round);
+                assert!(shared_call_site(test, round), "the capture took the span");
             }
         });
         let spans: Vec<_> = captured.spans_named("Shared.site").collect();
@@ -44,7 +47,11 @@ fn run_capturing(test: u32) {
 
 fn run_without_subscriber(test: u32) {
     for round in 0..200 {
-        shared_call_site(test, round);
+        // Another test's capture must not reach this thread.
+        assert!(
+            !shared_call_site(test, round),
+            "test {test}: a span was recorded with no subscriber"
+        );
     }
 }
 
