@@ -7,15 +7,16 @@
 //! calling the method (the coverage report reads them).
 
 use std::fmt;
-use std::sync::Arc;
+use std::mem::ManuallyDrop;
 use std::time::Instant;
 
 use tracing::Span;
+use tracing::field::Value;
 
 use crate::capture::DynCapture;
 use crate::plan::Input;
 use crate::shape::Shape;
-use crate::site::{SiteCore, SiteInfo, SitePlan, level_enabled};
+use crate::site::{SiteCore, SiteInfo, SitePlan};
 use crate::slot::Slot;
 
 /// The fields CACI records on every method span, after the captured ones.
@@ -148,6 +149,10 @@ impl MethodSite {
     /// input whose type is not capturable). `instantiation` tells apart the
     /// instantiations of a generic method (0 otherwise); `shapes` is only
     /// called when the site must be planned.
+    ///
+    /// The caller checks [`level_enabled`](crate::__private::level_enabled)
+    /// first, with the level as a constant (the generated code does), so a
+    /// disabled level costs no call.
     #[inline]
     pub fn start(
         &'static self,
@@ -155,22 +160,18 @@ impl MethodSite {
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
         values: &[Option<&dyn DynCapture>],
     ) -> MethodCall {
-        if !level_enabled(self.core.info.level) {
+        let plan = self.core.plan(instantiation, shapes);
+        let span = plan.open(values.iter().copied());
+        if span.is_disabled() {
             return MethodCall::disabled();
         }
-        self.core.with_plan(instantiation, shapes, |plan| {
-            let span = plan.open(values.iter().copied());
-            if span.is_disabled() {
-                return MethodCall::disabled();
-            }
-            MethodCall {
-                running: Some(Running {
-                    span,
-                    plan: Arc::clone(plan),
-                    started: Instant::now(),
-                }),
-            }
-        })
+        MethodCall {
+            running: Some(Running {
+                span,
+                plan,
+                started: Instant::now(),
+            }),
+        }
     }
 
     /// What the method is.
@@ -191,8 +192,28 @@ pub struct MethodCall {
 
 struct Running {
     span: Span,
-    plan: Arc<SitePlan>,
+    plan: &'static SitePlan,
     started: Instant,
+}
+
+/// How a call ended, as recorded in `outcome`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    Error,
+    Panic,
+    Cancelled,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Panic => "panic",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
 }
 
 /// The span of every disabled call.
@@ -214,23 +235,39 @@ impl MethodCall {
         }
     }
 
+    /// Runs `body` inside the call's span; a disabled call just runs it.
+    #[inline]
+    pub fn in_scope<R>(&self, body: impl FnOnce() -> R) -> R {
+        match &self.running {
+            Some(running) => running.span.in_scope(body),
+            None => body(),
+        }
+    }
+
     /// The call returned normally; `output` is the value to capture under
     /// `return`, if the method captures its output and the value's type is
     /// capturable.
     #[inline]
-    pub fn finish_ok(mut self, output: Option<&dyn DynCapture>) {
-        if let Some(running) = self.running.take() {
-            running.finish(output, "ok", None);
+    pub fn finish_ok(self, output: Option<&dyn DynCapture>) {
+        if let Some(running) = self.into_running() {
+            running.finish_ok(output);
         }
     }
 
     /// The call returned an error of type `error_type`; `message` is recorded
     /// only where the configuration allows error messages.
     #[inline]
-    pub fn finish_err(mut self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
-        if let Some(running) = self.running.take() {
-            running.finish(None, "error", Some((error_type, message)));
+    pub fn finish_err(self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
+        if let Some(running) = self.into_running() {
+            running.finish_failed(Outcome::Error, Some((error_type, message)));
         }
+    }
+
+    /// The running state, taken without running `Drop` (which would record
+    /// `cancelled`).
+    #[inline]
+    fn into_running(self) -> Option<Running> {
+        ManuallyDrop::new(self).running.take()
     }
 }
 
@@ -238,8 +275,11 @@ impl Drop for MethodCall {
     #[inline]
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
-            let outcome = if std::thread::panicking() { "panic" } else { "cancelled" };
-            running.finish(None, outcome, None);
+            if std::thread::panicking() {
+                running.finish_failed(Outcome::Panic, None);
+            } else {
+                running.finish_cancelled();
+            }
         }
     }
 }
@@ -274,26 +314,66 @@ pub async fn instrument_future<F: Future>(
 }
 
 impl Running {
-    fn finish(
-        self,
-        output: Option<&dyn DynCapture>,
-        outcome: &'static str,
-        error: Option<(&'static str, Option<&dyn fmt::Display>)>,
-    ) {
-        let nanos = i64::try_from(self.started.elapsed().as_nanos()).unwrap_or(i64::MAX);
-        let failed = outcome != "ok" && outcome != "cancelled";
-        let plan = &self.plan;
-        let max_len = plan.max_string_len();
+    #[inline]
+    fn elapsed_nanos(&self) -> i64 {
+        i64::try_from(self.started.elapsed().as_nanos()).unwrap_or(i64::MAX)
+    }
+
+    fn finish_ok(self, output: Option<&dyn DynCapture>) {
+        let nanos = self.elapsed_nanos();
+        match output {
+            Some(output) if self.plan.plan.output.is_some() => {
+                self.record_with_output(output, Outcome::Ok, nanos);
+            }
+            // The common case: two fields, as a hand-written `record_all!`.
+            _ => self.record_two(Outcome::Ok, nanos),
+        }
+    }
+
+    fn finish_cancelled(self) {
+        let nanos = self.elapsed_nanos();
+        self.record_two(Outcome::Cancelled, nanos);
+    }
+
+    fn record_two(&self, outcome: Outcome, nanos: i64) {
+        let plan = self.plan;
+        let outcome = outcome.as_str();
+        let values: [(&tracing::field::Field, Option<&dyn Value>); 2] = [
+            (plan.fixed_field(OUTCOME), Some(&outcome)),
+            (plan.fixed_field(DURATION), Some(&nanos)),
+        ];
+        self.span.record_all(&plan.metadata().fields().value_set(&values));
+    }
+
+    fn record_with_output(&self, output: &dyn DynCapture, outcome: Outcome, nanos: i64) {
+        let outcome = outcome.as_str();
+        let mut fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [None; METHOD_FIELDS.len()];
+        fixed[OUTCOME] = Some(&outcome);
+        fixed[DURATION] = Some(&nanos);
+        self.plan.record_output(&self.span, output, &fixed);
+    }
+
+    /// An error or a panic: the fixed fields, with the error's type and
+    /// (where allowed) message, and the OpenTelemetry error status.
+    #[cold]
+    fn finish_failed(self, outcome: Outcome, error: Option<(&'static str, Option<&dyn fmt::Display>)>) {
+        let nanos = self.elapsed_nanos();
+        let plan = self.plan;
         let (error_type, message) = match error {
-            Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.rules.capture_error_messages)),
+            Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.captures_error_messages())),
             None => (None, None),
         };
-        let mut fixed: [Option<Slot<'_>>; METHOD_FIELDS.len()] = Default::default();
-        fixed[OUTCOME] = Some(Slot::Str(outcome));
-        fixed[DURATION] = Some(Slot::I64(nanos));
-        fixed[ERROR_TYPE] = error_type.map(Slot::Str);
-        fixed[ERROR_MESSAGE] = message.map(|message| Slot::display(message, max_len));
-        fixed[STATUS] = failed.then_some(Slot::Str("ERROR"));
-        plan.record_finish(&self.span, output, fixed);
+        let message = message.map(|message| Slot::display(message, plan.max_string_len()));
+        let outcome = outcome.as_str();
+        let status = "ERROR";
+        let field = |index| plan.fixed_field(index);
+        let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] = [
+            (field(OUTCOME), Some(&outcome)),
+            (field(DURATION), Some(&nanos)),
+            (field(ERROR_TYPE), error_type.as_ref().map(|value| value as &dyn Value)),
+            (field(ERROR_MESSAGE), message.as_ref().and_then(Slot::as_value)),
+            (field(STATUS), Some(&status)),
+        ];
+        self.span.record_all(&plan.metadata().fields().value_set(&values));
     }
 }

@@ -7,12 +7,10 @@
 //! leaked callsite, interned per call site: swapping between two
 //! configurations builds each set once.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use arc_swap::ArcSwapOption;
-use arrayvec::ArrayVec;
-use tracing::field::{Field, Value};
+use tracing::field::{Field, Value, ValueSet};
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 use tracing::{Level, Metadata, Span};
 use tracing_core::callsite::{Callsite, Identifier};
@@ -27,12 +25,14 @@ use crate::shape::Shape;
 use crate::slot::{RenderLimits, Sink, Slot};
 
 /// Room for every field a span can declare: the captured ones (at most the
-/// ceiling) and the fixed ones of a method span. The buffers live in the
-/// recording frame, uninitialised past what is used.
+/// ceiling) and the fixed ones of a method span.
 const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
 
-type Slots<'v> = ArrayVec<Slot<'v>, MAX_SLOTS>;
-type Recorded<'a> = ArrayVec<Option<&'a dyn Value>, MAX_SLOTS>;
+/// The buffer sizes a span is opened with: the smallest that holds every
+/// declared field, so a typical span initialises a few hundred bytes, not
+/// kilobytes.
+const SMALL_SLOTS: usize = 16;
+const MEDIUM_SLOTS: usize = 48;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -80,11 +80,8 @@ impl CallSite {
         if !level_enabled(self.core.info.level) {
             return Span::none();
         }
-        self.core.with_plan(
-            0,
-            || (self.inputs(values), None),
-            |plan| plan.open(values.iter().map(|value| Some(*value))),
-        )
+        let plan = self.core.plan(0, || (self.inputs(values), None));
+        plan.open(values.iter().map(|value| Some(*value)))
     }
 
     /// Every leaf decision this call site takes under the configuration in
@@ -115,15 +112,26 @@ pub(crate) struct SiteCore {
     /// Names of fields CACI itself records (outcome, duration…), after the
     /// captured ones.
     fixed_fields: &'static [&'static str],
-    plan: ArcSwapOption<SitePlan>,
+    /// The plan the last call used: the per-call check.
+    current: CurrentPlan,
+    /// Every plan made here, one per (configuration, instantiation): a
+    /// configuration swapped back in finds its plan again.
+    plans: Mutex<Vec<&'static SitePlan>>,
     interned: Mutex<Vec<&'static DynamicCallsite>>,
 }
 
 /// A call site planned under one configuration.
+///
+/// Plans are immutable and never freed, so a call borrows its plan for
+/// `'static` with no reference count. They are few: one per call site per
+/// distinct configuration content (equal configurations share an identity)
+/// per generic instantiation.
 pub(crate) struct SitePlan {
     config_id: u64,
     pub(crate) rules: Arc<Rules>,
     pub(crate) callsite: &'static DynamicCallsite,
+    /// The callsite's metadata, read without going through its `OnceLock`.
+    metadata: &'static Metadata<'static>,
     pub(crate) plan: Plan,
     /// Which instantiation of a generic method the plan is for.
     instantiation: usize,
@@ -136,38 +144,63 @@ impl SiteCore {
         SiteCore {
             info,
             fixed_fields,
-            plan: ArcSwapOption::const_empty(),
+            current: CurrentPlan::new(),
+            plans: Mutex::new(Vec::new()),
             interned: Mutex::new(Vec::new()),
         }
     }
 
-    /// Runs `body` with the plan for the configuration in force, planning
-    /// first when the cached plan is for another configuration.
+    /// The plan for the configuration in force on this thread, planning
+    /// first when this site has none for it yet.
     ///
     /// `instantiation` tells apart the instantiations of a generic method,
     /// whose inputs' shapes differ while the site is one `static`.
     #[inline]
-    pub(crate) fn with_plan<R>(
+    pub(crate) fn plan(
         &'static self,
         instantiation: usize,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
-        body: impl FnOnce(&Arc<SitePlan>) -> R,
-    ) -> R {
-        let cached = self.plan.load();
-        match cached.as_ref() {
-            Some(plan) if plan.config_id == active::current_id() && plan.instantiation == instantiation => body(plan),
-            _ => {
-                drop(cached);
-                let (inputs, output) = shapes();
-                body(&self.replan(instantiation, &inputs, output.as_ref()))
-            }
+    ) -> &'static SitePlan {
+        match self.current.get() {
+            Some(plan) if plan.config_id == active::current_id() && plan.instantiation == instantiation => plan,
+            _ => self.find_or_plan(instantiation, shapes),
         }
     }
 
     #[cold]
-    fn replan(&'static self, instantiation: usize, inputs: &[Input], output: Option<&Shape>) -> Arc<SitePlan> {
+    #[inline(never)]
+    fn find_or_plan(
+        &'static self,
+        instantiation: usize,
+        shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
+    ) -> &'static SitePlan {
         let rules = active::current_rules();
         let config_id = active::id_of(&rules);
+        let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let known = plans
+            .iter()
+            .find(|plan| plan.config_id == config_id && plan.instantiation == instantiation);
+        let plan = match known {
+            Some(plan) => *plan,
+            None => {
+                let (inputs, output) = shapes();
+                let plan = self.make_plan(rules, config_id, instantiation, &inputs, output.as_ref());
+                plans.push(plan);
+                plan
+            }
+        };
+        self.current.set(plan);
+        plan
+    }
+
+    fn make_plan(
+        &'static self,
+        rules: Arc<Rules>,
+        config_id: u64,
+        instantiation: usize,
+        inputs: &[Input],
+        output: Option<&Shape>,
+    ) -> &'static SitePlan {
         let plan = plan::plan(&rules, inputs, output);
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
@@ -178,16 +211,15 @@ impl SiteCore {
             .iter()
             .map(|name| declared.field(name).expect("fixed fields are declared"))
             .collect();
-        let site_plan = Arc::new(SitePlan {
+        Box::leak(Box::new(SitePlan {
             config_id,
             rules,
             callsite,
+            metadata: callsite.metadata(),
             plan,
             instantiation,
             fixed,
-        });
-        self.plan.store(Some(Arc::clone(&site_plan)));
-        site_plan
+        }))
     }
 
     fn intern(&'static self, fields: &[String]) -> &'static DynamicCallsite {
@@ -216,6 +248,18 @@ impl SitePlan {
         RenderLimits(&self.rules)
     }
 
+    /// The metadata of the spans this plan opens.
+    #[inline]
+    pub(crate) fn metadata(&self) -> &'static Metadata<'static> {
+        self.metadata
+    }
+
+    /// The handle of the fixed field at `index` in the site's fixed fields.
+    #[inline]
+    pub(crate) fn fixed_field(&self, index: usize) -> &Field {
+        &self.fixed[index]
+    }
+
     /// Opens a span with the inputs' allowed values (`None`: an input whose
     /// type is not capturable).
     #[inline]
@@ -223,69 +267,96 @@ impl SitePlan {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        // Both buffers live in this frame: returning them by value would
-        // copy kilobytes per call.
-        // Slots for the captured fields only: the fixed ones (recorded at
-        // the end of a method call) are absent when the span opens.
-        let mut slots = Slots::new();
-        for _ in 0..self.plan.fields.len() {
-            slots.push(Slot::Absent);
-        }
-        let mut sink = Sink::Slots {
-            slots: &mut slots,
-            limits: self.render_limits(),
-        };
-        for (node, value) in self.plan.inputs.iter().zip(values) {
-            if let Some(value) = value {
-                value.dyn_record(Out::new(node, sink.reborrow()));
-            }
-        }
-        let mut recorded = Recorded::new();
-        for slot in &slots {
-            recorded.push(slot.as_value());
-        }
-        for _ in self.fixed.iter() {
-            recorded.push(None);
-        }
-        let metadata = self.callsite.metadata();
-        Span::new(metadata, &metadata.fields().value_set_all(&recorded))
+        let metadata = self.metadata();
+        self.with_values(
+            |mut sink| {
+                for (node, value) in self.plan.inputs.iter().zip(values) {
+                    if let Some(value) = value {
+                        value.dyn_record(Out::new(node, sink.reborrow()));
+                    }
+                }
+            },
+            &[],
+            |values| Span::new(metadata, values),
+        )
     }
 
-    /// Records the fixed fields (by position in `fixed_fields`) and the
-    /// output's allowed values on `span`.
-    pub(crate) fn record_finish<'v, const N: usize>(
+    /// Records the output's allowed values, with the fixed fields' values
+    /// (in `fixed_fields` order), on `span`.
+    pub(crate) fn record_output<'v>(
         &'v self,
         span: &Span,
-        output: Option<&'v dyn DynCapture>,
-        fixed: [Option<Slot<'v>>; N],
+        output: &'v dyn DynCapture,
+        fixed: &[Option<&'v dyn Value>],
     ) {
-        let metadata = self.callsite.metadata();
-        let (Some(node), Some(output)) = (&self.plan.output, output) else {
-            // The common case: only the fixed fields, without touching the
-            // captured ones.
-            let values: [(&Field, Option<&dyn Value>); N] =
-                std::array::from_fn(|index| (&self.fixed[index], fixed[index].as_ref().and_then(Slot::as_value)));
-            span.record_all(&metadata.fields().value_set(&values));
-            return;
-        };
-        let mut slots = Slots::new();
-        self.fill_absent(&mut slots);
-        let sink = Sink::Slots {
-            slots: &mut slots,
+        self.with_values(
+            |sink| {
+                if let Some(node) = &self.plan.output {
+                    output.dyn_record(Out::new(node, sink));
+                }
+            },
+            fixed,
+            |values| span.record_all(values),
+        );
+    }
+
+    /// Runs `deliver` with a value set over every declared field: the
+    /// captured ones as `fill` writes them, then the fixed ones from `fixed`
+    /// (absent past its end).
+    #[inline]
+    fn with_values<'v, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        // The buffers live in this frame; sized by class, so the common span
+        // does not initialise (or probe the stack for) kilobytes.
+        let declared = self.callsite.field_names.len();
+        if declared <= SMALL_SLOTS {
+            self.with_buffers::<SMALL_SLOTS, R>(fill, fixed, deliver)
+        } else {
+            self.with_large_buffers(fill, fixed, deliver)
+        }
+    }
+
+    #[inline(never)]
+    fn with_large_buffers<'v, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        if self.callsite.field_names.len() <= MEDIUM_SLOTS {
+            self.with_buffers::<MEDIUM_SLOTS, R>(fill, fixed, deliver)
+        } else {
+            self.with_buffers::<MAX_SLOTS, R>(fill, fixed, deliver)
+        }
+    }
+
+    #[inline(always)]
+    fn with_buffers<'v, const N: usize, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        let captured = self.plan.fields.len();
+        let declared = self.callsite.field_names.len();
+        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
+        fill(Sink::Slots {
+            slots: &mut slots[..captured],
             limits: self.render_limits(),
-        };
-        output.dyn_record(Out::new(node, sink));
-        let first_fixed = self.plan.fields.len();
-        for (index, value) in fixed.into_iter().enumerate() {
-            if let (Some(value), Some(slot)) = (value, slots.get_mut(first_fixed + index)) {
-                *slot = value;
-            }
+        });
+        let mut recorded: [Option<&dyn Value>; N] = [None; N];
+        let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
+        for (entry, slot) in captured_values.iter_mut().zip(&slots) {
+            *entry = slot.as_value();
         }
-        let mut recorded = Recorded::new();
-        for slot in &slots {
-            recorded.push(slot.as_value());
+        for (entry, value) in fixed_values.iter_mut().zip(fixed) {
+            *entry = *value;
         }
-        span.record_all(&metadata.fields().value_set_all(&recorded));
+        deliver(&self.metadata().fields().value_set_all(&recorded[..declared]))
     }
 
     /// The string limit, for fixed text fields.
@@ -293,12 +364,36 @@ impl SitePlan {
         self.rules.limits.max_string_len
     }
 
-    /// One empty slot per declared field.
+    /// Whether failed calls' error messages may be recorded.
+    pub(crate) fn captures_error_messages(&self) -> bool {
+        self.rules.capture_error_messages
+    }
+}
+
+/// The plan a call site used last: a pointer to a leaked [`SitePlan`].
+///
+/// `arc-swap` would cost a debt-list visit and a reference count per call;
+/// plans are never freed, so a plain atomic pointer is enough.
+struct CurrentPlan(AtomicPtr<SitePlan>);
+
+impl CurrentPlan {
+    const fn new() -> Self {
+        CurrentPlan(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
     #[inline]
-    fn fill_absent(&self, slots: &mut Slots<'_>) {
-        for _ in 0..self.callsite.field_names.len() {
-            slots.push(Slot::Absent);
+    fn get(&self) -> Option<&'static SitePlan> {
+        let plan = self.0.load(Ordering::Acquire);
+        // SAFETY: `set` is the only writer and stores only pointers made from
+        // `&'static SitePlan` (leaked boxes, never freed or mutated).
+        #[allow(unsafe_code)]
+        unsafe {
+            plan.as_ref()
         }
+    }
+
+    fn set(&self, plan: &'static SitePlan) {
+        self.0.store(std::ptr::from_ref(plan).cast_mut(), Ordering::Release);
     }
 }
 

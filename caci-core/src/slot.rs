@@ -19,6 +19,8 @@ pub(crate) enum Slot<'v> {
     U64(u64),
     F64(f64),
     Str(&'v str),
+    /// Known to fit the string limit: formatted directly.
+    Short(DisplayValue<&'v dyn fmt::Display>),
     Text(DisplayValue<Text<'v>>),
 }
 
@@ -41,7 +43,7 @@ impl<'v> Slot<'v> {
     #[inline]
     pub(crate) fn short_display(value: &'v dyn fmt::Display, width: usize, max_len: usize) -> Self {
         if width <= max_len {
-            Slot::Text(tracing::field::display(Text::Short(value)))
+            Slot::Short(tracing::field::display(value))
         } else {
             Slot::display(value, max_len)
         }
@@ -72,6 +74,7 @@ impl<'v> Slot<'v> {
             Slot::U64(value) => Some(value),
             Slot::F64(value) => Some(value),
             Slot::Str(value) => Some(value),
+            Slot::Short(value) => Some(value),
             Slot::Text(value) => Some(value),
         }
     }
@@ -84,6 +87,7 @@ impl<'v> Slot<'v> {
             Slot::U64(value) => write!(out, "{value}"),
             Slot::F64(value) => write!(out, "{value}"),
             Slot::Str(value) => out.write_str(value),
+            Slot::Short(value) => write!(out, "{value:?}"),
             Slot::Text(value) => write!(out, "{value:?}"),
         }
     }
@@ -107,8 +111,6 @@ pub(crate) const TRUNCATION_MARK: char = '…';
 /// Values rendered to text only when a subscriber formats them.
 pub(crate) enum Text<'v> {
     Truncated(&'v str),
-    /// Known to fit the string limit.
-    Short(&'v dyn fmt::Display),
     /// RFC 3339, e.g. `2026-11-25T12:00:00Z`.
     OffsetDateTime(&'v time::OffsetDateTime),
     /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
@@ -125,7 +127,6 @@ impl fmt::Display for Text<'_> {
                 f.write_str(value)?;
                 f.write_char(TRUNCATION_MARK)
             }
-            Text::Short(value) => value.fmt(f),
             Text::OffsetDateTime(value) => value
                 .format_into(&mut FmtIo(f), &time::format_description::well_known::Rfc3339)
                 .map(drop)

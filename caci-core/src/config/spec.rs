@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 ///   "limits": { "max_depth": 3, "max_list_items": 20, "max_string_len": 128, "max_fields_per_span": 32 }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigSpec {
     /// Plain names (matched at any depth) and dotted paths (one nested field).
@@ -51,7 +51,7 @@ pub struct ConfigSpec {
 }
 
 /// Limits as written in a file: each one optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsSpec {
     /// See [`Limits::max_depth`](crate::Limits::max_depth).

@@ -1,7 +1,7 @@
 //! Checks a [`ConfigSpec`] and compiles it into the rules the planner reads.
 
-use std::collections::{BTreeSet, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{LazyLock, Mutex};
 
 use super::Limits;
 use super::deny::{self, DenyList};
@@ -9,7 +9,17 @@ use super::error::{ConfigError, Problem};
 use super::spec::{ConfigSpec, LimitsSpec};
 use crate::shape::Kind;
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// Identities handed out so far, by content: equal specifications compile to
+/// rules with one identity, so call sites keep one plan for them however
+/// often they are rebuilt or reinstalled.
+static IDENTITIES: LazyLock<Mutex<HashMap<ConfigSpec, u64>>> = LazyLock::new(Default::default);
+
+fn identity_of(spec: &ConfigSpec) -> u64 {
+    let mut identities = IDENTITIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // 0 is reserved for "nothing installed".
+    let next = u64::try_from(identities.len()).map_or(u64::MAX, |count| count + 1);
+    *identities.entry(spec.clone()).or_insert(next)
+}
 
 /// The hard ceiling on fields per span (OpenTelemetry's default attribute limit).
 pub const MAX_FIELDS_PER_SPAN_CEILING: usize = 128;
@@ -17,7 +27,8 @@ pub const MAX_FIELDS_PER_SPAN_CEILING: usize = 128;
 /// The rules in the form the planner reads them.
 #[derive(Clone, Debug)]
 pub(crate) struct Rules {
-    /// Unique per compiled configuration: call sites cache plans by it.
+    /// Equal for equal specifications, distinct otherwise: call sites cache
+    /// plans by it.
     pub(crate) id: u64,
     pub(crate) spec: ConfigSpec,
     pub(crate) names: HashSet<String>,
@@ -138,7 +149,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         return Err(ConfigError::new(problems));
     }
     Ok(Rules {
-        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        id: identity_of(spec),
         spec: spec.clone(),
         names,
         paths,

@@ -52,7 +52,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
-                quote!(#call.span().in_scope(move || -> ! #inner))
+                quote!(#call.in_scope(move || -> ! #inner))
             };
             quote! {
                 #open
@@ -64,7 +64,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
-                quote!(#call.span().in_scope(move || #inner))
+                quote!(#call.in_scope(move || #inner))
             };
             // `()` is no `Result`: nothing to look at.
             let finish = if types::is_unit(ty) {
@@ -98,7 +98,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
             }
             quote! {
                 #open
-                let #future = #call.span().in_scope(move || #inner);
+                let #future = #call.in_scope(move || #inner);
                 #instrumented
             }
         }
