@@ -137,6 +137,8 @@ pub(crate) struct SitePlan {
     instantiation: usize,
     /// Handles of the fixed fields, in `fixed_fields` order.
     fixed: Box<[Field]>,
+    /// Handles of the captured fields, in slot order.
+    captured: Box<[Field]>,
 }
 
 impl SiteCore {
@@ -206,11 +208,13 @@ impl SiteCore {
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         let callsite = self.intern(&names);
         let declared = callsite.metadata().fields();
-        let fixed = self
-            .fixed_fields
-            .iter()
-            .map(|name| declared.field(name).expect("fixed fields are declared"))
-            .collect();
+        let handles = |names: &mut dyn Iterator<Item = &str>| -> Box<[Field]> {
+            names
+                .map(|name| declared.field(name).expect("planned fields are declared"))
+                .collect()
+        };
+        let fixed = handles(&mut self.fixed_fields.iter().copied());
+        let captured = handles(&mut plan.fields.iter().map(String::as_str));
         Box::leak(Box::new(SitePlan {
             config_id,
             rules,
@@ -219,6 +223,7 @@ impl SiteCore {
             plan,
             instantiation,
             fixed,
+            captured,
         }))
     }
 
@@ -267,18 +272,64 @@ impl SitePlan {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        let metadata = self.metadata();
-        self.with_values(
-            |mut sink| {
-                for (node, value) in self.plan.inputs.iter().zip(values) {
-                    if let Some(value) = value {
-                        value.dyn_record(Out::new(node, sink.reborrow()));
-                    }
+        // Exactly the captured fields, by position: the fixed ones are
+        // recorded later, and a value set with only the fields present is
+        // what `tracing`'s own macros build.
+        macro_rules! exactly {
+            ($($count:literal)*) => {
+                match self.captured.len() {
+                    0 => Span::new(self.metadata, &self.metadata.fields().value_set(&[])),
+                    $($count => self.open_exactly::<$count>(values),)*
+                    _ => self.open_any(values),
                 }
-            },
+            };
+        }
+        exactly!(1 2 3 4 5 6 7 8 9 10 11 12)
+    }
+
+    #[inline(always)]
+    fn open_exactly<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        let Ok(fields) = <&[Field; N]>::try_from(&*self.captured) else {
+            return self.open_any(values);
+        };
+        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
+        self.fill(&mut slots, values);
+        // `N` is at least 1 here; the first entry only initialises the array.
+        let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&fields[0], None); N];
+        for ((entry, field), slot) in recorded.iter_mut().zip(fields).zip(&slots) {
+            *entry = (field, slot.as_value());
+        }
+        Span::new(self.metadata, &self.metadata.fields().value_set(&recorded))
+    }
+
+    #[inline(never)]
+    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        self.with_values(
+            |sink| self.fill_sink(sink, values),
             &[],
-            |values| Span::new(metadata, values),
+            |values| Span::new(self.metadata, values),
         )
+    }
+
+    /// Writes the inputs' allowed leaves into `slots`.
+    #[inline(always)]
+    fn fill<'v>(&'v self, slots: &mut [Slot<'v>], values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
+        self.fill_sink(
+            Sink::Slots {
+                slots,
+                limits: self.render_limits(),
+            },
+            values,
+        );
+    }
+
+    #[inline(always)]
+    fn fill_sink<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
+        for (node, value) in self.plan.inputs.iter().zip(values) {
+            if let Some(value) = value {
+                value.dyn_record(Out::new(node, sink.reborrow()));
+            }
+        }
     }
 
     /// Records the output's allowed values, with the fixed fields' values
