@@ -241,6 +241,20 @@ fn check_type_path(path: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn equal_specifications_share_an_identity_and_different_ones_do_not() {
+        let spec = |names: &[&str]| ConfigSpec {
+            allowed_field_names: names.iter().map(|name| (*name).to_owned()).collect(),
+            ..ConfigSpec::default()
+        };
+        let first = compile(&spec(&["plan", "country"])).expect("valid");
+        let again = compile(&spec(&["plan", "country"])).expect("valid");
+        let other = compile(&spec(&["plan"])).expect("valid");
+        assert_eq!(first.id, again.id);
+        assert_ne!(first.id, other.id);
+        assert_ne!(first.id, 0, "0 means nothing installed");
+    }
+
     fn problems_of(spec: ConfigSpec) -> Vec<String> {
         match compile(&spec) {
             Ok(_) => Vec::new(),
