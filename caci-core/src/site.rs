@@ -272,34 +272,46 @@ impl SitePlan {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        // Exactly the captured fields, by position: the fixed ones are
-        // recorded later, and a value set with only the fields present is
-        // what `tracing`'s own macros build.
-        macro_rules! exactly {
-            ($($count:literal)*) => {
-                match self.captured.len() {
-                    0 => Span::new(self.metadata, &self.metadata.fields().value_set(&[])),
-                    $($count => self.open_exactly::<$count>(values),)*
-                    _ => self.open_any(values),
-                }
-            };
-        }
-        exactly!(1 2 3 4 5 6 7 8 9 10 11 12)
+        self.open_enabled(values)
     }
 
+    /// Shared by every call site (generic only over the iterator type): one
+    /// copy of the code for each captured-field count, out of line.
+    #[inline(never)]
+    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        // The captured fields only, as (field, value) pairs: the fixed ones
+        // are recorded later, and a value set with only the fields present
+        // is what `tracing`'s own macros build. Up to six fields the array
+        // is exact; above, it is padded with absent entries to a size class,
+        // which keeps this function's code small.
+        match self.captured.len() {
+            0 => new_span(self.metadata, &self.metadata.fields().value_set(&[])),
+            1 => self.open_with_pairs::<1>(values),
+            2 => self.open_with_pairs::<2>(values),
+            3 => self.open_with_pairs::<3>(values),
+            4 => self.open_with_pairs::<4>(values),
+            5 => self.open_with_pairs::<5>(values),
+            6 => self.open_with_pairs::<6>(values),
+            7..=8 => self.open_with_pairs::<8>(values),
+            9..=12 => self.open_with_pairs::<12>(values),
+            _ => self.open_any(values),
+        }
+    }
+
+    /// Opens the span with an array of `N` (field, value) pairs, `N` at
+    /// least the number of captured fields; the extra pairs are absent.
     #[inline(always)]
-    fn open_exactly<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
-        let Ok(fields) = <&[Field; N]>::try_from(&*self.captured) else {
-            return self.open_any(values);
-        };
+    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
         let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
-        self.fill(&mut slots, values);
-        // `N` is at least 1 here; the first entry only initialises the array.
-        let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&fields[0], None); N];
-        for ((entry, field), slot) in recorded.iter_mut().zip(fields).zip(&slots) {
+        let captured = self.captured.len().min(N);
+        self.fill(&mut slots[..captured], values);
+        // An absent pair is skipped by every visitor; any declared field
+        // will do as its key.
+        let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
+        for ((entry, field), slot) in recorded.iter_mut().zip(self.captured.iter()).zip(&slots) {
             *entry = (field, slot.as_value());
         }
-        Span::new(self.metadata, &self.metadata.fields().value_set(&recorded))
+        new_span(self.metadata, &self.metadata.fields().value_set(&recorded))
     }
 
     #[inline(never)]
@@ -419,6 +431,12 @@ impl SitePlan {
     pub(crate) fn captures_error_messages(&self) -> bool {
         self.rules.capture_error_messages
     }
+}
+
+/// `Span::new`, out of line: each buffer size shares one copy.
+#[inline(never)]
+fn new_span(metadata: &'static Metadata<'static>, values: &ValueSet<'_>) -> Span {
+    Span::new(metadata, values)
 }
 
 /// The plan a call site used last: a pointer to a leaked [`SitePlan`].
