@@ -346,6 +346,7 @@ pub fn span_field_names(body: impl FnOnce()) -> Vec<String> {
 /// `struct_input::VARIANTS`).
 pub const MEASURED: &[(&str, Subscriber, &str)] = &[
     ("bare", Subscriber::None, "bare"),
+    ("bare_method", Subscriber::None, "bare_method"),
     ("component_no_subscriber", Subscriber::None, "component"),
     ("caci_span_no_subscriber", Subscriber::None, "caci_span"),
     (

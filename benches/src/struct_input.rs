@@ -28,6 +28,27 @@ pub fn bare(business: &Business) {
     black_box(business);
 }
 
+/// The uninstrumented twin of [`SubscriptionService`], called the same way
+/// (a shim calling an `#[inline(never)]` method): the component's
+/// like-for-like baseline.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BareService;
+
+impl BareService {
+    /// The same body as every variant, no instrumentation.
+    #[inline(never)]
+    pub fn initialize_business(&self, business: &Business) {
+        black_box(business);
+    }
+}
+
+/// [`BareService::initialize_business`], called as `component` calls its
+/// method.
+#[inline(always)]
+pub fn bare_method(business: &Business) {
+    BareService.initialize_business(business);
+}
+
 /// The component the headline variant is a method of.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SubscriptionService;
@@ -134,6 +155,7 @@ pub fn instrument_default(business: &Business) {
 /// Every variant by name (the criterion variant names' prefix).
 pub const VARIANTS: &[(&str, Method)] = &[
     ("bare", bare),
+    ("bare_method", bare_method),
     ("component", component),
     ("caci_span", caci_span),
     ("instrument_skip_all_fields", instrument_skip_all_fields),

@@ -22,6 +22,29 @@ pub fn bare(business_id: BusinessId, trial: bool, plan: Plan) {
     black_box(plan);
 }
 
+/// The uninstrumented twin of [`SubscriptionService`], called the same way
+/// (a shim calling an `#[inline(never)]` method): the component's
+/// like-for-like baseline.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BareService;
+
+impl BareService {
+    /// The same body as every variant, no instrumentation.
+    #[inline(never)]
+    pub fn initialize_business(&self, business_id: BusinessId, trial: bool, plan: Plan) {
+        black_box(business_id);
+        black_box(trial);
+        black_box(plan);
+    }
+}
+
+/// [`BareService::initialize_business`], called as `component` calls its
+/// method.
+#[inline(always)]
+pub fn bare_method(business_id: BusinessId, trial: bool, plan: Plan) {
+    BareService.initialize_business(business_id, trial, plan);
+}
+
 /// The component the headline variant is a method of.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SubscriptionService;
@@ -133,6 +156,7 @@ pub fn instrument_default(business_id: BusinessId, trial: bool, plan: Plan) {
 /// Every variant by name (the criterion variant names' prefix).
 pub const VARIANTS: &[(&str, Method)] = &[
     ("bare", bare),
+    ("bare_method", bare_method),
     ("component", component),
     ("caci_span", caci_span),
     ("instrument_skip_all_fields", instrument_skip_all_fields),

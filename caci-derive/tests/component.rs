@@ -63,6 +63,7 @@ impl Service {
     }
 
     fn by_ref(&self, plan: Plan, flag: bool) -> u32 {
+        let _ = plan;
         if flag { self.seats } else { 0 }
     }
 
@@ -560,6 +561,7 @@ fn trait_impls_with_component_options() {
 
 #[instrument_fn(component = "Billing", capture_output)]
 fn charge(plan: Plan, cents: i64) -> Result<i64, Declined> {
+    let _ = plan;
     if cents < 0 { Err(Declined) } else { Ok(cents * 2) }
 }
 
@@ -704,4 +706,63 @@ fn components_declared_inside_a_function() {
     captured.span("LocalService.take").assert_field("local.seats", 4);
     let (inputs, _) = descriptor("LocalService", "take").shapes();
     assert_eq!(inputs[0].shape.kind(), Kind::Struct);
+}
+
+struct Shapes;
+
+#[component]
+impl Shapes {
+    /// `T` appears only in the return type: the sibling call names it.
+    fn make<T: Default + Capture>(&self, label: &str) -> T {
+        let _ = label;
+        T::default()
+    }
+
+    /// A const generic and `mut` bindings, by value and in a pattern.
+    fn window<const N: usize>(&self, mut start: u32, (mut low, high): (u32, u32)) -> [u32; N] {
+        low += 1;
+        start += low + high;
+        [start; N]
+    }
+
+    fn consume(mut self, extra: u32) -> u32 {
+        self = Shapes;
+        let _ = self;
+        extra
+    }
+}
+
+#[test]
+fn generic_parameters_only_in_the_return_type_and_const_generics() {
+    let (made, captured) = capture(|| Shapes.make::<u64>("zero"));
+    assert_eq!(made, 0);
+    captured.span("Shapes.make").assert_field("label", "zero");
+
+    let (window, captured) = capture(|| Shapes.window::<3>(1, (2, 3)));
+    assert_eq!(window, [7, 7, 7]);
+    captured
+        .span("Shapes.window")
+        .assert_field("start", 1)
+        .assert_field("outcome", "ok");
+
+    let (extra, captured) = capture(|| Shapes.consume(4));
+    assert_eq!(extra, 4);
+    captured.span("Shapes.consume").assert_field("extra", 4);
+}
+
+#[test]
+fn without_a_subscriber_bodies_run_unchanged() {
+    // A fresh thread has no subscriber: every wrapper takes its disabled
+    // path (or finds its callsite disabled) and runs the body as written.
+    let results = std::thread::spawn(|| {
+        (
+            Service::new(3).by_ref(Plan::Pro, true),
+            Shapes.window::<2>(0, (0, 0)),
+            charge(Plan::Pro, -1),
+            Shapes.make::<u8>("none"),
+        )
+    })
+    .join()
+    .expect("no panic");
+    assert_eq!(results, (3, [1, 1], Err(Declined), 0));
 }

@@ -38,6 +38,12 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         .unwrap_or_default();
     let context = errors.handle(impl_context(&args, &block));
     let mut skipped = Vec::new();
+    let mut siblings = Vec::new();
+    let place = if block.trait_.is_some() {
+        expand::Place::TraitImpl
+    } else {
+        expand::Place::InherentImpl
+    };
     for impl_item in &mut block.items {
         match impl_item {
             syn::ImplItem::Fn(function) => {
@@ -64,7 +70,13 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
                     capture_output: method_args.capture_output,
                 };
                 if let Some(method) = errors.handle(Method::new(&function.sig, context, overrides)) {
-                    expand::wrap(&method, &mut function.sig, &mut function.block);
+                    siblings.push(expand::wrap(
+                        &method,
+                        &function.attrs,
+                        &mut function.sig,
+                        &mut function.block,
+                        place,
+                    ));
                 }
             }
             syn::ImplItem::Const(item) => misplaced(&item.attrs, &mut errors),
@@ -72,6 +84,12 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
             _ => {}
         }
     }
+    block.items.extend(
+        siblings
+            .into_iter()
+            .filter(|items| !items.is_empty())
+            .map(syn::ImplItem::Verbatim),
+    );
     match errors.finish() {
         Ok(()) if skipped.is_empty() => block.into_token_stream(),
         Ok(()) => quote::quote! {
@@ -168,6 +186,7 @@ pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream
         Ok(errors) => errors,
         Err(errors) => return with_errors(errors, fallback(item)),
     };
+    let mut siblings = TokenStream::new();
     {
         let context = Context {
             component: args
@@ -187,11 +206,20 @@ pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream
             capture_output: args.capture_output,
         };
         if let Some(method) = errors.handle(Method::new(&function.sig, &context, overrides)) {
-            expand::wrap(&method, &mut function.sig, &mut function.block);
+            siblings = expand::wrap(
+                &method,
+                &function.attrs,
+                &mut function.sig,
+                &mut function.block,
+                expand::Place::FreeFunction,
+            );
         }
     }
     match errors.finish() {
-        Ok(()) => function.into_token_stream(),
+        Ok(()) => quote::quote! {
+            #function
+            #siblings
+        },
         Err(errors) => with_errors(errors, fallback(item)),
     }
 }

@@ -18,4 +18,16 @@ impl Service {
     }
 }
 
+// The same in a trait impl, whose methods are wrapped in place.
+trait Counted {
+    fn count(&self) -> u32;
+}
+
+#[component]
+impl Counted for Service {
+    fn count(&self) -> u32 {
+        "three"
+    }
+}
+
 fn main() {}

@@ -32,8 +32,16 @@ impl Names {
     }
 }
 
-/// The new body of `method`, whose original body is `block`.
-pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
+/// What the wrapper runs inside the span.
+pub(crate) enum Inner<'a> {
+    /// The original body, moved into a closure.
+    Block(&'a syn::Block),
+    /// A call of the sibling function that holds the original body.
+    Call(TokenStream),
+}
+
+/// The new body of `method`: open the span, run `inner` in it, finish.
+pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
     let names = Names::new();
     let Names {
         call, result, future, ..
@@ -41,6 +49,16 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
     let p = &method.private;
     let items = site::items(method);
     let start = site::start(method);
+    let start = match inner {
+        // A sibling's caller has checked the level.
+        Inner::Call(_) => start,
+        Inner::Block(_) => {
+            let level_enabled = site::level_enabled(method);
+            // Checked before any value is probed: a disabled call costs one
+            // comparison and one atomic load.
+            quote!(if #level_enabled { #start } else { #p::MethodCall::disabled() })
+        }
+    };
     let open = quote! {
         #items
         let #call = #start;
@@ -48,7 +66,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
     let span = quote!(::core::clone::Clone::clone(#call.span()));
     match &method.output {
         Output::Never => {
-            let inner = original(method, block, None, &names);
+            let inner = original(method, inner, None, &names);
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
@@ -60,7 +78,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
             }
         }
         Output::Value(ty) => {
-            let inner = original(method, block, Some(ty), &names);
+            let inner = original(method, inner, Some(ty), &names);
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
@@ -84,7 +102,7 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
             output,
             boxed,
         } => {
-            let inner = original(method, block, Some(declared), &names);
+            let inner = original(method, inner, Some(declared), &names);
             let finish = finish(method, &quote!(#result), &names);
             let param = match output.as_ref().and_then(types::in_body) {
                 Some(ty) => quote!(#result: &#ty),
@@ -112,7 +130,12 @@ pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
 /// The `if let .. = None::<R>` fixes the block's return type before the body
 /// runs, so `?` and `return` infer as they do in the function (the trick
 /// `async-trait` uses); `let __caci_ret: R` coerces the tail expression.
-fn original(method: &Method, block: &syn::Block, ty: Option<&syn::Type>, names: &Names) -> TokenStream {
+fn original(method: &Method, inner: &Inner<'_>, ty: Option<&syn::Type>, names: &Names) -> TokenStream {
+    let block = match inner {
+        Inner::Block(block) => block,
+        // A call has its type already, and the sibling destructures.
+        Inner::Call(call) => return quote!({ #call }),
+    };
     let ret = &names.ret;
     let destructure: Vec<TokenStream> = method
         .inputs

@@ -3,6 +3,7 @@
 //! gets a new body ([`body`]) around a call site ([`site`]).
 
 mod body;
+mod sibling;
 mod site;
 
 use proc_macro2::TokenStream;
@@ -31,8 +32,27 @@ pub(crate) fn register_skipped(context: &Context, sig: &syn::Signature) -> Token
     }
 }
 
-/// Rewrites `sig` and `block` of the function `method` describes.
-pub(crate) fn wrap(method: &Method, sig: &mut syn::Signature, block: &mut syn::Block) {
+/// Where a wrapped function is: a sibling function can be added beside it
+/// everywhere but in a trait impl.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    InherentImpl,
+    TraitImpl,
+    FreeFunction,
+}
+
+/// Rewrites `sig` and `block` of the function `method` describes; returns
+/// the items to emit beside it (none, or its siblings).
+pub(crate) fn wrap(
+    method: &Method,
+    attrs: &[syn::Attribute],
+    sig: &mut syn::Signature,
+    block: &mut syn::Block,
+    place: Place,
+) -> TokenStream {
+    if sibling::applies(method, sig, place) {
+        return sibling::wrap(method, attrs, sig, block, place);
+    }
     let patterns = method.inputs.iter().map(|input| &input.binding);
     let params = sig.inputs.iter_mut().filter_map(|arg| match arg {
         syn::FnArg::Typed(typed) => Some(typed),
@@ -49,7 +69,12 @@ pub(crate) fn wrap(method: &Method, sig: &mut syn::Signature, block: &mut syn::B
             });
         }
     }
-    let body = body::body(method, block);
+    let body = body::body(method, &body::Inner::Block(block));
+    replace_body(block, body);
+    TokenStream::new()
+}
+
+fn replace_body(block: &mut syn::Block, body: TokenStream) {
     *block = syn::Block {
         brace_token: block.brace_token,
         stmts: vec![syn::Stmt::Expr(syn::Expr::Verbatim(body), None)],

@@ -124,7 +124,8 @@ pub(crate) fn value_ref(input: &Input) -> TokenStream {
 }
 
 /// `__CACI_SITE.start(instantiation, shapes, values)`: opens the span with
-/// the inputs the plan allows.
+/// the inputs the plan allows, once the level is known to be enabled (see
+/// [`level_enabled`]).
 pub(crate) fn start(method: &Method) -> TokenStream {
     let p = &method.private;
     let instantiation = instantiation(method);
@@ -152,23 +153,24 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         }
         _ => quote!(::core::option::Option::None),
     };
-    let level = method.level.tokens(p);
-    // The level is checked here, against a constant, before any value is
-    // probed: a disabled call costs one comparison and one atomic load.
     quote! {
-        if #p::level_enabled(#level) {
-            __CACI_SITE.start(
-                #instantiation,
-                || (
-                    #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
-                    #output,
-                ),
-                &[#(#values),*],
-            )
-        } else {
-            #p::MethodCall::disabled()
-        }
+        __CACI_SITE.start(
+            #instantiation,
+            || (
+                #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
+                #output,
+            ),
+            &[#(#values),*],
+        )
     }
+}
+
+/// Whether the method's level can be enabled at all: a comparison with a
+/// constant and one atomic load, checked before any value is probed.
+pub(crate) fn level_enabled(method: &Method) -> TokenStream {
+    let p = &method.private;
+    let level = method.level.tokens(p);
+    quote!(#p::level_enabled(#level))
 }
 
 /// A number that tells apart the instantiations of a generic method whose

@@ -1,0 +1,179 @@
+//! Sync functions outside trait impls: the original body moves, unchanged,
+//! into a private sibling function, and the traced path into a second one,
+//! out of line. The function left in place is a level check and a call, so
+//! a disabled call costs about what a bare call does, and the body is
+//! compiled as an ordinary function (native `return`, `?` and
+//! `#[track_caller]`).
+//!
+//! A trait impl cannot take extra methods, and `async fn`, returned futures,
+//! `impl Trait` arguments (which forbid a turbofish) and `impl Trait` return
+//! types (each function's is its own type) keep the closure wrapping of
+//! [`body`](super::body).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::ext::IdentExt as _;
+
+use crate::component::expand::{Place, body, replace_body, site};
+use crate::component::model::{Binding, Method, Output};
+use crate::component::types;
+
+/// Whether `method` is wrapped through siblings.
+pub(crate) fn applies(method: &Method, sig: &syn::Signature, place: Place) -> bool {
+    place != Place::TraitImpl
+        && !method.is_async
+        && !matches!(method.output, Output::Future { .. })
+        && sig.variadic.is_none()
+        && !method.inputs.iter().any(|input| types::mentions_impl_trait(&input.ty))
+        && !returns_impl_trait(sig)
+}
+
+/// Each function's `impl Trait` is its own opaque type: the function could
+/// not return either sibling's.
+fn returns_impl_trait(sig: &syn::Signature) -> bool {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => types::mentions_impl_trait(ty),
+        syn::ReturnType::Default => false,
+    }
+}
+
+/// Rewrites the function into the level check and returns its two
+/// siblings.
+pub(crate) fn wrap(
+    method: &Method,
+    attrs: &[syn::Attribute],
+    sig: &mut syn::Signature,
+    block: &mut syn::Block,
+    place: Place,
+) -> TokenStream {
+    let name = sig.ident.unraw();
+    let plain_ident = format_ident!("__caci_{}", name, span = Span::mixed_site());
+    let traced_ident = format_ident!("__caci_traced_{}", name, span = Span::mixed_site());
+    let conditions: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr, false)).collect();
+    let carried_to_plain: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr, true)).collect();
+
+    let mut plain_sig = sig.clone();
+    plain_sig.ident = plain_ident.clone();
+    let original = &*block;
+    let plain = quote! {
+        #(#carried_to_plain)*
+        #[inline]
+        #[doc(hidden)]
+        #[allow(dead_code)]
+        #plain_sig #original
+    };
+
+    plain_parameters(method, sig);
+    let plain_call = call(method, sig, &plain_ident, place);
+    let mut traced_sig = sig.clone();
+    traced_sig.ident = traced_ident.clone();
+    let traced_body = body::body(method, &body::Inner::Call(plain_call.clone()));
+    let traced = quote! {
+        #(#conditions)*
+        #[inline(never)]
+        #[doc(hidden)]
+        #[allow(dead_code, unused_unsafe)]
+        #traced_sig {
+            #traced_body
+        }
+    };
+
+    let level_enabled = site::level_enabled(method);
+    let traced_call = call(method, sig, &traced_ident, place);
+    replace_body(
+        block,
+        quote! {
+            if #level_enabled { #traced_call } else { #plain_call }
+        },
+    );
+    quote! {
+        #plain
+        #traced
+    }
+}
+
+/// Attributes the siblings must share with the function: `cfg` (they exist
+/// when it does) and lint levels; `track_caller` too for the sibling that
+/// holds the body, so panic locations are the caller's.
+fn carried(attr: &syn::Attribute, with_body: bool) -> bool {
+    let path = attr.path();
+    ["cfg", "cfg_attr", "allow", "warn", "deny", "forbid", "expect"]
+        .iter()
+        .any(|name| path.is_ident(name))
+        || (with_body && path.is_ident("track_caller"))
+}
+
+/// The function's parameters as plain names (patterns renamed, `mut` and
+/// `ref` dropped): they are only passed on.
+fn plain_parameters(method: &Method, sig: &mut syn::Signature) {
+    let mut bindings = method.inputs.iter().map(|input| &input.binding);
+    for arg in &mut sig.inputs {
+        match arg {
+            syn::FnArg::Receiver(receiver) => {
+                receiver.mutability = None;
+            }
+            syn::FnArg::Typed(typed) => {
+                let Some(binding) = bindings.next() else { continue };
+                let ident = match binding {
+                    Binding::Ident(ident) => ident.clone(),
+                    Binding::Pattern { renamed, .. } => renamed.clone(),
+                };
+                *typed.pat = syn::Pat::Ident(syn::PatIdent {
+                    attrs: Vec::new(),
+                    by_ref: None,
+                    mutability: None,
+                    ident,
+                    subpat: None,
+                });
+            }
+        }
+    }
+}
+
+/// `Self::sibling::<T, N>(self, a, b)` (or `sibling(a, b)` for a free
+/// function), inside `unsafe { }` for an `unsafe fn`.
+fn call(method: &Method, sig: &syn::Signature, sibling: &syn::Ident, place: Place) -> TokenStream {
+    let arguments = sig.inputs.iter().map(|arg| match arg {
+        syn::FnArg::Receiver(receiver) => {
+            let token = receiver.self_token;
+            quote!(#token)
+        }
+        syn::FnArg::Typed(typed) => match &*typed.pat {
+            syn::Pat::Ident(pat) => {
+                let ident = &pat.ident;
+                quote!(#ident)
+            }
+            other => quote!(#other),
+        },
+    });
+    let generics: Vec<TokenStream> = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(param) => {
+                let ident = &param.ident;
+                Some(quote!(#ident))
+            }
+            syn::GenericParam::Const(param) => {
+                let ident = &param.ident;
+                Some(quote!(#ident))
+            }
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let turbofish = if generics.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(::<#(#generics),*>)
+    };
+    let path = match place {
+        Place::FreeFunction => quote!(#sibling #turbofish),
+        Place::InherentImpl | Place::TraitImpl => quote!(Self::#sibling #turbofish),
+    };
+    let call = quote!(#path(#(#arguments),*));
+    match method.unsafe_token {
+        Some(_) => quote!(unsafe { #call }),
+        None => call,
+    }
+}
