@@ -235,6 +235,13 @@ impl MethodCall {
         }
     }
 
+    /// Enters the call's span until the guard is dropped (for sync code: a
+    /// guard must not be held across an `.await`).
+    #[inline]
+    pub fn enter(&self) -> Option<tracing::span::Entered<'_>> {
+        self.running.as_ref().map(|running| running.span.enter())
+    }
+
     /// Runs `body` inside the call's span; a disabled call just runs it.
     #[inline]
     pub fn in_scope<R>(&self, body: impl FnOnce() -> R) -> R {

@@ -766,3 +766,24 @@ fn without_a_subscriber_bodies_run_unchanged() {
     .expect("no panic");
     assert_eq!(results, (3, [1, 1], Err(Declined), 0));
 }
+
+struct Located;
+
+#[component]
+impl Located {
+    #[track_caller]
+    fn caller(&self, attempt: u32) -> &'static std::panic::Location<'static> {
+        let _ = attempt;
+        std::panic::Location::caller()
+    }
+}
+
+#[test]
+fn track_caller_locations_are_the_callers_with_and_without_a_subscriber() {
+    let (location, captured) = capture(|| Located.caller(1));
+    assert_eq!((location.file(), location.line()), (file!(), line!() - 1));
+    captured.span("Located.caller").assert_field("attempt", 1);
+
+    let location = std::thread::spawn(|| Located.caller(2)).join().expect("no panic");
+    assert_eq!((location.file(), location.line()), (file!(), line!() - 1));
+}

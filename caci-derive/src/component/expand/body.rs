@@ -11,6 +11,7 @@ use crate::component::types;
 /// The hygienic names the wrapper binds: invisible to the user's body.
 struct Names {
     call: syn::Ident,
+    entered: syn::Ident,
     result: syn::Ident,
     future: syn::Ident,
     ret: syn::Ident,
@@ -23,6 +24,7 @@ impl Names {
         let ident = |name: &str| syn::Ident::new(name, Span::mixed_site());
         Names {
             call: ident("__caci_call"),
+            entered: ident("__caci_entered"),
             result: ident("__caci_result"),
             future: ident("__caci_future"),
             ret: ident("__caci_ret"),
@@ -64,13 +66,25 @@ pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
         let #call = #start;
     };
     let span = quote!(::core::clone::Clone::clone(#call.span()));
+    let is_call = matches!(inner, Inner::Call(_));
+    // A sibling is called directly inside the entered span: no closure, so
+    // `#[track_caller]` locations pass through.
+    let entered = &names.entered;
+    let run_sync = |inner: &TokenStream, diverges: bool| match (is_call, diverges) {
+        (true, _) => quote!({
+            let #entered = #call.enter();
+            #inner
+        }),
+        (false, true) => quote!(#call.in_scope(move || -> ! #inner)),
+        (false, false) => quote!(#call.in_scope(move || #inner)),
+    };
     match &method.output {
         Output::Never => {
             let inner = original(method, inner, None, &names);
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
-                quote!(#call.in_scope(move || -> ! #inner))
+                run_sync(&inner, true)
             };
             quote! {
                 #open
@@ -82,7 +96,7 @@ pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
-                quote!(#call.in_scope(move || #inner))
+                run_sync(&inner, false)
             };
             // `()` is no `Result`: nothing to look at.
             let finish = if types::is_unit(ty) {

@@ -49,14 +49,13 @@ pub(crate) fn wrap(
     let name = sig.ident.unraw();
     let plain_ident = format_ident!("__caci_{}", name, span = Span::mixed_site());
     let traced_ident = format_ident!("__caci_traced_{}", name, span = Span::mixed_site());
-    let conditions: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr, false)).collect();
-    let carried_to_plain: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr, true)).collect();
+    let carried: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr)).collect();
 
     let mut plain_sig = sig.clone();
     plain_sig.ident = plain_ident.clone();
     let original = &*block;
     let plain = quote! {
-        #(#carried_to_plain)*
+        #(#carried)*
         #[inline]
         #[doc(hidden)]
         #[allow(dead_code)]
@@ -69,7 +68,7 @@ pub(crate) fn wrap(
     traced_sig.ident = traced_ident.clone();
     let traced_body = body::body(method, &body::Inner::Call(plain_call.clone()));
     let traced = quote! {
-        #(#conditions)*
+        #(#carried)*
         #[inline(never)]
         #[doc(hidden)]
         #[allow(dead_code, unused_unsafe)]
@@ -92,15 +91,23 @@ pub(crate) fn wrap(
     }
 }
 
-/// Attributes the siblings must share with the function: `cfg` (they exist
-/// when it does) and lint levels; `track_caller` too for the sibling that
-/// holds the body, so panic locations are the caller's.
-fn carried(attr: &syn::Attribute, with_body: bool) -> bool {
+/// Attributes the siblings share with the function: `cfg` (they exist when
+/// it does), lint levels, and `track_caller` (the three call each other
+/// directly, so a location passes through to the body).
+fn carried(attr: &syn::Attribute) -> bool {
     let path = attr.path();
-    ["cfg", "cfg_attr", "allow", "warn", "deny", "forbid", "expect"]
-        .iter()
-        .any(|name| path.is_ident(name))
-        || (with_body && path.is_ident("track_caller"))
+    [
+        "cfg",
+        "cfg_attr",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "track_caller",
+    ]
+    .iter()
+    .any(|name| path.is_ident(name))
 }
 
 /// The function's parameters as plain names (patterns renamed, `mut` and
