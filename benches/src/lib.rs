@@ -383,6 +383,11 @@ pub const MEASURED: &[(&str, Subscriber, &str)] = &[
         Subscriber::Registry,
         "instrument_default",
     ),
+    (
+        "instrument_default_outcome_registry",
+        Subscriber::Registry,
+        "instrument_default_outcome",
+    ),
 ];
 
 /// The method named `name` in a variant table.
