@@ -1,0 +1,82 @@
+//! The `tracing` callsites CACI registers at run time, one per distinct set
+//! of captured fields of a call site.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use tracing::Metadata;
+use tracing_core::callsite::{Callsite, Identifier};
+use tracing_core::field::FieldSet;
+use tracing_core::subscriber::Interest;
+
+use super::SiteInfo;
+
+const INTEREST_NEVER: u8 = 0;
+const INTEREST_SOMETIMES: u8 = 1;
+const INTEREST_ALWAYS: u8 = 2;
+
+/// A `tracing` callsite whose field names are known only at run time.
+pub(crate) struct DynamicCallsite {
+    metadata: OnceLock<Metadata<'static>>,
+    pub(super) field_names: &'static [&'static str],
+    interest: AtomicU8,
+}
+
+impl DynamicCallsite {
+    pub(super) fn register(info: &'static SiteInfo, fields: &[String]) -> &'static Self {
+        let field_names: Vec<&'static str> = fields
+            .iter()
+            .map(|name| &*Box::leak(name.clone().into_boxed_str()))
+            .collect();
+        let callsite: &'static DynamicCallsite = Box::leak(Box::new(DynamicCallsite {
+            metadata: OnceLock::new(),
+            field_names: Box::leak(field_names.into_boxed_slice()),
+            interest: AtomicU8::new(INTEREST_SOMETIMES),
+        }));
+        let metadata = Metadata::new(
+            info.name,
+            info.target,
+            info.level,
+            Some(info.file),
+            Some(info.line),
+            Some(info.module_path),
+            FieldSet::new(callsite.field_names, Identifier(callsite)),
+            tracing_core::metadata::Kind::SPAN,
+        );
+        let _ = callsite.metadata.set(metadata);
+        tracing_core::callsite::register(callsite);
+        callsite
+    }
+
+    pub(super) fn has_fields(&self, fields: &[String]) -> bool {
+        self.field_names.len() == fields.len() && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
+    }
+
+    #[inline]
+    pub(super) fn is_enabled(&self) -> bool {
+        match self.interest.load(Ordering::Relaxed) {
+            INTEREST_NEVER => false,
+            INTEREST_ALWAYS => true,
+            _ => tracing::dispatcher::get_default(|dispatch| dispatch.enabled(self.metadata())),
+        }
+    }
+}
+
+impl Callsite for DynamicCallsite {
+    fn set_interest(&self, interest: Interest) {
+        let value = if interest.is_never() {
+            INTEREST_NEVER
+        } else if interest.is_always() {
+            INTEREST_ALWAYS
+        } else {
+            INTEREST_SOMETIMES
+        };
+        self.interest.store(value, Ordering::Relaxed);
+    }
+
+    fn metadata(&self) -> &Metadata<'_> {
+        self.metadata
+            .get()
+            .expect("metadata is set before the callsite is registered")
+    }
+}

@@ -1,0 +1,246 @@
+//! Call sites: one static per place that opens a span, holding the plan for
+//! the configuration in force and the `tracing` metadata that declares every
+//! field the plan may fill.
+//!
+//! `tracing` fixes a span's field names in `'static` metadata and drops
+//! anything undeclared, so each distinct set of captured fields gets its own
+//! leaked callsite, interned per call site: swapping between two
+//! configurations builds each set once.
+
+mod callsite;
+mod site_plan;
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tracing::field::Field;
+use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
+use tracing::{Level, Span};
+use tracing_core::callsite::Callsite;
+
+use crate::active;
+use crate::capture::DynCapture;
+use crate::config::validate::Rules;
+use crate::plan::{self, Input, LeafDecision};
+use crate::shape::Shape;
+
+pub(crate) use callsite::DynamicCallsite;
+pub(crate) use site_plan::SitePlan;
+
+/// Where a call site is and what it opens.
+#[derive(Debug)]
+pub struct SiteInfo {
+    /// The span's name, e.g. `SubscriptionService.initialize_business`.
+    pub name: &'static str,
+    /// The span's target (by default the module path).
+    pub target: &'static str,
+    /// The span's level.
+    pub level: Level,
+    /// The module the call site is in.
+    pub module_path: &'static str,
+    /// The source file.
+    pub file: &'static str,
+    /// The source line.
+    pub line: u32,
+    /// The inputs' names, in the order values are passed.
+    pub inputs: &'static [&'static str],
+}
+
+/// One place in the source that opens CACI spans. Created by the macros as a
+/// `static`; see [`span!`](crate::span).
+pub struct CallSite {
+    core: SiteCore,
+}
+
+impl CallSite {
+    /// A call site; `const` so it can be a `static`.
+    pub const fn new(info: SiteInfo) -> Self {
+        CallSite {
+            core: SiteCore::new(info, &[]),
+        }
+    }
+
+    /// Where the call site is.
+    pub fn info(&self) -> &SiteInfo {
+        &self.core.info
+    }
+
+    /// Opens a span capturing what the configuration in force allows of
+    /// `values` (one per input name, in order). Returns a disabled span when
+    /// no subscriber wants it.
+    #[inline]
+    pub fn span(&'static self, values: &[&dyn DynCapture]) -> Span {
+        if !level_enabled(self.core.info.level) {
+            return Span::none();
+        }
+        let plan = self.core.plan(0, || (self.inputs(values), None));
+        plan.open(values.iter().map(|value| Some(*value)))
+    }
+
+    /// Every leaf decision this call site takes under the configuration in
+    /// force, given its inputs' shapes (used by tests and reports).
+    pub fn decisions(&self, values: &[&dyn DynCapture]) -> Vec<LeafDecision> {
+        let rules = active::current_rules();
+        plan::plan(&rules, &self.inputs(values), None).decisions
+    }
+
+    fn inputs(&self, values: &[&dyn DynCapture]) -> Vec<Input> {
+        self.core
+            .info
+            .inputs
+            .iter()
+            .zip(values)
+            .map(|(name, value)| Input {
+                name,
+                shape: value.dyn_shape(),
+            })
+            .collect()
+    }
+}
+
+/// What every kind of call site shares: its place, its cached plan, and the
+/// metadata interned for it.
+pub(crate) struct SiteCore {
+    pub(crate) info: SiteInfo,
+    /// Names of fields CACI itself records (outcome, duration…), after the
+    /// captured ones.
+    fixed_fields: &'static [&'static str],
+    /// The plan the last call used: the per-call check.
+    current: CurrentPlan,
+    /// Every plan made here, one per (configuration, instantiation): a
+    /// configuration swapped back in finds its plan again.
+    plans: Mutex<Vec<&'static SitePlan>>,
+    interned: Mutex<Vec<&'static DynamicCallsite>>,
+}
+
+impl SiteCore {
+    pub(crate) const fn new(info: SiteInfo, fixed_fields: &'static [&'static str]) -> Self {
+        SiteCore {
+            info,
+            fixed_fields,
+            current: CurrentPlan::new(),
+            plans: Mutex::new(Vec::new()),
+            interned: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The plan for the configuration in force on this thread, planning
+    /// first when this site has none for it yet.
+    ///
+    /// `instantiation` tells apart the instantiations of a generic method,
+    /// whose inputs' shapes differ while the site is one `static`.
+    #[inline]
+    pub(crate) fn plan(
+        &'static self,
+        instantiation: usize,
+        shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
+    ) -> &'static SitePlan {
+        match self.current.get() {
+            Some(plan) if plan.config_id == active::current_id() && plan.instantiation == instantiation => plan,
+            _ => self.find_or_plan(instantiation, shapes),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn find_or_plan(
+        &'static self,
+        instantiation: usize,
+        shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
+    ) -> &'static SitePlan {
+        let rules = active::current_rules();
+        let config_id = active::id_of(&rules);
+        let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let known = plans
+            .iter()
+            .find(|plan| plan.config_id == config_id && plan.instantiation == instantiation);
+        let plan = match known {
+            Some(plan) => *plan,
+            None => {
+                let (inputs, output) = shapes();
+                let plan = self.make_plan(rules, config_id, instantiation, &inputs, output.as_ref());
+                plans.push(plan);
+                plan
+            }
+        };
+        self.current.set(plan);
+        plan
+    }
+
+    fn make_plan(
+        &'static self,
+        rules: Arc<Rules>,
+        config_id: u64,
+        instantiation: usize,
+        inputs: &[Input],
+        output: Option<&Shape>,
+    ) -> &'static SitePlan {
+        let plan = plan::plan(&rules, inputs, output);
+        let mut names = plan.fields.clone();
+        names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
+        let callsite = self.intern(&names);
+        let declared = callsite.metadata().fields();
+        let handles = |names: &mut dyn Iterator<Item = &str>| -> Box<[Field]> {
+            names
+                .map(|name| declared.field(name).expect("planned fields are declared"))
+                .collect()
+        };
+        let fixed = handles(&mut self.fixed_fields.iter().copied());
+        let captured = handles(&mut plan.fields.iter().map(String::as_str));
+        Box::leak(Box::new(SitePlan {
+            config_id,
+            rules,
+            callsite,
+            metadata: callsite.metadata(),
+            plan,
+            instantiation,
+            fixed,
+            captured,
+        }))
+    }
+
+    fn intern(&'static self, fields: &[String]) -> &'static DynamicCallsite {
+        let mut interned = self.interned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields)) {
+            return existing;
+        }
+        let callsite = DynamicCallsite::register(&self.info, fields);
+        interned.push(callsite);
+        callsite
+    }
+}
+
+/// Whether spans at `level` can be enabled at all: the compile-time maximum
+/// and the current global maximum. With a constant `level`, the first
+/// comparison folds away.
+#[inline(always)]
+pub fn level_enabled(level: Level) -> bool {
+    level <= STATIC_MAX_LEVEL && level <= LevelFilter::current()
+}
+
+/// The plan a call site used last: a pointer to a leaked [`SitePlan`].
+///
+/// `arc-swap` would cost a debt-list visit and a reference count per call;
+/// plans are never freed, so a plain atomic pointer is enough.
+struct CurrentPlan(AtomicPtr<SitePlan>);
+
+impl CurrentPlan {
+    const fn new() -> Self {
+        CurrentPlan(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    #[inline]
+    fn get(&self) -> Option<&'static SitePlan> {
+        let plan = self.0.load(Ordering::Acquire);
+        // SAFETY: `set` is the only writer and stores only pointers made from
+        // `&'static SitePlan` (leaked boxes, never freed or mutated).
+        #[allow(unsafe_code)]
+        unsafe {
+            plan.as_ref()
+        }
+    }
+
+    fn set(&self, plan: &'static SitePlan) {
+        self.0.store(std::ptr::from_ref(plan).cast_mut(), Ordering::Release);
+    }
+}

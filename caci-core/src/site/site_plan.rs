@@ -1,0 +1,237 @@
+//! A call site planned under one configuration, and how it records: the
+//! span's opening values, and a method's output and fixed fields at the end.
+
+use std::sync::Arc;
+
+use tracing::field::{Field, Value, ValueSet};
+use tracing::{Metadata, Span};
+
+use super::callsite::DynamicCallsite;
+use crate::capture::{DynCapture, Out};
+use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
+use crate::plan::Plan;
+use crate::slot::{RenderLimits, Sink, Slot};
+
+/// Room for every field a span can declare: the captured ones (at most the
+/// ceiling) and the fixed ones of a method span.
+const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
+
+/// The buffer sizes a span is opened with: the smallest that holds every
+/// declared field, so a typical span initialises a few hundred bytes, not
+/// kilobytes.
+const SMALL_SLOTS: usize = 16;
+const MEDIUM_SLOTS: usize = 48;
+
+/// A call site planned under one configuration.
+///
+/// Plans are immutable and never freed, so a call borrows its plan for
+/// `'static` with no reference count. They are few: one per call site per
+/// distinct configuration content (equal configurations share an identity)
+/// per generic instantiation.
+pub(crate) struct SitePlan {
+    pub(super) config_id: u64,
+    pub(crate) rules: Arc<Rules>,
+    pub(crate) callsite: &'static DynamicCallsite,
+    /// The callsite's metadata, read without going through its `OnceLock`.
+    pub(super) metadata: &'static Metadata<'static>,
+    pub(crate) plan: Plan,
+    /// Which instantiation of a generic method the plan is for.
+    pub(super) instantiation: usize,
+    /// Handles of the fixed fields, in `fixed_fields` order.
+    pub(super) fixed: Box<[Field]>,
+    /// Handles of the captured fields, in slot order.
+    pub(super) captured: Box<[Field]>,
+}
+
+impl SitePlan {
+    /// The limits and deny list a recording obeys.
+    #[inline]
+    fn render_limits(&self) -> RenderLimits<'_> {
+        RenderLimits(&self.rules)
+    }
+
+    /// The metadata of the spans this plan opens.
+    #[inline]
+    pub(crate) fn metadata(&self) -> &'static Metadata<'static> {
+        self.metadata
+    }
+
+    /// The handle of the fixed field at `index` in the site's fixed fields.
+    #[inline]
+    pub(crate) fn fixed_field(&self, index: usize) -> &Field {
+        &self.fixed[index]
+    }
+
+    /// Opens a span with the inputs' allowed values (`None`: an input whose
+    /// type is not capturable).
+    #[inline]
+    pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        if !self.callsite.is_enabled() {
+            return Span::none();
+        }
+        self.open_enabled(values)
+    }
+
+    /// Shared by every call site (generic only over the iterator type): one
+    /// copy of the code for each captured-field count, out of line.
+    #[inline(never)]
+    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        // The captured fields only, as (field, value) pairs: the fixed ones
+        // are recorded later, and a value set with only the fields present
+        // is what `tracing`'s own macros build. Up to six fields the array
+        // is exact; above, it is padded with absent entries to a size class,
+        // which keeps this function's code small.
+        match self.captured.len() {
+            0 => new_span(self.metadata, &self.metadata.fields().value_set(&[])),
+            1 => self.open_with_pairs::<1>(values),
+            2 => self.open_with_pairs::<2>(values),
+            3 => self.open_with_pairs::<3>(values),
+            4 => self.open_with_pairs::<4>(values),
+            5 => self.open_with_pairs::<5>(values),
+            6 => self.open_with_pairs::<6>(values),
+            7..=8 => self.open_with_pairs::<8>(values),
+            9..=12 => self.open_with_pairs::<12>(values),
+            _ => self.open_any(values),
+        }
+    }
+
+    /// Opens the span with an array of `N` (field, value) pairs, `N` at
+    /// least the number of captured fields; the extra pairs are absent.
+    #[inline(always)]
+    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
+        let captured = self.captured.len().min(N);
+        self.fill(&mut slots[..captured], values);
+        // An absent pair is skipped by every visitor; any declared field
+        // will do as its key.
+        let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
+        for ((entry, field), slot) in recorded.iter_mut().zip(self.captured.iter()).zip(&slots) {
+            *entry = (field, slot.as_value());
+        }
+        new_span(self.metadata, &self.metadata.fields().value_set(&recorded))
+    }
+
+    #[inline(never)]
+    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+        self.with_values(
+            |sink| self.fill_sink(sink, values),
+            &[],
+            |values| Span::new(self.metadata, values),
+        )
+    }
+
+    /// Writes the inputs' allowed leaves into `slots`.
+    #[inline(always)]
+    fn fill<'v>(&'v self, slots: &mut [Slot<'v>], values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
+        self.fill_sink(
+            Sink::Slots {
+                slots,
+                limits: self.render_limits(),
+            },
+            values,
+        );
+    }
+
+    #[inline(always)]
+    fn fill_sink<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
+        for (node, value) in self.plan.inputs.iter().zip(values) {
+            if let Some(value) = value {
+                value.dyn_record(Out::new(node, sink.reborrow()));
+            }
+        }
+    }
+
+    /// Records the output's allowed values, with the fixed fields' values
+    /// (in `fixed_fields` order), on `span`.
+    pub(crate) fn record_output<'v>(
+        &'v self,
+        span: &Span,
+        output: &'v dyn DynCapture,
+        fixed: &[Option<&'v dyn Value>],
+    ) {
+        self.with_values(
+            |sink| {
+                if let Some(node) = &self.plan.output {
+                    output.dyn_record(Out::new(node, sink));
+                }
+            },
+            fixed,
+            |values| span.record_all(values),
+        );
+    }
+
+    /// Runs `deliver` with a value set over every declared field: the
+    /// captured ones as `fill` writes them, then the fixed ones from `fixed`
+    /// (absent past its end).
+    #[inline]
+    fn with_values<'v, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        // The buffers live in this frame; sized by class, so the common span
+        // does not initialise (or probe the stack for) kilobytes.
+        let declared = self.callsite.field_names.len();
+        if declared <= SMALL_SLOTS {
+            self.with_buffers::<SMALL_SLOTS, R>(fill, fixed, deliver)
+        } else {
+            self.with_large_buffers(fill, fixed, deliver)
+        }
+    }
+
+    #[inline(never)]
+    fn with_large_buffers<'v, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        if self.callsite.field_names.len() <= MEDIUM_SLOTS {
+            self.with_buffers::<MEDIUM_SLOTS, R>(fill, fixed, deliver)
+        } else {
+            self.with_buffers::<MAX_SLOTS, R>(fill, fixed, deliver)
+        }
+    }
+
+    #[inline(always)]
+    fn with_buffers<'v, const N: usize, R>(
+        &'v self,
+        fill: impl FnOnce(Sink<'_, 'v>),
+        fixed: &[Option<&'v dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        let captured = self.plan.fields.len();
+        let declared = self.callsite.field_names.len();
+        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
+        fill(Sink::Slots {
+            slots: &mut slots[..captured],
+            limits: self.render_limits(),
+        });
+        let mut recorded: [Option<&dyn Value>; N] = [None; N];
+        let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
+        for (entry, slot) in captured_values.iter_mut().zip(&slots) {
+            *entry = slot.as_value();
+        }
+        for (entry, value) in fixed_values.iter_mut().zip(fixed) {
+            *entry = *value;
+        }
+        deliver(&self.metadata().fields().value_set_all(&recorded[..declared]))
+    }
+
+    /// The string limit, for fixed text fields.
+    pub(crate) fn max_string_len(&self) -> usize {
+        self.rules.limits.max_string_len
+    }
+
+    /// Whether failed calls' error messages may be recorded.
+    pub(crate) fn captures_error_messages(&self) -> bool {
+        self.rules.capture_error_messages
+    }
+}
+
+/// `Span::new`, out of line: each buffer size shares one copy.
+#[inline(never)]
+fn new_span(metadata: &'static Metadata<'static>, values: &ValueSet<'_>) -> Span {
+    Span::new(metadata, values)
+}
