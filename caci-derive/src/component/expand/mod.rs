@@ -60,18 +60,23 @@ pub(crate) fn wrap(
     });
     for (param, binding) in params.zip(patterns) {
         if let Binding::Pattern { renamed, .. } = binding {
-            *param.pat = syn::Pat::Ident(syn::PatIdent {
-                attrs: Vec::new(),
-                by_ref: None,
-                mutability: None,
-                ident: renamed.clone(),
-                subpat: None,
-            });
+            *param.pat = plain_pattern(renamed);
         }
     }
     let body = body::body(method, &body::Inner::Block(block));
     replace_body(block, body);
     TokenStream::new()
+}
+
+/// `name` as a parameter pattern: no `mut`, no `ref`, no sub-pattern.
+fn plain_pattern(name: &syn::Ident) -> syn::Pat {
+    syn::Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident: name.clone(),
+        subpat: None,
+    })
 }
 
 fn replace_body(block: &mut syn::Block, body: TokenStream) {

@@ -14,7 +14,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 
-use crate::component::expand::{Place, body, replace_body, site};
+use crate::component::expand::{Place, body, plain_pattern, replace_body, site};
 use crate::component::model::{Binding, Method, Output};
 use crate::component::types;
 
@@ -121,16 +121,9 @@ fn plain_parameters(method: &Method, sig: &mut syn::Signature) {
             }
             syn::FnArg::Typed(typed) => {
                 let Some(binding) = bindings.next() else { continue };
-                let ident = match binding {
-                    Binding::Ident(ident) => ident.clone(),
-                    Binding::Pattern { renamed, .. } => renamed.clone(),
-                };
-                *typed.pat = syn::Pat::Ident(syn::PatIdent {
-                    attrs: Vec::new(),
-                    by_ref: None,
-                    mutability: None,
-                    ident,
-                    subpat: None,
+                *typed.pat = plain_pattern(match binding {
+                    Binding::Ident(ident) => ident,
+                    Binding::Pattern { renamed, .. } => renamed,
                 });
             }
         }
