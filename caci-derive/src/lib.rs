@@ -206,7 +206,7 @@ pub fn derive_telemetry(input: TokenStream) -> TokenStream {
 ///
 /// A sync method of an inherent impl becomes three functions: the method as
 /// declared, whose body is a level check and one call; a private
-/// `__caci_<name>` holding the original body unchanged (`#[inline]`); and
+/// `__caci_body_<name>` holding the original body unchanged (`#[inline]`); and
 /// `__caci_traced_<name>` (`#[inline(never)]`) opening the span, calling
 /// the body inside it and recording the outcome. When the level is disabled
 /// (or no subscriber is installed) a call costs a comparison and a branch

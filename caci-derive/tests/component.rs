@@ -787,3 +787,32 @@ fn track_caller_locations_are_the_callers_with_and_without_a_subscriber() {
     let location = std::thread::spawn(|| Located.caller(2)).join().expect("no panic");
     assert_eq!((location.file(), location.line()), (file!(), line!() - 1));
 }
+
+struct Prefixes;
+
+#[component]
+impl Prefixes {
+    fn new() -> Prefixes {
+        Prefixes
+    }
+
+    fn traced_new(&self) -> u8 {
+        1
+    }
+
+    fn body_new(&self) -> u8 {
+        2
+    }
+}
+
+#[test]
+fn sibling_names_never_collide_with_other_methods_siblings() {
+    let (sum, captured) = capture(|| {
+        let prefixes = Prefixes::new();
+        prefixes.traced_new() + prefixes.body_new()
+    });
+    assert_eq!(sum, 3);
+    captured.assert_count("Prefixes.new", 1);
+    captured.assert_count("Prefixes.traced_new", 1);
+    captured.assert_count("Prefixes.body_new", 1);
+}

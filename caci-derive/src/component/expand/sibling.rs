@@ -46,8 +46,11 @@ pub(crate) fn wrap(
     block: &mut syn::Block,
     place: Place,
 ) -> TokenStream {
+    // Two prefixes that differ at their first letter: no method's siblings
+    // can take another's names (`x`'s traced sibling is not `traced_x`'s
+    // body).
     let name = sig.ident.unraw();
-    let plain_ident = format_ident!("__caci_{}", name, span = Span::mixed_site());
+    let plain_ident = format_ident!("__caci_body_{}", name, span = Span::mixed_site());
     let traced_ident = format_ident!("__caci_traced_{}", name, span = Span::mixed_site());
     let carried: Vec<&syn::Attribute> = attrs.iter().filter(|attr| carried(attr)).collect();
 
