@@ -725,6 +725,20 @@ impl Shapes {
         [start; N]
     }
 
+    /// A type parameter beside an early-bound lifetime: the sibling call
+    /// names the type and leaves the lifetime to inference.
+    fn pick<'a, T>(&self, items: &'a [T], index: usize) -> &'a T
+    where
+        T: Capture + 'a,
+    {
+        &items[index]
+    }
+
+    #[cfg(any())]
+    fn compiled_out(&self, never: u32) -> u32 {
+        never
+    }
+
     fn consume(mut self, extra: u32) -> u32 {
         self = Shapes;
         let _ = self;
@@ -744,6 +758,11 @@ fn generic_parameters_only_in_the_return_type_and_const_generics() {
         .span("Shapes.window")
         .assert_field("start", 1)
         .assert_field("outcome", "ok");
+
+    let items = [10_u32, 20, 30];
+    let (picked, captured) = capture(|| *Shapes.pick(&items, 2));
+    assert_eq!(picked, 30);
+    captured.span("Shapes.pick").assert_field("index", 2);
 
     let (extra, captured) = capture(|| Shapes.consume(4));
     assert_eq!(extra, 4);

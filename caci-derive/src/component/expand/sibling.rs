@@ -96,21 +96,13 @@ pub(crate) fn wrap(
 
 /// Attributes the siblings share with the function: `cfg` (they exist when
 /// it does), lint levels, and `track_caller` (the three call each other
-/// directly, so a location passes through to the body).
+/// directly, so a location passes through to the body). Not `cfg_attr`: it
+/// can expand to anything, another instrumentation attribute included.
 fn carried(attr: &syn::Attribute) -> bool {
     let path = attr.path();
-    [
-        "cfg",
-        "cfg_attr",
-        "allow",
-        "warn",
-        "deny",
-        "forbid",
-        "expect",
-        "track_caller",
-    ]
-    .iter()
-    .any(|name| path.is_ident(name))
+    ["cfg", "allow", "warn", "deny", "forbid", "expect", "track_caller"]
+        .iter()
+        .any(|name| path.is_ident(name))
 }
 
 /// The function's parameters as plain names (patterns renamed, `mut` and
