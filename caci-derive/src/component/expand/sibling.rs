@@ -5,9 +5,12 @@
 //! compiled as an ordinary function (native `return`, `?` and
 //! `#[track_caller]`).
 //!
-//! A trait impl cannot take extra methods, and `async fn`, returned futures,
-//! `impl Trait` arguments (which forbid a turbofish) and `impl Trait` return
-//! types (each function's is its own type) keep the closure wrapping of
+//! An `async fn` gets `async` siblings: the level is checked at the first
+//! poll, and a disabled call awaits the original body's future directly.
+//!
+//! A trait impl cannot take extra methods, and returned futures, `impl
+//! Trait` arguments (which forbid a turbofish) and `impl Trait` return types
+//! (each function's is its own type) keep the in-place wrapping of
 //! [`body`](super::body).
 
 use proc_macro2::{Span, TokenStream};
@@ -21,7 +24,6 @@ use crate::component::types;
 /// Whether `method` is wrapped through siblings.
 pub(crate) fn applies(method: &Method, sig: &syn::Signature, place: Place) -> bool {
     place != Place::TraitImpl
-        && !method.is_async
         && !matches!(method.output, Output::Future { .. })
         && sig.variadic.is_none()
         && !method.inputs.iter().any(|input| types::mentions_impl_trait(&input.ty))
@@ -66,7 +68,7 @@ pub(crate) fn wrap(
     };
 
     plain_parameters(method, sig);
-    let plain_call = call(method, sig, &plain_ident, place);
+    let plain_call = awaited(method, call(method, sig, &plain_ident, place));
     let mut traced_sig = sig.clone();
     traced_sig.ident = traced_ident.clone();
     let traced_body = body::body(method, &body::Inner::Call(plain_call.clone()));
@@ -81,7 +83,7 @@ pub(crate) fn wrap(
     };
 
     let level_enabled = site::level_enabled(method);
-    let traced_call = call(method, sig, &traced_ident, place);
+    let traced_call = awaited(method, call(method, sig, &traced_ident, place));
     replace_body(
         block,
         quote! {
@@ -92,6 +94,11 @@ pub(crate) fn wrap(
         #plain
         #traced
     }
+}
+
+/// `call.await` in an `async fn`: the siblings are `async fn`s too.
+fn awaited(method: &Method, call: TokenStream) -> TokenStream {
+    if method.is_async { quote!(#call.await) } else { call }
 }
 
 /// Attributes the siblings share with the function: `cfg` (they exist when
