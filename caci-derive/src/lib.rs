@@ -204,7 +204,8 @@ pub fn derive_telemetry(input: TokenStream) -> TokenStream {
 ///
 /// # How a method is wrapped, and what a disabled call costs
 ///
-/// A sync method of an inherent impl becomes three functions: the method as
+/// A method of an inherent impl (and a free function under
+/// [`macro@instrument_fn`]) becomes three functions: the method as
 /// declared, whose body is a level check and one call; a private
 /// `__caci_body_<name>` holding the original body unchanged (`#[inline]`); and
 /// `__caci_traced_<name>` (`#[inline(never)]`) opening the span, calling
@@ -213,13 +214,14 @@ pub fn derive_telemetry(input: TokenStream) -> TokenStream {
 /// more than the bare method, and the body compiles as an ordinary function:
 /// `return`, `?`, diagnostics, unused-variable warnings and
 /// `#[track_caller]` locations are the original's. `#[cfg]`, lint and
-/// `#[track_caller]` attributes are carried to both siblings.
+/// `#[track_caller]` attributes are carried to both siblings. An `async fn`
+/// gets `async` siblings, and the level is checked at its first poll.
 ///
-/// Methods of a trait impl (which cannot take extra methods), `async fn`s,
-/// methods returning a future, and methods with `impl Trait` arguments or
-/// return types are wrapped in place instead, the body running in a closure
-/// inside the span: the same spans and fields, a few dozen instructions more
-/// when disabled, and `#[track_caller]` locations point at the wrapper.
+/// Methods of a trait impl (which cannot take extra methods), methods
+/// returning a future, and methods with `impl Trait` arguments or return
+/// types are wrapped in place instead, the body running in a closure inside
+/// the span: the same spans and fields, a few dozen instructions more when
+/// disabled, and `#[track_caller]` locations point at the wrapper.
 ///
 /// # Descriptors
 ///
@@ -239,7 +241,7 @@ pub fn derive_telemetry(input: TokenStream) -> TokenStream {
 /// # Limits
 ///
 /// A parameter under `#[cfg]` is refused. In the in-place wrapping (trait
-/// impls, async, futures, `impl Trait`), `#[track_caller]` methods report
+/// impls, returned futures, `impl Trait`), `#[track_caller]` methods report
 /// the wrapper's location.
 #[proc_macro_attribute]
 pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
