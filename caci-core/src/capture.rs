@@ -71,12 +71,12 @@ impl<T: Capture + ?Sized> DynCapture for T {
 /// Each method consumes the `Out`: a value is one leaf, one struct, one
 /// variant, one list or one map.
 pub struct Out<'a, 'v> {
-    node: &'a Node,
+    node: &'v Node,
     sink: Sink<'a, 'v>,
 }
 
 impl<'a, 'v> Out<'a, 'v> {
-    pub(crate) fn new(node: &'a Node, sink: Sink<'a, 'v>) -> Self {
+    pub(crate) fn new(node: &'v Node, sink: Sink<'a, 'v>) -> Self {
         Out { node, sink }
     }
 
@@ -187,12 +187,21 @@ impl<'a, 'v> Out<'a, 'v> {
         }
     }
 
-    /// A list: recorded as one field, rendered `[a, b, c]` within the limits.
+    /// A list: recorded as one field, rendered `[a, b, c]` within the limits;
+    /// a list of structs as one field per captured leaf of its items.
     #[inline]
     pub fn list(mut self, value: &'v dyn ListValue) {
-        if let Node::Leaf { slot } = self.node {
-            let limits = self.sink.render_limits();
-            self.sink.put(*slot, Slot::list(value, limits));
+        match self.node {
+            Node::Leaf { slot } => {
+                let limits = self.sink.render_limits();
+                self.sink.put(*slot, Slot::list(value, limits));
+            }
+            Node::Columns(columns) => {
+                for slot in &columns.slots {
+                    self.sink.put(*slot, Slot::column(value, columns, *slot));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -224,7 +233,7 @@ impl<'a, 'v> Out<'a, 'v> {
 
 /// Where a struct or a variant offers its fields; see [`Out::fields`].
 pub struct Fields<'a, 'v> {
-    nodes: &'a [Node],
+    nodes: &'v [Node],
     sink: Sink<'a, 'v>,
 }
 

@@ -27,6 +27,12 @@
 //! of a `business: Business` input; allow them by name, by path, or with
 //! `allow_struct::<Business>()`.
 //!
+//! A list of structs is not a leaf: its items' leaves are decided under the
+//! list's path, as fields are (`order.items.sku`, enclosed by the item's
+//! type), and each captured one becomes a column, rendered over every item
+//! (`order.items.sku = [A1, B2]`). Maps of structs stay
+//! [`TypeNotCapturable`](Reason::TypeNotCapturable).
+//!
 //! ```
 //! use caci_core::decision::{AllowedBy, Leaf, Reason, Verdict};
 //! use caci_core::{Kind, TelemetryCaptureConfiguration};

@@ -4,6 +4,8 @@
 //! The resulting tree of [`Node`]s is what [`Out`](crate::Out) follows per
 //! call: a captured leaf is a slot index, anything else is `Skip`.
 
+use std::sync::Arc;
+
 use crate::config::validate::Rules;
 use crate::decision::{self, Leaf, Reason, Verdict};
 use crate::shape::{FieldShape, Kind, Shape, ShapeBody};
@@ -28,6 +30,28 @@ pub(crate) enum Node {
         whole: Option<u16>,
         entries: Box<[(Box<str>, Node)]>,
     },
+    /// A list of structs: one span field per captured leaf of an item.
+    Columns(Box<Columns>),
+}
+
+/// A list of structs, captured as columns: `items.sku = [A1, B2]`, one span
+/// field per leaf of the item that the configuration allows, each rendered
+/// over every item within the limits.
+#[derive(Debug)]
+pub(crate) struct Columns {
+    /// How an item is walked: its captured leaves' slots are the columns'.
+    pub(crate) item: Node,
+    /// The columns' slots, in the item's leaf order.
+    pub(crate) slots: Box<[u16]>,
+    /// The limits and deny list the renderings obey, kept with the node:
+    /// a column renders long after the call that recorded it planned.
+    pub(crate) rules: Arc<Rules>,
+}
+
+impl PartialEq for Columns {
+    fn eq(&self, other: &Columns) -> bool {
+        self.item == other.item && self.slots == other.slots
+    }
 }
 
 impl Node {
@@ -79,7 +103,7 @@ pub(crate) struct Plan {
 /// The path a method's return value is captured under.
 pub(crate) const OUTPUT_NAME: &str = "return";
 
-pub(crate) fn plan(rules: &Rules, inputs: &[Input], output: Option<&Shape>) -> Plan {
+pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>) -> Plan {
     let mut planner = Planner {
         rules,
         path: Vec::new(),
@@ -103,7 +127,7 @@ pub(crate) fn plan(rules: &Rules, inputs: &[Input], output: Option<&Shape>) -> P
 }
 
 struct Planner<'r> {
-    rules: &'r Rules,
+    rules: &'r Arc<Rules>,
     path: Vec<&'r str>,
     fields: Vec<String>,
     decisions: Vec<LeafDecision>,
@@ -113,6 +137,7 @@ impl<'r> Planner<'r> {
     fn value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
         match &shape.body {
             ShapeBody::Scalar(_) | ShapeBody::Opaque => self.leaf(shape, rust_type, enclosing),
+            ShapeBody::List(item) if matches!(item.body, ShapeBody::Struct(_)) => self.columns(item, enclosing),
             ShapeBody::List(item) => self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type),
             ShapeBody::Enum(variants) if variants.iter().all(|v| v.fields.is_empty()) => {
                 self.leaf(shape, rust_type, enclosing)
@@ -184,6 +209,24 @@ impl<'r> Planner<'r> {
             self.path.pop();
         }
         node
+    }
+
+    /// A list of structs: its items' leaves are decided under the list's
+    /// path (`items.sku`), each captured one a column.
+    fn columns(&mut self, item: &Shape, enclosing: Option<&'static str>) -> Node {
+        let first = self.fields.len();
+        let node = self.value(item, &item.short_type_name(), enclosing);
+        let slots: Box<[u16]> = (first..self.fields.len())
+            .map(|slot| u16::try_from(slot).expect("at most 128 fields per span"))
+            .collect();
+        if slots.is_empty() {
+            return Node::Skip;
+        }
+        Node::Columns(Box::new(Columns {
+            item: node,
+            slots,
+            rules: Arc::clone(self.rules),
+        }))
     }
 
     fn map(&mut self, shape: &Shape, value: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {

@@ -9,7 +9,7 @@ use tracing::field::{DisplayValue, Value};
 use crate::capture::{DynCapture, ListValue, MapValue, Out};
 use crate::config::deny::DenyList;
 use crate::config::validate::Rules;
-use crate::plan::Node;
+use crate::plan::{Columns, Node};
 
 /// One captured value, borrowed from the call's inputs where possible.
 pub(crate) enum Slot<'v> {
@@ -52,6 +52,12 @@ impl<'v> Slot<'v> {
     #[inline]
     pub(crate) fn list(value: &'v dyn ListValue, limits: RenderLimits<'v>) -> Self {
         Slot::Text(tracing::field::display(Text::List(value, limits)))
+    }
+
+    /// The column `slot` of a list of structs: that leaf of every item.
+    #[inline]
+    pub(crate) fn column(list: &'v dyn ListValue, columns: &'v Columns, slot: u16) -> Self {
+        Slot::Text(tracing::field::display(Text::Column(list, columns, slot)))
     }
 
     #[inline]
@@ -118,6 +124,8 @@ pub(crate) enum Text<'v> {
     Display(&'v dyn fmt::Display, usize),
     List(&'v dyn ListValue, RenderLimits<'v>),
     Map(&'v dyn MapValue, RenderLimits<'v>),
+    /// One leaf (by slot) of every item of a list of structs.
+    Column(&'v dyn ListValue, &'v Columns, u16),
 }
 
 impl fmt::Display for Text<'_> {
@@ -148,6 +156,12 @@ impl fmt::Display for Text<'_> {
             Text::Map(map, limits) => {
                 let mut out = LimitedWriter::new(f, limits.max_string_len());
                 let _ = render_map(*map, limits, &mut out);
+                out.finish()
+            }
+            Text::Column(list, columns, slot) => {
+                let limits = RenderLimits(&columns.rules);
+                let mut out = LimitedWriter::new(f, limits.max_string_len());
+                let _ = render_column(*list, columns, *slot, &limits, &mut out);
                 out.finish()
             }
         }
@@ -197,6 +211,35 @@ impl<'v> RenderLimits<'v> {
 fn render_list(list: &dyn ListValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
     let mut items = Items::open(out, '[', limits.max_items())?;
     list.for_each_item(&mut |item| items.push(|out| render_item(item, limits, out)));
+    items.close(']')
+}
+
+/// `[a, b]`: the leaf `slot` of each item, `null` where an item has none
+/// (an absent `Option`, another enum variant).
+fn render_column(
+    list: &dyn ListValue,
+    columns: &Columns,
+    slot: u16,
+    limits: &RenderLimits<'_>,
+    out: &mut LimitedWriter<'_>,
+) -> fmt::Result {
+    let mut items = Items::open(out, '[', limits.max_items())?;
+    list.for_each_item(&mut |item| {
+        items.push(|out| {
+            let mut renderer = ItemRenderer {
+                out,
+                limits: *limits,
+                only: Some(slot),
+                written: false,
+                result: Ok(()),
+            };
+            item.dyn_record(Out::new(&columns.item, Sink::Render(&mut renderer)));
+            match (renderer.result, renderer.written) {
+                (Ok(()), false) => out.write_str("null"),
+                (result, _) => result,
+            }
+        })
+    });
     items.close(']')
 }
 
@@ -256,6 +299,8 @@ fn render_item(item: &dyn DynCapture, limits: &RenderLimits<'_>, out: &mut Limit
     let mut renderer = ItemRenderer {
         out,
         limits: *limits,
+        only: None,
+        written: false,
         result: Ok(()),
     };
     item.dyn_record(Out::new(&Node::RENDERED_ITEM, Sink::Render(&mut renderer)));
@@ -314,15 +359,20 @@ impl<'v> Sink<'_, 'v> {
     }
 }
 
+/// Writes the leaves of one list or map item as text: every leaf, or only
+/// the one in slot `only` (a column).
 struct ItemRenderer<'o, 'f, 'v> {
     out: &'o mut LimitedWriter<'f>,
     limits: RenderLimits<'v>,
+    only: Option<u16>,
+    written: bool,
     result: fmt::Result,
 }
 
 impl<'v> LeafSink<'v> for ItemRenderer<'_, '_, 'v> {
-    fn put(&mut self, _slot: u16, value: Slot<'v>) {
-        if self.result.is_ok() {
+    fn put(&mut self, slot: u16, value: Slot<'v>) {
+        if self.result.is_ok() && self.only.is_none_or(|only| only == slot) {
+            self.written = true;
             self.result = value.write_text(self.out);
         }
     }

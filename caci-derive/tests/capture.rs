@@ -214,3 +214,98 @@ fn tuple_struct_fields_are_captured_by_position() {
     assert_eq!(span.field("pair.0"), Some(&FieldValue::I64(7)));
     assert_eq!(span.field("pair.2"), Some(&FieldValue::I64(-9)));
 }
+
+#[derive(Telemetry)]
+struct LineItem {
+    sku: String,
+    quantity: u32,
+    discount: Option<u32>,
+    card_number: String,
+    #[telemetry(sensitive)]
+    note: String,
+}
+
+#[derive(Telemetry)]
+struct Order {
+    plan: Plan,
+    items: Vec<LineItem>,
+}
+
+fn order(count: u32) -> Order {
+    Order {
+        plan: Plan::ProMax,
+        items: (1..=count)
+            .map(|index| LineItem {
+                sku: format!("SKU-{index}"),
+                quantity: index,
+                discount: (index % 2 == 0).then_some(5),
+                card_number: format!("4111 1111 1111 111{index}"),
+                note: format!("call owner{index}@example.com"),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_list_of_structs_is_captured_as_one_column_per_allowed_leaf() {
+    let config = config(|b| b.allow_fields(["sku", "quantity", "discount", "note"]));
+    let span = span_of!(config, order = order(3));
+    span.assert_fields_exactly(&["order.items.sku", "order.items.quantity", "order.items.discount"])
+        .assert_field("order.items.sku", "[SKU-1, SKU-2, SKU-3]")
+        .assert_field("order.items.quantity", "[1, 2, 3]")
+        .assert_field("order.items.discount", "[null, 5, null]");
+}
+
+#[test]
+fn list_columns_follow_paths_structs_and_the_item_limit() {
+    let by_path = config(|b| b.allow_field("order.items.quantity"));
+    span_of!(by_path, order = order(2))
+        .assert_fields_exactly(&["order.items.quantity"])
+        .assert_field("order.items.quantity", "[1, 2]");
+
+    let by_struct = config(|b| b.allow_struct_named("LineItem").max_list_items(2));
+    let span = span_of!(by_struct, order = order(4));
+    span.assert_fields_exactly(&["order.items.sku", "order.items.quantity", "order.items.discount"])
+        .assert_field("order.items.sku", "[SKU-1, SKU-2, …]");
+
+    let nothing_in_items = config(|b| b.allow_field("plan"));
+    span_of!(nothing_in_items, order = order(2)).assert_fields_exactly(&["order.plan"]);
+}
+
+#[test]
+fn denied_and_sensitive_item_fields_never_reach_a_subscriber() {
+    // The whole struct and every string: the card number is on the deny
+    // floor, the note is sensitive.
+    let config = config(|b| b.allow_struct_named("LineItem").allow_kind(Kind::String));
+    let order = order(2);
+    let ((), captured) = caci_testkit::capture(&config, || {
+        let _span = caci_core::span!(Level::INFO, "test.span", order = order).entered();
+    });
+    captured
+        .assert_never_contains("4111 1111")
+        .assert_never_contains("owner1@example.com");
+    captured.span("test.span").assert_no_field("order.items.card_number");
+}
+
+#[test]
+fn item_leaves_appear_in_the_decisions_under_the_list_path() {
+    let config = config(|b| b.allow_field("sku"));
+    let decisions = config.decisions(
+        &[caci_core::Input {
+            name: "order",
+            shape: <Order as caci_core::Capture>::shape(),
+        }],
+        None,
+    );
+    let verdict = |path: &str| {
+        decisions
+            .iter()
+            .find(|decision| decision.path == path)
+            .unwrap_or_else(|| panic!("no decision for {path}"))
+            .verdict
+            .is_captured()
+    };
+    assert!(verdict("order.items.sku"));
+    assert!(!verdict("order.items.quantity"));
+    assert!(!verdict("order.items.card_number"));
+}
