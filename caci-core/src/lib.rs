@@ -55,8 +55,9 @@
 //! What is captured is decided once per call site and configuration (see
 //! [`decision`] for the rule), so the per-call path only copies allowed
 //! values: no string comparison, no heap allocation, and with the level
-//! disabled a wrapped method costs one comparison more than the bare one
-//! (numbers in the repository's `BENCHMARKS.md`). [`install`] replaces the
+//! disabled a wrapped method of an inherent impl costs a load and a
+//! comparison more than the bare one (numbers in the repository's
+//! `BENCHMARKS.md`). [`install`] replaces the
 //! configuration at run time.
 //!
 //! | to | use |
