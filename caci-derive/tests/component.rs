@@ -835,3 +835,54 @@ fn sibling_names_never_collide_with_other_methods_siblings() {
     captured.assert_count("Prefixes.traced_new", 1);
     captured.assert_count("Prefixes.body_new", 1);
 }
+
+struct Counter {
+    step: u32,
+}
+
+#[component]
+impl Counter {
+    /// Recursion goes through the wrapper: one span per level.
+    fn countdown(&self, from: u32) -> u32 {
+        if from == 0 {
+            0
+        } else {
+            self.step + self.countdown(from - 1)
+        }
+    }
+
+    fn boxed(self: Box<Self>, extra: u32) -> u32
+    where
+        Self: Sized,
+    {
+        self.step + extra
+    }
+
+    fn parse(text: &str) -> Result<Self, std::num::ParseIntError> {
+        let step = text.trim().parse()?;
+        Ok(Counter { step })
+    }
+}
+
+#[test]
+fn recursion_boxed_receivers_and_question_mark_through_siblings() {
+    let counter = Counter { step: 2 };
+    let (total, captured) = capture(|| counter.countdown(3));
+    assert_eq!(total, 6);
+    captured.assert_count("Counter.countdown", 4);
+    let spans: Vec<_> = captured.spans_named("Counter.countdown").collect();
+    spans[0].assert_field("from", 3);
+    captured.assert_child_of("Counter.countdown", "Counter.countdown");
+
+    let (sum, captured) = capture(|| Box::new(Counter { step: 1 }).boxed(4));
+    assert_eq!(sum, 5);
+    captured.span("Counter.boxed").assert_field("extra", 4);
+
+    let (parsed, captured) = capture(|| (Counter::parse(" 7 ").map(|c| c.step), Counter::parse("x").is_err()));
+    assert_eq!(parsed, (Ok(7), true));
+    let spans: Vec<_> = captured.spans_named("Counter.parse").collect();
+    spans[0].assert_field("outcome", "ok");
+    spans[1]
+        .assert_field("outcome", "error")
+        .assert_field("error.type", "core::num::error::ParseIntError");
+}
