@@ -851,6 +851,7 @@ impl Counter {
         }
     }
 
+    #[allow(clippy::boxed_local)] // the receiver shape is what is tested
     fn boxed(self: Box<Self>, extra: u32) -> u32
     where
         Self: Sized,
