@@ -128,6 +128,20 @@ impl Counts {
         a + b + c
     }
 
+    /// Seven and ten captured fields: padded to the classes of 8 and 12.
+    #[allow(clippy::too_many_arguments)]
+    fn seven(&self, a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8) -> u32 {
+        [a, b, c, d, e, f, g].iter().map(|value| u32::from(*value)).sum()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ten(&self, a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8, i: u8, j: u8) -> u32 {
+        [a, b, c, d, e, f, g, h, i, j]
+            .iter()
+            .map(|value| u32::from(*value))
+            .sum()
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn thirteen(
         &self,
@@ -190,6 +204,30 @@ fn a_few_inputs_are_recorded_typed_and_in_order() {
         .assert_field_typed("b", FieldValue::I64(2))
         .assert_field_typed("c", FieldValue::I64(3))
         .assert_fields_exactly(&["a", "b", "c", "outcome", "duration_ns"]);
+}
+
+#[test]
+fn seven_and_ten_inputs_fill_padded_arrays_without_extra_fields() {
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let (sum, captured) = capture(|| Counts.seven(1, 2, 3, 4, 5, 6, 7));
+    assert_eq!(sum, 28);
+    let span = captured.span("Counts.seven");
+    for (index, name) in names[..7].iter().enumerate() {
+        span.assert_field(name, index as u64 + 1);
+    }
+    let mut expected: Vec<&str> = names[..7].to_vec();
+    expected.extend(["outcome", "duration_ns"]);
+    span.assert_fields_exactly(&expected);
+
+    let (sum, captured) = capture(|| Counts.ten(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    assert_eq!(sum, 55);
+    let span = captured.span("Counts.ten");
+    for (index, name) in names.iter().enumerate() {
+        span.assert_field(name, index as u64 + 1);
+    }
+    let mut expected: Vec<&str> = names.to_vec();
+    expected.extend(["outcome", "duration_ns"]);
+    span.assert_fields_exactly(&expected);
 }
 
 #[test]
