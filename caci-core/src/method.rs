@@ -184,8 +184,9 @@ impl MethodSite {
 /// [`finish_err`](Self::finish_err); dropped unfinished it records `panic`
 /// (while unwinding) or `cancelled`.
 ///
-/// A disabled call is one word (`None`), so the disabled path stays a
-/// compare, a store and a branch.
+/// A disabled call is `None` (one store), and the generated code only
+/// builds one when a method is wrapped in place; siblings skip it
+/// altogether when the level is disabled.
 pub struct MethodCall {
     running: Option<Running>,
 }
