@@ -68,11 +68,12 @@ impl CallSite {
     /// Opens a span capturing what the configuration in force allows of
     /// `values` (one per input name, in order). Returns a disabled span when
     /// no subscriber wants it.
+    ///
+    /// [`span!`](crate::span) checks the level (a constant) before calling
+    /// this, so it is not checked again here; a direct caller that skips the
+    /// check still gets a disabled span, one plan lookup later.
     #[inline]
     pub fn span(&'static self, values: &[&dyn DynCapture]) -> Span {
-        if !level_enabled(self.core.info.level) {
-            return Span::none();
-        }
         let plan = self.core.plan(0, || (self.inputs(values), None));
         plan.open(values.iter().map(|value| Some(*value)))
     }
