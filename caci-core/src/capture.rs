@@ -5,6 +5,7 @@
 //! which holds the call site's cached plan and keeps only what the installed
 //! configuration allows. Offering a leaf that is not allowed costs one branch.
 
+use std::any::TypeId;
 use std::fmt;
 
 use crate::plan::Node;
@@ -51,6 +52,9 @@ pub trait Capture {
 pub trait DynCapture {
     /// The shape of the value's type.
     fn dyn_shape(&self) -> Shape;
+    /// The identity of the value's type: a plan records only values of the
+    /// types it was made for.
+    fn dyn_type_id(&self) -> TypeId;
     /// See [`Capture::record`].
     fn dyn_record<'v>(&'v self, out: Out<'_, 'v>);
 }
@@ -58,6 +62,11 @@ pub trait DynCapture {
 impl<T: Capture + ?Sized> DynCapture for T {
     fn dyn_shape(&self) -> Shape {
         T::shape()
+    }
+
+    #[inline]
+    fn dyn_type_id(&self) -> TypeId {
+        typeid::of::<T>()
     }
 
     #[inline]
@@ -115,12 +124,19 @@ impl<'a, 'v> Out<'a, 'v> {
         self.leaf(Slot::F64(value));
     }
 
-    /// A string, cut to the configured length on a UTF-8 boundary.
+    /// A string, cut to the configured length on a UTF-8 boundary; one that
+    /// looks like an email address, a card number, a JWT, a credential or an
+    /// IBAN is replaced by a marker such as `[redacted: card]` unless the
+    /// configuration turns value scrubbing off.
     #[inline]
     pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
-            let max = self.sink.max_string_len();
-            self.sink.put(*slot, Slot::string(value, max));
+            let limits = self.sink.render_limits();
+            let slot_value = match limits.scrubbed(value) {
+                Some(marker) => Slot::Str(marker),
+                None => Slot::string(value, limits.max_string_len()),
+            };
+            self.sink.put(*slot, slot_value);
         }
     }
 

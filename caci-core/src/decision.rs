@@ -9,16 +9,39 @@
 //!
 //! | # | when | verdict |
 //! |---|------|---------|
-//! | 1 | the leaf, or a field on its path, is `#[telemetry(sensitive)]` | not captured: [`Sensitive`](Reason::Sensitive) |
-//! | 2 | a segment of the path is on the deny list (floor + denied names − removals) | not captured: [`Denied`](Reason::Denied) |
-//! | 3 | the kind is opaque, or a list's items / a map's values are not leaves | not captured: [`TypeNotCapturable`](Reason::TypeNotCapturable) |
-//! | 4 | the path has more segments than `max_depth` | not captured: [`BeyondDepth`](Reason::BeyondDepth) |
-//! | 5 | the leaf is a map: its path or name is an allowed dictionary | captured: [`Dictionary`](AllowedBy::Dictionary); otherwise not captured: [`NotAllowed`](Reason::NotAllowed) |
-//! | 6 | the full dotted path is allowed | captured: [`Path`](AllowedBy::Path) |
-//! | 7 | the name is allowed | captured: [`Name`](AllowedBy::Name) |
-//! | 8 | the enclosing type is an allowed struct | captured: [`Struct`](AllowedBy::Struct) |
-//! | 9 | the kind is allowed (for a list, its items' kind) | captured: [`Kind`](AllowedBy::Kind) |
-//! | 10 | otherwise | not captured: [`NotAllowed`](Reason::NotAllowed) |
+//! | 1 | the leaf, a field on its path, or its type is `#[telemetry(sensitive)]` | not captured: [`Sensitive`](Reason::Sensitive) |
+//! | 2 | a segment of the path, or an identifier behind it (a renamed field's declared name, a flattened field, an enum variant, a pattern's bindings), is denied or has a denied word (floor + denied names − removals) | not captured: [`Denied`](Reason::Denied) |
+//! | 3 | the type of the leaf or of a value on its path is denied: a floor word in its name, or a `denied_types` entry | not captured: [`DeniedType`](Reason::DeniedType) |
+//! | 4 | the path starts with one of CACI's own names (`outcome`, `duration_ns`, `error`, `otel`, `message`, and `return` outside a captured output) | not captured: [`Reserved`](Reason::Reserved) |
+//! | 5 | the kind is opaque, or a list's items / a map's values are not leaves | not captured: [`TypeNotCapturable`](Reason::TypeNotCapturable) |
+//! | 6 | the path has more segments than `max_depth` | not captured: [`BeyondDepth`](Reason::BeyondDepth) |
+//! | 7 | the leaf is a map: its path or name is an allowed dictionary | captured: [`Dictionary`](AllowedBy::Dictionary); otherwise not captured: [`NotAllowed`](Reason::NotAllowed) |
+//! | 8 | the full dotted path is allowed | captured: [`Path`](AllowedBy::Path) |
+//! | 9 | the name is allowed | captured: [`Name`](AllowedBy::Name) |
+//! | 10 | the enclosing type is an allowed struct | captured: [`Struct`](AllowedBy::Struct) |
+//! | 11 | the kind is allowed (for a list, its items' kind) | captured: [`Kind`](AllowedBy::Kind) |
+//! | 12 | otherwise | not captured: [`NotAllowed`](Reason::NotAllowed) |
+//!
+//! Two rows belong to a call site rather than to one leaf: a captured leaf
+//! is dropped when the site already carries `max_fields_per_span` fields
+//! ([`FieldLimit`](Reason::FieldLimit)), or when another of its leaves is
+//! captured under the same path ([`DuplicatePath`](Reason::DuplicatePath)).
+//! And one row belongs to the value: a captured *string* (a dictionary's
+//! keys too) that looks like an email address, a payment card number, a
+//! JWT, an `Authorization` credential or an IBAN is replaced by a marker
+//! such as `[redacted: card]` (value scrubbing, on unless the configuration
+//! turns it off).
+//!
+//! **Words.** The floor matches a name's words, not only the whole name:
+//! names are folded (NFKC, case, Unicode look-alikes of ASCII letters), then
+//! split at separators, camelCase and digits, so `new_password`,
+//! `userEmail`, `emails`, `db2Password` and a Cyrillic `pаssword` are all
+//! denied. A false positive names its word in the report ("`token` (a word
+//! of `token_count`) is denied"); lift it with
+//! [`remove_from_deny_floor`](crate::ConfigBuilder::remove_from_deny_floor)
+//! of the whole name (`token_count`), which exempts that one name and is
+//! logged like every removal, or of the word itself, which lifts it
+//! everywhere.
 //!
 //! A leaf captured by these rows can still be dropped at a call site that
 //! already carries `max_fields_per_span` fields: [`FieldLimit`](Reason::FieldLimit).
@@ -47,8 +70,10 @@
 //! let email = Leaf::new(&["user", "email"], Kind::String);
 //! assert_eq!(
 //!     config.decide(&email),
-//!     Verdict::NotCaptured(Reason::Denied { identifier: "email".into() })
+//!     Verdict::NotCaptured(Reason::Denied { identifier: "email".into(), word: "email".into() })
 //! );
+//! let hint = Leaf::new(&["user", "new_password"], Kind::String);
+//! assert_eq!(config.decide(&hint).to_string(), "not captured: `password` (a word of `new_password`) is denied");
 //! ```
 
 use std::fmt;
@@ -59,6 +84,7 @@ use crate::shape::Kind;
 
 /// One leaf as the decision rule sees it.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Leaf<'a> {
     /// The path's segments: `["business", "plan"]`.
     pub path: &'a [&'a str],
@@ -70,6 +96,14 @@ pub struct Leaf<'a> {
     pub enclosing_type: Option<&'a str>,
     /// Whether the leaf or a field on its path is `#[telemetry(sensitive)]`.
     pub sensitive: bool,
+    /// Identifiers behind the path that the floor checks as well: declared
+    /// names of renamed fields, flattened fields, enum variants, and the
+    /// bindings of a pattern parameter.
+    pub aliases: &'a [&'a str],
+    /// The full type names of the values on the path, the leaf's own last.
+    pub type_names: &'a [&'a str],
+    /// Whether the leaf is part of a method's captured output (under `return`).
+    pub output: bool,
 }
 
 impl<'a> Leaf<'a> {
@@ -81,6 +115,9 @@ impl<'a> Leaf<'a> {
             item_kind: None,
             enclosing_type: None,
             sensitive: false,
+            aliases: &[],
+            type_names: &[],
+            output: false,
         }
     }
 
@@ -98,6 +135,17 @@ impl<'a> Leaf<'a> {
             item_kind: Some(kind),
             ..self
         }
+    }
+
+    /// The same leaf with identifiers behind its path (see [`Leaf::aliases`]).
+    pub fn behind(self, aliases: &'a [&'a str]) -> Self {
+        Leaf { aliases, ..self }
+    }
+
+    /// The same leaf with the types of the values on its path (see
+    /// [`Leaf::type_names`]).
+    pub fn of_types(self, type_names: &'a [&'a str]) -> Self {
+        Leaf { type_names, ..self }
     }
 
     /// The same leaf marked sensitive.
@@ -127,6 +175,7 @@ impl Verdict {
 
 /// The rule that allowed a leaf.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AllowedBy {
     /// Its full dotted path is allowed.
     Path,
@@ -142,14 +191,27 @@ pub enum AllowedBy {
 
 /// Why a leaf is not captured.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Reason {
-    /// Marked `#[telemetry(sensitive)]`.
+    /// Marked `#[telemetry(sensitive)]`, on the field or on its type.
     Sensitive,
-    /// A segment of its path is on the deny list.
+    /// A segment of its path (or an identifier behind it) is denied.
     Denied {
-        /// The segment that is denied.
+        /// The segment or identifier that is denied.
         identifier: String,
+        /// The deny-list word that matched, normalised: `password` for
+        /// `new_password`, `email` for `email`.
+        word: String,
     },
+    /// The type of the leaf, or of a value on its path, is denied.
+    DeniedType {
+        /// The type's name without its module path.
+        type_name: String,
+        /// What denies it: a floor word or a `denied_types` entry.
+        rule: String,
+    },
+    /// Its path would take one of CACI's own field names.
+    Reserved,
     /// Its type has no capturable form.
     TypeNotCapturable,
     /// Its path is deeper than `max_depth`.
@@ -158,6 +220,8 @@ pub enum Reason {
     NotAllowed,
     /// The span already holds `max_fields_per_span` fields.
     FieldLimit,
+    /// Another leaf of the call site is captured under the same path.
+    DuplicatePath,
 }
 
 impl fmt::Display for Verdict {
@@ -177,7 +241,13 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Sensitive => f.write_str("marked sensitive"),
-            Reason::Denied { identifier } => write!(f, "`{identifier}` is denied"),
+            Reason::Denied { identifier, word } if crate::config::words::normalize(identifier) == *word => {
+                write!(f, "`{identifier}` is denied")
+            }
+            Reason::Denied { identifier, word } => write!(f, "`{word}` (a word of `{identifier}`) is denied"),
+            Reason::DeniedType { type_name, rule } => write!(f, "type `{type_name}` is denied ({rule})"),
+            Reason::Reserved => f.write_str("reserved for CACI's own fields"),
+            Reason::DuplicatePath => f.write_str("another leaf is captured under this path"),
             Reason::TypeNotCapturable => f.write_str("type not capturable"),
             Reason::BeyondDepth => f.write_str("beyond the depth limit"),
             Reason::NotAllowed => f.write_str("not allowed"),
@@ -199,10 +269,14 @@ pub(crate) fn decide(rules: &Rules, leaf: &Leaf<'_>) -> Verdict {
     if leaf.sensitive {
         return NotCaptured(Reason::Sensitive);
     }
-    if let Some(segment) = leaf.path.iter().find(|segment| rules.deny.is_denied(segment)) {
-        return NotCaptured(Reason::Denied {
-            identifier: (*segment).to_owned(),
-        });
+    if let Some(reason) = denied_identifier(rules, leaf) {
+        return NotCaptured(reason);
+    }
+    if let Some(reason) = leaf.type_names.iter().find_map(|name| denied_type(rules, name)) {
+        return NotCaptured(reason);
+    }
+    if is_reserved(leaf) {
+        return NotCaptured(Reason::Reserved);
     }
     let items_are_leaves = leaf.item_kind.is_none_or(|kind| kind.is_leaf() && kind != Kind::List);
     if leaf.kind == Kind::Opaque || leaf.kind == Kind::Struct || !items_are_leaves {
@@ -241,6 +315,60 @@ pub(crate) fn decide(rules: &Rules, leaf: &Leaf<'_>) -> Verdict {
         return Captured(AllowedBy::Kind);
     }
     NotCaptured(Reason::NotAllowed)
+}
+
+/// CACI's own field names: a path whose first segment is one of these
+/// would shadow or duplicate a field CACI records itself (`return` only
+/// outside a captured output, whose root it is).
+pub(crate) const RESERVED_ROOTS: &[&str] = &["outcome", "duration_ns", "error", "otel", "message", "return"];
+
+fn is_reserved(leaf: &Leaf<'_>) -> bool {
+    let Some(root) = leaf.path.first() else {
+        return false;
+    };
+    RESERVED_ROOTS.contains(root) && !(leaf.output && *root == crate::plan::OUTPUT_NAME)
+}
+
+/// The first path segment or alias the deny list denies, with its word.
+fn denied_identifier(rules: &Rules, leaf: &Leaf<'_>) -> Option<Reason> {
+    let segments = if leaf.output {
+        &leaf.path[1.min(leaf.path.len())..]
+    } else {
+        leaf.path
+    };
+    segments.iter().chain(leaf.aliases).find_map(|identifier| {
+        rules.deny.denied_word(identifier).map(|word| Reason::Denied {
+            identifier: (*identifier).to_owned(),
+            word,
+        })
+    })
+}
+
+/// Whether a type named in `type_name` (its generic arguments included) is
+/// denied: `#[telemetry(sensitive)]` types are handled by their shape; here
+/// a floor word in a type's own name, or a `denied_types` entry.
+pub(crate) fn denied_type(rules: &Rules, type_name: &str) -> Option<Reason> {
+    // Standard library types carry no domain data in their names (`Pin` is
+    // not a PIN).
+    let is_std = |path: &str| {
+        ["core::", "alloc::", "std::"]
+            .iter()
+            .any(|krate| path.starts_with(krate))
+    };
+    crate::shape::type_paths(type_name)
+        .filter(|path| !is_std(path))
+        .find_map(|path| {
+            let own = path.rsplit("::").next().unwrap_or(path);
+            let rule = if let Some(entry) = rules.denied_types.matching(path, own) {
+                format!("`denied_types` entry `{entry}`")
+            } else {
+                format!("the floor word `{}`", rules.deny.denied_word(own)?)
+            };
+            Some(Reason::DeniedType {
+                type_name: own.to_owned(),
+                rule,
+            })
+        })
 }
 
 /// Whether `type_name` (from `std::any::type_name`) is an allowed struct:

@@ -79,6 +79,8 @@ mod impls;
 pub mod method;
 mod plan;
 mod probe;
+mod safety;
+mod scrub;
 pub mod shape;
 mod site;
 mod slot;
@@ -89,6 +91,7 @@ pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfigurati
 pub use impls::MapKey;
 pub use method::{MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
+pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use site::{CallSite, SiteInfo};
 pub use tracing::Level;
@@ -101,7 +104,10 @@ pub use caci_derive::{Telemetry, component, instrument_fn};
 /// struct values expand to their allowed fields).
 ///
 /// The span is disabled (and nothing is evaluated beyond the values'
-/// references) when no subscriber wants it.
+/// references) when no subscriber wants it. Each call site is planned once
+/// per configuration and per set of value types, so `span!` in generic code
+/// (a trait's default method with `subject = self`, say) decides each
+/// instantiation by its own type.
 ///
 /// ```
 /// use caci_core::Level;
@@ -123,9 +129,54 @@ macro_rules! span {
                 inputs: &[$(::core::stringify!($field)),*],
             });
         if $crate::__private::level_enabled($level) {
-            __CACI_CALL_SITE.span(&[$($crate::__private::erase(&$value)),*])
+            match ($(&$value,)*) {
+                __caci_values => __CACI_CALL_SITE.span(
+                    $crate::__private::type_key(&__caci_values),
+                    &$crate::__private::ErasedValues::erased(&__caci_values),
+                ),
+            }
         } else {
             $crate::__private::Span::none()
+        }
+    }};
+}
+
+/// Emits an event at `$level` with `$message`, capturing what the
+/// configuration in force allows of each `name = value`, planned and decided
+/// exactly as [`span!`] is: the floor, `sensitive`, the limits and value
+/// scrubbing all apply.
+///
+/// The plain `tracing` macros (`tracing::info!(email = …)`) are outside
+/// CACI's guarantee: they record whatever they are given. Use this one for
+/// domain values; `caci_testkit`'s `assert_never_contains` checks both.
+///
+/// ```
+/// use caci_core::Level;
+/// let plan = "PRO";
+/// let email = "owner@example.com";
+/// caci_core::event!(Level::INFO, "plan chosen", plan = plan, email = email);
+/// ```
+#[macro_export]
+macro_rules! event {
+    ($level:expr, $message:expr $(, $field:ident = $value:expr)* $(,)?) => {{
+        static __CACI_EVENT_SITE: $crate::__private::CallSite =
+            $crate::__private::CallSite::new_event($crate::__private::SiteInfo {
+                name: ::core::concat!("event ", ::core::file!(), ":", ::core::line!()),
+                target: ::core::module_path!(),
+                level: $level,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+                inputs: &[$(::core::stringify!($field)),*],
+            });
+        if $crate::__private::level_enabled($level) {
+            match ($(&$value,)*) {
+                __caci_values => __CACI_EVENT_SITE.event(
+                    $crate::__private::type_key(&__caci_values),
+                    $message,
+                    &$crate::__private::ErasedValues::erased(&__caci_values),
+                ),
+            }
         }
     }};
 }
@@ -136,12 +187,14 @@ pub mod __private {
     pub use crate::capture::{Capture, DynCapture, Fields, Out};
     pub use crate::method::{
         MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
+        not_generic,
     };
     pub use crate::plan::Input;
     pub use crate::probe::{
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
         ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
     };
+    pub use crate::shape::guarded;
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};
     pub use ::core::any::type_name;
@@ -149,6 +202,7 @@ pub mod __private {
     pub use ::std::vec::Vec;
     pub use ::tracing::Span;
     pub use ::tracing::{Instrument, Level};
+    pub use ::typeid;
 
     /// A method's inputs as the planner takes them (a function, so generated
     /// code needs no trait in scope).
@@ -162,6 +216,47 @@ pub mod __private {
     pub fn erase<T: Capture>(value: &T) -> &dyn DynCapture {
         value
     }
+
+    /// The identity of `T`, lifetimes erased: what a `span!` or `event!`
+    /// site keys its plans by (`T` is the tuple of its values' references).
+    #[inline]
+    pub fn type_key<T: ?Sized>(_values: &T) -> ::core::any::TypeId {
+        ::typeid::of::<T>()
+    }
+
+    /// A tuple of references to capturable values, erased in order.
+    pub trait ErasedValues<'a, const N: usize> {
+        /// The values, erased.
+        fn erased(&self) -> [&'a (dyn DynCapture + 'a); N];
+    }
+
+    macro_rules! erased_values {
+        ($count:literal: $($ty:ident . $index:tt),*) => {
+            impl<'a, $($ty: Capture + 'a),*> ErasedValues<'a, $count> for ($(&'a $ty,)*) {
+                #[inline]
+                fn erased(&self) -> [&'a (dyn DynCapture + 'a); $count] {
+                    [$(self.$index as &dyn DynCapture),*]
+                }
+            }
+        };
+    }
+    erased_values!(0:);
+    erased_values!(1: A.0);
+    erased_values!(2: A.0, B.1);
+    erased_values!(3: A.0, B.1, C.2);
+    erased_values!(4: A.0, B.1, C.2, D.3);
+    erased_values!(5: A.0, B.1, C.2, D.3, E.4);
+    erased_values!(6: A.0, B.1, C.2, D.3, E.4, F.5);
+    erased_values!(7: A.0, B.1, C.2, D.3, E.4, F.5, G.6);
+    erased_values!(8: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7);
+    erased_values!(9: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8);
+    erased_values!(10: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9);
+    erased_values!(11: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10);
+    erased_values!(12: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11);
+    erased_values!(13: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11, M.12);
+    erased_values!(14: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11, M.12, N.13);
+    erased_values!(15: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11, M.12, N.13, O.14);
+    erased_values!(16: A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11, M.12, N.13, O.14, P.15);
 
     /// Marks the types `#[telemetry(flatten)]` accepts: `#[derive(Telemetry)]`
     /// implements it for structs with named fields, unit structs and tuple

@@ -6,6 +6,7 @@
 //! site is also registered as a [`MethodDescriptor`], readable without
 //! calling the method (the coverage report reads them).
 
+use std::any::TypeId;
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::time::Instant;
@@ -16,8 +17,7 @@ use tracing::field::Value;
 use crate::capture::DynCapture;
 use crate::plan::Input;
 use crate::shape::Shape;
-use crate::site::{SiteCore, SiteInfo, SitePlan};
-use crate::slot::Slot;
+use crate::site::{SiteCore, SiteInfo, SiteKind, SitePlan};
 
 /// The fields CACI records on every method span, after the captured ones.
 ///
@@ -140,15 +140,15 @@ impl MethodSite {
     /// A method site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo, method: MethodInfo) -> Self {
         MethodSite {
-            core: SiteCore::new(info, METHOD_FIELDS),
+            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span),
             method,
         }
     }
 
     /// Starts a call: opens the span with the allowed inputs (`None` for an
     /// input whose type is not capturable). `instantiation` tells apart the
-    /// instantiations of a generic method (0 otherwise); `shapes` is only
-    /// called when the site must be planned.
+    /// instantiations of a generic method (see [`instantiation`]); `shapes`
+    /// is only called when the site must be planned.
     ///
     /// The caller checks [`level_enabled`](crate::__private::level_enabled)
     /// first, with the level as a constant (the generated code does), so a
@@ -156,7 +156,7 @@ impl MethodSite {
     #[inline]
     pub fn start(
         &'static self,
-        instantiation: usize,
+        instantiation: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
         values: &[Option<&dyn DynCapture>],
     ) -> MethodCall {
@@ -293,16 +293,22 @@ impl Drop for MethodCall {
 }
 
 /// Tells apart the instantiations of a generic method: `G` lists the type
-/// parameters in scope (as a tuple of `*const T`), `values` the arguments
-/// whose types cannot be named (`impl Trait` in argument position).
+/// parameters in scope (as a tuple of `*const T`), `values` the captured
+/// arguments (their types, `impl Trait` ones included).
 ///
-/// Two instantiations give two distinct numbers; one instantiation gives the
-/// same number on every call from one copy of the code (a copy inlined into
-/// another codegen unit may give another, which only costs a re-plan).
+/// It is the identity of those types (`TypeId`, lifetimes erased), never
+/// their names: two types that share a name (two block-local `struct
+/// Payload`s, two versions of one crate) are two instantiations.
 #[inline]
-pub fn instantiation<G: ?Sized, V: ?Sized>(values: &V) -> usize {
+pub fn instantiation<G: ?Sized, V: ?Sized>(values: &V) -> TypeId {
     let _ = values;
-    std::any::type_name::<(*const G, *const V)>().as_ptr() as usize
+    typeid::of::<(*const G, *const V)>()
+}
+
+/// The instantiation of a method that is not generic.
+#[inline]
+pub fn not_generic() -> TypeId {
+    TypeId::of::<()>()
 }
 
 /// Runs `future` inside the call's span (entered on every poll, never held
@@ -371,7 +377,8 @@ impl Running {
             Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.captures_error_messages())),
             None => (None, None),
         };
-        let message = message.map(|message| Slot::display(message, plan.max_string_len()));
+        let message = message.map(|message| plan.error_message(message));
+        let message = message.as_deref().map(tracing::field::display);
         let outcome = outcome.as_str();
         let status = "ERROR";
         let field = |index| plan.fixed_field(index);
@@ -379,7 +386,7 @@ impl Running {
             (field(OUTCOME), Some(&outcome)),
             (field(DURATION), Some(&nanos)),
             (field(ERROR_TYPE), error_type.as_ref().map(|value| value as &dyn Value)),
-            (field(ERROR_MESSAGE), message.as_ref().and_then(Slot::as_value)),
+            (field(ERROR_MESSAGE), message.as_ref().map(|value| value as &dyn Value)),
             (field(STATUS), Some(&status)),
         ];
         self.span.record_all(&plan.metadata().fields().value_set(&values));

@@ -4,6 +4,8 @@
 //! The resulting tree of [`Node`]s is what [`Out`](crate::Out) follows per
 //! call: a captured leaf is a slot index, anything else is `Skip`.
 
+use std::any::TypeId;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::config::validate::Rules;
@@ -64,12 +66,47 @@ impl Node {
 }
 
 /// One input of a call site: its name and its type's shape.
+///
+/// ```
+/// use caci_core::{Capture, Input};
+/// let input = Input::new("plan", String::shape());
+/// assert_eq!(input.name, "plan");
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Input {
     /// The name the input is captured under.
     pub name: &'static str,
     /// Its shape ([`Shape::opaque`] when its type does not implement `Capture`).
     pub shape: Shape,
+    /// The identifiers a pattern parameter binds (`Token(secret): Token`
+    /// binds `secret`), which the deny floor checks as well as `name`.
+    pub bindings: &'static [&'static str],
+    /// The identity of the value's type as the call passes it, when it is
+    /// capturable: a plan records values only of the types it was made for.
+    pub type_id: Option<TypeId>,
+}
+
+impl Input {
+    /// An input named `name` with a value of `shape`.
+    pub fn new(name: &'static str, shape: Shape) -> Self {
+        Input {
+            name,
+            shape,
+            bindings: &[],
+            type_id: None,
+        }
+    }
+
+    /// The same input, bound through a pattern to these identifiers.
+    pub fn bound_to(self, bindings: &'static [&'static str]) -> Self {
+        Input { bindings, ..self }
+    }
+
+    /// The same input, whose values have the type identified by `type_id`.
+    pub fn typed(self, type_id: Option<TypeId>) -> Self {
+        Input { type_id, ..self }
+    }
 }
 
 /// The decision taken for one leaf of a call site.
@@ -93,6 +130,12 @@ pub struct LeafDecision {
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub(crate) inputs: Box<[Node]>,
+    /// The type each input's value must have to be recorded (`None`: the
+    /// input is not recorded at all).
+    pub(crate) input_types: Box<[Option<TypeId>]>,
+    /// The slots each input's leaves fill: cleared when its `Capture` impl
+    /// panics part-way.
+    pub(crate) input_slots: Box<[std::ops::Range<usize>]>,
     /// The return value's node, for methods that capture their output.
     pub(crate) output: Option<Node>,
     /// Span field names, by slot.
@@ -107,19 +150,36 @@ pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>)
     let mut planner = Planner {
         rules,
         path: Vec::new(),
+        aliases: Vec::new(),
+        types: Vec::new(),
+        output: false,
         fields: Vec::new(),
+        taken: HashSet::new(),
         decisions: Vec::new(),
     };
-    let mut root = |name: &'static str, shape: &Shape| {
-        planner.path.push(name);
-        let node = planner.value(shape, &shape.short_type_name(), None);
-        planner.path.pop();
-        node
-    };
-    let nodes = inputs.iter().map(|input| root(input.name, &input.shape)).collect();
-    let output = output.map(|shape| root(OUTPUT_NAME, shape));
+    let mut input_slots = Vec::with_capacity(inputs.len());
+    let nodes: Box<[Node]> = inputs
+        .iter()
+        .map(|input| {
+            let first = planner.fields.len();
+            let node = planner.root(input.name, input.bindings, &input.shape);
+            input_slots.push(first..planner.fields.len());
+            node
+        })
+        .collect();
+    // An input that captures nothing is never visited: its `Capture` impl
+    // cannot fail a call that records none of it.
+    let input_types = inputs
+        .iter()
+        .zip(&nodes)
+        .map(|(input, node)| input.type_id.filter(|_| !node.is_skip()))
+        .collect();
+    planner.output = true;
+    let output = output.map(|shape| planner.root(OUTPUT_NAME, &[], shape));
     Plan {
         inputs: nodes,
+        input_types,
+        input_slots: input_slots.into_boxed_slice(),
         output,
         fields: planner.fields,
         decisions: planner.decisions,
@@ -128,15 +188,42 @@ pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>)
 
 struct Planner<'r> {
     rules: &'r Arc<Rules>,
+    /// The path's segments, as captured.
     path: Vec<&'r str>,
+    /// Identifiers behind the path that the floor checks too.
+    aliases: Vec<&'r str>,
+    /// The type names of the values on the path.
+    types: Vec<&'static str>,
+    /// Whether the output is being planned.
+    output: bool,
     fields: Vec<String>,
+    taken: HashSet<String>,
     decisions: Vec<LeafDecision>,
 }
 
 impl<'r> Planner<'r> {
+    fn root(&mut self, name: &'r str, bindings: &'r [&'r str], shape: &Shape) -> Node {
+        let aliases = self.aliases.len();
+        self.path.push(name);
+        self.aliases.extend(bindings);
+        let node = self.typed_value(shape, &shape.short_type_name(), None);
+        self.aliases.truncate(aliases);
+        self.path.pop();
+        node
+    }
+
+    /// A value whose type joins the path's types for as long as it is planned.
+    fn typed_value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
+        self.types.push(shape.type_name);
+        let node = self.value(shape, rust_type, enclosing);
+        self.types.pop();
+        node
+    }
+
     fn value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
         match &shape.body {
             ShapeBody::Scalar(_) | ShapeBody::Opaque => self.leaf(shape, rust_type, enclosing),
+            ShapeBody::Sensitive => self.decide_leaf(Kind::Opaque, None, enclosing, true, rust_type),
             ShapeBody::List(item) if matches!(item.body, ShapeBody::Struct(_)) => self.columns(item, enclosing),
             ShapeBody::List(item) => self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type),
             ShapeBody::Enum(variants) if variants.iter().all(|v| v.fields.is_empty()) => {
@@ -150,7 +237,13 @@ impl<'r> Planner<'r> {
                 };
                 let variant_nodes: Box<[Box<[Node]>]> = variants
                     .iter()
-                    .map(|variant| self.fields_of(&variant.fields, shape))
+                    .map(|variant| {
+                        let aliases = self.aliases.len();
+                        self.aliases.extend([variant.name, variant.declared]);
+                        let nodes = self.fields_of(&variant.fields, shape);
+                        self.aliases.truncate(aliases);
+                        nodes
+                    })
                     .collect();
                 if name_slot.is_none() && variant_nodes.iter().all(|nodes| nodes.is_empty()) {
                     return Node::Skip;
@@ -194,20 +287,28 @@ impl<'r> Planner<'r> {
     }
 
     fn field(&mut self, field: &FieldShape, owner: &'static str) -> Node {
-        if !field.flatten {
+        let aliases = self.aliases.len();
+        if field.flatten {
+            // A flattened field's name leaves the path, not the floor's view.
+            self.aliases.push(field.name);
+        } else {
             self.path.push(field.name);
+        }
+        if field.declared != field.name {
+            self.aliases.push(field.declared);
         }
         let node = match field.shape {
             Some(shape_of) if !field.sensitive => {
                 let shape = shape_of();
                 let enclosing = if field.flatten { None } else { Some(owner) };
-                self.value(&shape, field.rust_type, enclosing)
+                self.typed_value(&shape, field.rust_type, enclosing)
             }
             _ => self.decide_leaf(Kind::Opaque, None, Some(owner), field.sensitive, field.rust_type),
         };
         if !field.flatten {
             self.path.pop();
         }
+        self.aliases.truncate(aliases);
         node
     }
 
@@ -215,7 +316,7 @@ impl<'r> Planner<'r> {
     /// path (`items.sku`), each captured one a column.
     fn columns(&mut self, item: &Shape, enclosing: Option<&'static str>) -> Node {
         let first = self.fields.len();
-        let node = self.value(item, &item.short_type_name(), enclosing);
+        let node = self.typed_value(item, &item.short_type_name(), enclosing);
         let slots: Box<[u16]> = (first..self.fields.len())
             .map(|slot| u16::try_from(slot).expect("at most 128 fields per span"))
             .collect();
@@ -246,7 +347,7 @@ impl<'r> Planner<'r> {
         let mut entries = Vec::new();
         for key in keys {
             self.path.push(key);
-            let node = self.value(value, &value.short_type_name(), None);
+            let node = self.typed_value(value, &value.short_type_name(), None);
             self.path.pop();
             if !node.is_skip() {
                 entries.push((Box::from(key), node));
@@ -273,21 +374,22 @@ impl<'r> Planner<'r> {
         sensitive: bool,
         rust_type: &str,
     ) -> Node {
-        let leaf = Leaf {
-            path: &self.path,
-            kind,
-            item_kind,
-            enclosing_type,
-            sensitive,
-        };
+        let mut leaf = Leaf::new(&self.path, kind).behind(&self.aliases).of_types(&self.types);
+        leaf.item_kind = item_kind;
+        leaf.enclosing_type = enclosing_type;
+        leaf.sensitive = sensitive;
+        leaf.output = self.output;
         let mut verdict = decision::decide(self.rules, &leaf);
         let path = self.path.join(".");
         let mut node = Node::Skip;
         if verdict.is_captured() {
-            if self.fields.len() < self.rules.limits.max_fields_per_span {
+            if self.taken.contains(&path) {
+                verdict = Verdict::NotCaptured(Reason::DuplicatePath);
+            } else if self.fields.len() < self.rules.limits.max_fields_per_span {
                 node = Node::Leaf {
                     slot: u16::try_from(self.fields.len()).expect("at most 128 fields per span"),
                 };
+                self.taken.insert(path.clone());
                 self.fields.push(path.clone());
             } else {
                 verdict = Verdict::NotCaptured(Reason::FieldLimit);

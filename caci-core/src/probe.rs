@@ -6,6 +6,7 @@
 //! when its type implements `Capture` and `None` otherwise. A generic `T`
 //! without a `Capture` bound takes the second path.
 
+use std::any::TypeId;
 use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
@@ -22,6 +23,9 @@ pub trait ViaCapture<'a> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture>;
     /// The type's shape.
     fn caci_shape(&self) -> Shape;
+    /// The type's identity, as [`DynCapture::dyn_type_id`] of the erased
+    /// value gives it.
+    fn caci_type_id(&self) -> Option<TypeId>;
 }
 
 impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
@@ -32,6 +36,9 @@ impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
     fn caci_shape(&self) -> Shape {
         T::shape()
     }
+    fn caci_type_id(&self) -> Option<TypeId> {
+        Some(typeid::of::<T>())
+    }
 }
 
 /// The path taken for any other type.
@@ -40,6 +47,8 @@ pub trait ViaOpaque<'a> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture>;
     /// An opaque shape carrying the type's name.
     fn caci_shape(&self) -> Shape;
+    /// None: nothing of the value is recorded.
+    fn caci_type_id(&self) -> Option<TypeId>;
 }
 
 impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
@@ -49,6 +58,9 @@ impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
     }
     fn caci_shape(&self) -> Shape {
         Shape::opaque(std::any::type_name::<T>())
+    }
+    fn caci_type_id(&self) -> Option<TypeId> {
+        None
     }
 }
 

@@ -15,6 +15,7 @@ use std::fmt;
 /// assert_eq!(Kind::SignedInteger.to_string(), "signed_integer");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Kind {
     /// `bool`.
     Bool,
@@ -127,6 +128,7 @@ pub struct Shape {
 
 /// The structure of a [`Shape`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum ShapeBody {
     /// One typed value (bool, integer, float, string, uuid, date and time kinds).
     Scalar(Kind),
@@ -140,6 +142,9 @@ pub enum ShapeBody {
     Map(Box<Shape>),
     /// A type with no capturable form.
     Opaque,
+    /// A type marked `#[telemetry(sensitive)]` itself: no use of it is ever
+    /// captured, and its values are never visited.
+    Sensitive,
 }
 
 impl Shape {
@@ -160,6 +165,15 @@ impl Shape {
         }
     }
 
+    /// The shape of a type marked `#[telemetry(sensitive)]`: never captured,
+    /// wherever it is used.
+    pub fn sensitive<T: ?Sized>() -> Shape {
+        Shape {
+            type_name: std::any::type_name::<T>(),
+            body: ShapeBody::Sensitive,
+        }
+    }
+
     /// The same shape under another type name (newtypes keep their inner shape).
     pub fn renamed(self, type_name: &'static str) -> Shape {
         Shape { type_name, ..self }
@@ -173,7 +187,7 @@ impl Shape {
             ShapeBody::Struct(_) => Kind::Struct,
             ShapeBody::List(_) => Kind::List,
             ShapeBody::Map(_) => Kind::Map,
-            ShapeBody::Opaque => Kind::Opaque,
+            ShapeBody::Opaque | ShapeBody::Sensitive => Kind::Opaque,
         }
     }
 
@@ -207,6 +221,16 @@ pub fn short_type_name(full: &str) -> String {
     out
 }
 
+/// Every type path named in a full type name, generic arguments included,
+/// without their own arguments: `core::option::Option<app::Password>` names
+/// `core::option::Option` and `app::Password`. The floor and `denied_types`
+/// check each of them.
+pub(crate) fn type_paths(full: &str) -> impl Iterator<Item = &str> {
+    full.split(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == ':'))
+        .map(|path| path.trim_matches(':'))
+        .filter(|path| !path.is_empty())
+}
+
 fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
@@ -216,6 +240,9 @@ fn last_segment(path: &str) -> &str {
 pub struct FieldShape {
     /// The name the field is captured under (after `rename`/`rename_all`).
     pub name: &'static str,
+    /// The field's identifier as declared, which the deny floor checks as
+    /// well as `name`: renaming `password` to `hint` does not hide it.
+    pub declared: &'static str,
     /// The field's type as written in the source.
     pub rust_type: &'static str,
     /// `#[telemetry(sensitive)]`: never captured.
@@ -232,6 +259,7 @@ impl FieldShape {
     pub fn new(name: &'static str, rust_type: &'static str, shape: fn() -> Shape) -> Self {
         FieldShape {
             name,
+            declared: name,
             rust_type,
             sensitive: false,
             flatten: false,
@@ -243,6 +271,7 @@ impl FieldShape {
     pub fn sensitive(name: &'static str, rust_type: &'static str) -> Self {
         FieldShape {
             name,
+            declared: name,
             rust_type,
             sensitive: true,
             flatten: false,
@@ -254,6 +283,12 @@ impl FieldShape {
     pub fn flattened(self) -> Self {
         FieldShape { flatten: true, ..self }
     }
+
+    /// Records the identifier the field was declared with, when `rename`
+    /// changed it.
+    pub fn declared_as(self, declared: &'static str) -> Self {
+        FieldShape { declared, ..self }
+    }
 }
 
 /// A variant of an enum.
@@ -261,8 +296,53 @@ impl FieldShape {
 pub struct VariantShape {
     /// The name the variant is captured as.
     pub name: &'static str,
+    /// The variant's identifier as declared: the deny floor checks it for
+    /// the variant's fields (`Credential::Password(String)` is never
+    /// captured as `credential.0`).
+    pub declared: &'static str,
     /// Its fields (unnamed fields are named `0`, `1`, …).
     pub fields: Vec<FieldShape>,
+}
+
+impl VariantShape {
+    /// A variant captured as `name`, declared as `declared`.
+    pub fn new(name: &'static str, declared: &'static str, fields: Vec<FieldShape>) -> Self {
+        VariantShape { name, declared, fields }
+    }
+}
+
+/// Builds `T`'s shape unless it is already being built on this thread (a
+/// type that contains itself without a struct field in between, such as
+/// `struct Chain(Option<Box<Chain>>)`), or 64 shapes deep: then `T` is
+/// opaque. Struct and variant fields are built lazily, so only newtypes and
+/// containers need this.
+pub fn guarded<T: ?Sized>(build: impl FnOnce() -> Shape) -> Shape {
+    use std::any::TypeId;
+    use std::cell::RefCell;
+    thread_local! {
+        static BUILDING: RefCell<Vec<TypeId>> = const { RefCell::new(Vec::new()) };
+    }
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            BUILDING.with(|building| building.borrow_mut().pop());
+        }
+    }
+    const MAX_NESTING: usize = 64;
+    let id = typeid::of::<T>();
+    let enter = BUILDING.with(|building| {
+        let mut building = building.borrow_mut();
+        let enter = building.len() < MAX_NESTING && !building.contains(&id);
+        if enter {
+            building.push(id);
+        }
+        enter
+    });
+    if !enter {
+        return Shape::opaque(std::any::type_name::<T>());
+    }
+    let _pop = Pop;
+    build()
 }
 
 #[cfg(test)]

@@ -143,6 +143,24 @@ impl fmt::Display for Text<'_> {
                 .format_into(&mut FmtIo(f), PRIMITIVE_DATE_TIME)
                 .map(drop)
                 .map_err(|_| fmt::Error),
+            Text::Display(..) | Text::List(..) | Text::Map(..) | Text::Column(..) => {
+                // These run the user's `Display` and `Capture` impls, inside
+                // the subscriber: a panic there must not take it down.
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render_user_code(f))) {
+                    Ok(result) => result,
+                    Err(_) => {
+                        crate::safety::CONTAINED_PANICS.count_silently();
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Text<'_> {
+    fn render_user_code(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Text::Display(value, max_len) => {
                 let mut out = LimitedWriter::new(f, *max_len);
                 let _ = write!(out, "{value}");
@@ -164,6 +182,7 @@ impl fmt::Display for Text<'_> {
                 let _ = render_column(*list, columns, *slot, &limits, &mut out);
                 out.finish()
             }
+            Text::Truncated(_) | Text::OffsetDateTime(_) | Text::PrimitiveDateTime(_) => Ok(()),
         }
     }
 }
@@ -206,6 +225,17 @@ impl<'v> RenderLimits<'v> {
     fn deny(self) -> &'v DenyList {
         &self.0.deny
     }
+
+    /// The marker that replaces `value`, when value scrubbing is on and
+    /// `value` looks like something that must not be captured.
+    #[inline]
+    pub(crate) fn scrubbed(self, value: &str) -> Option<&'static str> {
+        if self.0.scrub_values {
+            crate::scrub::scrub(value).map(crate::scrub::Scrubbed::marker)
+        } else {
+            None
+        }
+    }
 }
 
 fn render_list(list: &dyn ListValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
@@ -246,12 +276,15 @@ fn render_column(
 fn render_map(map: &dyn MapValue, limits: &RenderLimits<'_>, out: &mut LimitedWriter<'_>) -> fmt::Result {
     let mut items = Items::open(out, '{', limits.max_items())?;
     map.for_each_entry(&mut |key, value| {
-        limits.deny().is_denied(key)
-            || items.push(|out| {
-                out.write_str(key)?;
-                out.write_str(": ")?;
-                render_item(value, limits, out)
-            })
+        if limits.deny().is_denied(key) {
+            crate::safety::DROPPED_KEYS.count_silently();
+            return true;
+        }
+        items.push(|out| {
+            out.write_str(limits.scrubbed(key).unwrap_or(key))?;
+            out.write_str(": ")?;
+            render_item(value, limits, out)
+        })
     });
     items.close('}')
 }
@@ -346,6 +379,15 @@ impl<'v> Sink<'_, 'v> {
         match self {
             Sink::Slots { limits, .. } => *limits,
             Sink::Render(renderer) => renderer.render_limits(),
+        }
+    }
+
+    /// Forgets the values written to `slots` (a panicking input's).
+    pub(crate) fn clear(&mut self, slots: std::ops::Range<usize>) {
+        if let Sink::Slots { slots: written, .. } = self
+            && let Some(range) = written.get_mut(slots)
+        {
+            range.fill_with(|| Slot::Absent);
         }
     }
 

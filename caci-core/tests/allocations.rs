@@ -88,10 +88,7 @@ impl caci_core::Capture for Plan {
     fn shape() -> caci_core::Shape {
         caci_core::Shape {
             type_name: "Plan",
-            body: caci_core::ShapeBody::Enum(vec![caci_core::VariantShape {
-                name: "STARTER",
-                fields: vec![],
-            }]),
+            body: caci_core::ShapeBody::Enum(vec![caci_core::VariantShape::new("STARTER", "Starter", vec![])]),
         }
     }
     fn record<'v>(&'v self, out: caci_core::Out<'_, 'v>) {

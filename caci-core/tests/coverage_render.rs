@@ -154,10 +154,10 @@ static LONG: MethodSite = MethodSite::new(
 );
 
 fn long_shapes() -> (Vec<Input>, Option<Shape>) {
-    let input = Input {
-        name: "entry",
-        shape: QuarterlyRevenueRecognitionScheduleEntryWithAnExtremelyLongName::shape(),
-    };
+    let input = Input::new(
+        "entry",
+        QuarterlyRevenueRecognitionScheduleEntryWithAnExtremelyLongName::shape(),
+    );
     (vec![input], None)
 }
 

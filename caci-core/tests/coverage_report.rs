@@ -208,10 +208,7 @@ static NO_OUTPUT: MethodSite = MethodSite::new(
 );
 
 fn quote_shapes() -> (Vec<Input>, Option<Shape>) {
-    let input = Input {
-        name: "amount_cents",
-        shape: i64::shape(),
-    };
+    let input = Input::new("amount_cents", i64::shape());
     (vec![input], Some(Receipt::shape()))
 }
 

@@ -57,12 +57,9 @@ fn shapes<const N: usize>() -> (Vec<Input>, Option<Shape>) {
             2 => bool::shape(),
             _ => uuid::Uuid::shape(),
         };
-        Input { name, shape }
+        Input::new(name, shape)
     };
-    let mut inputs = vec![Input {
-        name: "order",
-        shape: Order::shape(),
-    }];
+    let mut inputs = vec![Input::new("order", Order::shape())];
     inputs.extend((0..3).map(scalar));
     (inputs, N.is_multiple_of(2).then(Receipt::shape))
 }

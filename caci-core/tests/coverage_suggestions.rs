@@ -227,18 +227,9 @@ static POSITIONAL: MethodSite = MethodSite::new(
 
 fn positional_shapes() -> (Vec<Input>, Option<Shape>) {
     let inputs = vec![
-        Input {
-            name: "range",
-            shape: Span2::shape(),
-        },
-        Input {
-            name: "contact",
-            shape: Contact::shape(),
-        },
-        Input {
-            name: "client_ip",
-            shape: String::shape(),
-        },
+        Input::new("range", Span2::shape()),
+        Input::new("contact", Contact::shape()),
+        Input::new("client_ip", String::shape()),
     ];
     (inputs, None)
 }

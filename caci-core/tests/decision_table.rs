@@ -10,6 +10,7 @@ fn config() -> TelemetryCaptureConfiguration {
         .allow_struct_named("FeatureGroup")
         .allow_dictionary("metadata")
         .deny_field("internal_note")
+        .remove_from_deny_floor("token_count")
         .max_depth(3)
         .build()
         .unwrap()
@@ -26,6 +27,7 @@ fn not_captured(reason: Reason) -> Verdict {
 fn denied(identifier: &str) -> Verdict {
     not_captured(Reason::Denied {
         identifier: identifier.to_owned(),
+        word: caci_core::config::deny::normalize(identifier),
     })
 }
 

@@ -291,10 +291,7 @@ fn denied_and_sensitive_item_fields_never_reach_a_subscriber() {
 fn item_leaves_appear_in_the_decisions_under_the_list_path() {
     let config = config(|b| b.allow_field("sku"));
     let decisions = config.decisions(
-        &[caci_core::Input {
-            name: "order",
-            shape: <Order as caci_core::Capture>::shape(),
-        }],
+        &[caci_core::Input::new("order", <Order as caci_core::Capture>::shape())],
         None,
     );
     let verdict = |path: &str| {

@@ -229,13 +229,13 @@ static CHARGE: MethodSite = MethodSite::new(
 
 fn charge(plan: &str, fail: bool) {
     let call = CHARGE.start(
-        0,
+        caci_core::__private::not_generic(),
         || {
             (
-                vec![caci_core::Input {
-                    name: "plan",
-                    shape: <&str as caci_core::Capture>::shape(),
-                }],
+                vec![
+                    caci_core::Input::new("plan", <&str as caci_core::Capture>::shape())
+                        .typed(Some(caci_core::__private::typeid::of::<&str>())),
+                ],
                 None,
             )
         },

@@ -73,7 +73,7 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
     };
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, &mut problems),
-        "capture_error_messages" => {
+        "capture_error_messages" | "scrub_values" => {
             entry.is_boolean() || {
                 problems.push(Problem::new(
                     key.as_str(),

@@ -9,6 +9,7 @@ mod error;
 mod file;
 mod spec;
 pub(crate) mod validate;
+pub(crate) mod words;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -159,7 +160,7 @@ impl TelemetryCaptureConfiguration {
     /// use caci_core::{Input, Capture, TelemetryCaptureConfiguration};
     ///
     /// let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
-    /// let inputs = [Input { name: "plan", shape: String::shape() }, Input { name: "note", shape: String::shape() }];
+    /// let inputs = [Input::new("plan", String::shape()), Input::new("note", String::shape())];
     /// let decisions = config.decisions(&inputs, None);
     /// assert!(decisions[0].verdict.is_captured());
     /// assert!(!decisions[1].verdict.is_captured());
@@ -251,7 +252,44 @@ impl ConfigBuilder {
         self
     }
 
-    /// Removes an identifier from the built-in deny floor. Deliberately
+    /// Never captures values of this type, wherever they appear: its own
+    /// name (`"Password"`), a full path (`"my_app::vault::Key"`), with `*`
+    /// for any run of characters (`"*Secret*"`). Type names with a floor
+    /// word (`Password`, `UserEmail`) are denied without this.
+    ///
+    /// ```
+    /// let config = caci_core::TelemetryCaptureConfiguration::builder()
+    ///     .allow_kind(caci_core::Kind::String)
+    ///     .deny_type("*Secret*")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(config.spec().denied_types, ["*Secret*"]);
+    /// ```
+    pub fn deny_type(mut self, pattern: impl Into<String>) -> Self {
+        self.spec.denied_types.push(pattern.into());
+        self
+    }
+
+    /// Never captures values of `T`, wherever they appear (by its full path).
+    pub fn deny_type_of<T: ?Sized>(self) -> Self {
+        let name = std::any::type_name::<T>();
+        let base = name.split('<').next().unwrap_or(name).to_owned();
+        self.deny_type(base)
+    }
+
+    /// Whether captured strings that look like an email address, a payment
+    /// card number, a JWT, an `Authorization` credential or an IBAN are
+    /// replaced by a marker such as `[redacted: card]`. On by default; the
+    /// allow list alone keeps out what it does not name, this catches a
+    /// secret inside a field that is allowed.
+    pub fn scrub_values(mut self, scrub: bool) -> Self {
+        self.spec.scrub_values = scrub;
+        self
+    }
+
+    /// Removes an identifier from the built-in deny floor: a floor entry
+    /// (`"address"`: the word is lifted everywhere) or a name that has a
+    /// floor word (`"token_count"`: only that name is exempted). Deliberately
     /// verbose: the removal is listed by
     /// [`deny_floor_removals`](TelemetryCaptureConfiguration::deny_floor_removals)
     /// and logged when the configuration is installed.

@@ -15,11 +15,13 @@ use serde::{Deserialize, Serialize};
 ///   "allowed_dictionaries": ["flags"],
 ///   "denied_field_names": ["internal_note"],
 ///   "deny_floor_removals": [],
+///   "denied_types": ["Password", "*Secret*"],
 ///   "limits": { "max_depth": 3, "max_list_items": 20, "max_string_len": 128, "max_fields_per_span": 32 }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ConfigSpec {
     /// Plain names (matched at any depth) and dotted paths (one nested field).
     #[serde(default)]
@@ -38,21 +40,56 @@ pub struct ConfigSpec {
     /// Identifiers added to the deny floor.
     #[serde(default)]
     pub denied_field_names: Vec<String>,
-    /// Identifiers explicitly removed from the built-in deny floor.
+    /// Identifiers explicitly removed from the built-in deny floor: a floor
+    /// entry (lifts the word everywhere) or a name with a floor word in it
+    /// (exempts that one name).
     #[serde(default)]
     pub deny_floor_removals: Vec<String>,
+    /// Types never captured wherever they appear: a type's own name
+    /// (`Password`), a full path (`my_app::vault::Key`), `*` for any run of
+    /// characters (`*Secret*`, `my_app::vault::*`).
+    #[serde(default)]
+    pub denied_types: Vec<String>,
     /// Whether a failed method's error message (its `Display`) is recorded.
     /// Off by default: messages can carry personal data.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub capture_error_messages: bool,
+    /// Whether captured strings that look like an email address, a card
+    /// number, a JWT, a credential or an IBAN are replaced by a marker. On
+    /// by default.
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub scrub_values: bool,
     /// Limits; absent entries take their defaults.
     #[serde(default)]
     pub limits: LimitsSpec,
 }
 
+impl Default for ConfigSpec {
+    /// Captures nothing, scrubs values.
+    fn default() -> Self {
+        ConfigSpec {
+            allowed_field_names: Vec::new(),
+            allowed_field_kinds: Vec::new(),
+            allowed_structs: Vec::new(),
+            allowed_dictionaries: Vec::new(),
+            denied_field_names: Vec::new(),
+            deny_floor_removals: Vec::new(),
+            denied_types: Vec::new(),
+            capture_error_messages: false,
+            scrub_values: true,
+            limits: LimitsSpec::default(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// Limits as written in a file: each one optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LimitsSpec {
     /// See [`Limits::max_depth`](crate::Limits::max_depth).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +113,9 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "allowed_dictionaries",
     "denied_field_names",
     "deny_floor_removals",
+    "denied_types",
     "capture_error_messages",
+    "scrub_values",
     "limits",
 ];
 

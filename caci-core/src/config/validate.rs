@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
 use super::Limits;
-use super::deny::{self, DenyList};
+use super::deny::{self, DeniedTypes, DenyList};
 use super::error::{ConfigError, Problem};
 use super::spec::{ConfigSpec, LimitsSpec};
 use crate::shape::Kind;
@@ -37,9 +37,13 @@ pub(crate) struct Rules {
     pub(crate) structs: Vec<String>,
     pub(crate) dictionaries: HashSet<String>,
     pub(crate) deny: DenyList,
+    pub(crate) denied_types: DeniedTypes,
     pub(crate) deny_floor_removals: Vec<String>,
     pub(crate) limits: Limits,
     pub(crate) capture_error_messages: bool,
+    /// Whether captured strings are checked for values that look secret or
+    /// personal (see [`crate::decision`]).
+    pub(crate) scrub_values: bool,
 }
 
 pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
@@ -48,16 +52,12 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     let mut paths = HashSet::new();
     let mut kinds = BTreeSet::new();
 
-    let removed: HashSet<String> = spec
-        .deny_floor_removals
-        .iter()
-        .map(|name| deny::normalize(name))
-        .collect();
     let added: HashSet<String> = spec
         .denied_field_names
         .iter()
         .map(|name| deny::normalize(name))
         .collect();
+    let deny = DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals);
 
     for (index, name) in spec.allowed_field_names.iter().enumerate() {
         let location = format!("allowed_field_names[{index}]");
@@ -66,20 +66,22 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
             continue;
         }
         for segment in name.split('.') {
-            let normalized = deny::normalize(segment);
-            if added.contains(&normalized) {
-                problems.push(Problem::new(
-                    &location,
-                    format!("`{segment}` is both allowed and denied (denied_field_names); keep one"),
-                ));
-            } else if deny::is_on_floor(segment) && !removed.contains(&normalized) {
-                problems.push(Problem::new(
-                    &location,
-                    format!(
-                        "`{segment}` is on the built-in deny floor; to capture it, remove it explicitly with deny_floor_removals"
-                    ),
-                ));
-            }
+            let Some(word) = deny.denied_word(segment) else {
+                continue;
+            };
+            let message = if added.contains(&word) {
+                format!("`{segment}` is both allowed and denied (denied_field_names); keep one")
+            } else if deny::normalize(segment) == word {
+                format!(
+                    "`{segment}` is on the built-in deny floor; to capture it, remove it explicitly with deny_floor_removals"
+                )
+            } else {
+                format!(
+                    "`{segment}` has the word `{word}`, which is on the built-in deny floor; to capture it, \
+                     remove `{segment}` explicitly with deny_floor_removals"
+                )
+            };
+            problems.push(Problem::new(&location, message));
         }
         if name.contains('.') {
             paths.insert(name.clone());
@@ -133,13 +135,19 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         } else if !deny::is_on_floor(name) {
             problems.push(Problem::new(
                 location,
-                format!("`{name}` is not on the built-in deny floor"),
+                format!("`{name}` is not on the built-in deny floor, and has no word that is"),
             ));
         } else if added.contains(&deny::normalize(name)) {
             problems.push(Problem::new(
                 location,
                 format!("`{name}` is both removed from the floor and denied (denied_field_names); keep one"),
             ));
+        }
+    }
+
+    for (index, pattern) in spec.denied_types.iter().enumerate() {
+        if let Err(message) = check_type_pattern(pattern) {
+            problems.push(Problem::new(format!("denied_types[{index}]"), message));
         }
     }
 
@@ -156,10 +164,12 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         kinds,
         structs: spec.allowed_structs.clone(),
         dictionaries: spec.allowed_dictionaries.iter().cloned().collect(),
-        deny: DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals),
+        deny,
+        denied_types: DeniedTypes::new(&spec.denied_types),
         deny_floor_removals: spec.deny_floor_removals.clone(),
         limits,
         capture_error_messages: spec.capture_error_messages,
+        scrub_values: spec.scrub_values,
     })
 }
 
@@ -217,6 +227,21 @@ fn check_identifier(name: &str) -> Result<(), String> {
     {
         Some(bad) => Err(format!("`{name}` contains `{bad}`, which no field name has")),
         None => Ok(()),
+    }
+}
+
+/// A `denied_types` entry: a type path whose segments may hold `*`.
+fn check_type_pattern(pattern: &str) -> Result<(), String> {
+    let valid = !pattern.is_empty()
+        && pattern.split("::").all(|segment| {
+            !segment.is_empty() && segment.chars().all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '*')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{pattern}` is not a type pattern such as `Password`, `*Secret*` or `my_app::vault::*`"
+        ))
     }
 }
 
@@ -280,7 +305,7 @@ mod tests {
                 max_fields_per_span: Some(1000),
                 ..LimitsSpec::default()
             },
-            capture_error_messages: false,
+            ..ConfigSpec::default()
         };
         let problems = problems_of(spec);
         let expected = [

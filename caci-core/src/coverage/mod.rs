@@ -29,7 +29,7 @@
 //!                  input_types: &["&Business"], output_type: "()", captures_output: false },
 //! );
 //! fn create_shapes() -> (Vec<Input>, Option<Shape>) {
-//!     (vec![Input { name: "business", shape: Business::shape() }], None)
+//!     (vec![Input::new("business", Business::shape())], None)
 //! }
 //! let methods = [MethodDescriptor::new(&CREATE, create_shapes)];
 //!

@@ -225,15 +225,18 @@ impl Room {
     }
 }
 
+/// A leaf that was not allowed, decided again under a configuration with one
+/// more allow rule: the rows before "not allowed" (floor, types, reserved
+/// names) passed already, and an allow rule cannot change them.
 fn decide_again(config: &TelemetryCaptureConfiguration, decision: &LeafDecision) -> Verdict {
     let segments: Vec<&str> = decision.path.split('.').collect();
-    config.decide(&Leaf {
-        path: &segments,
-        kind: decision.kind,
-        item_kind: decision.item_kind,
-        enclosing_type: decision.enclosing_type,
-        sensitive: false,
-    })
+    let mut leaf = Leaf::new(&segments, decision.kind);
+    leaf.item_kind = decision.item_kind;
+    leaf.enclosing_type = decision.enclosing_type;
+    // Only an output's leaves can be "not allowed" under `return`: an
+    // input's are reserved.
+    leaf.output = segments.first() == Some(&"return");
+    config.decide(&leaf)
 }
 
 /// Re-plans the whole method under `config`, matching leaves by path (and

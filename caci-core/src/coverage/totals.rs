@@ -83,11 +83,18 @@ pub struct ReasonCounts {
     pub beyond_depth: usize,
     /// Over `max_fields_per_span` ([`Reason::FieldLimit`]).
     pub field_limit: usize,
+    /// A type on the path is denied ([`Reason::DeniedType`]).
+    pub denied_type: usize,
+    /// The path would take one of CACI's own names ([`Reason::Reserved`]).
+    pub reserved: usize,
+    /// Another leaf is captured under the same path ([`Reason::DuplicatePath`]).
+    pub duplicate_path: usize,
 }
 
 /// The stable code of a reason, as the JSON schema spells it:
 /// `not_allowed`, `denied`, `sensitive`, `type_not_capturable`,
-/// `beyond_depth`, `field_limit`.
+/// `beyond_depth`, `field_limit`, `denied_type`, `reserved`,
+/// `duplicate_path`.
 pub fn reason_code(reason: &Reason) -> &'static str {
     match reason {
         Reason::NotAllowed => "not_allowed",
@@ -96,6 +103,9 @@ pub fn reason_code(reason: &Reason) -> &'static str {
         Reason::TypeNotCapturable => "type_not_capturable",
         Reason::BeyondDepth => "beyond_depth",
         Reason::FieldLimit => "field_limit",
+        Reason::DeniedType { .. } => "denied_type",
+        Reason::Reserved => "reserved",
+        Reason::DuplicatePath => "duplicate_path",
     }
 }
 
@@ -141,6 +151,9 @@ impl ReasonCounts {
             Reason::TypeNotCapturable => &mut self.type_not_capturable,
             Reason::BeyondDepth => &mut self.beyond_depth,
             Reason::FieldLimit => &mut self.field_limit,
+            Reason::DeniedType { .. } => &mut self.denied_type,
+            Reason::Reserved => &mut self.reserved,
+            Reason::DuplicatePath => &mut self.duplicate_path,
         }
     }
 
@@ -159,6 +172,9 @@ impl ReasonCounts {
             ("type_not_capturable", self.type_not_capturable),
             ("beyond_depth", self.beyond_depth),
             ("field_limit", self.field_limit),
+            ("denied_type", self.denied_type),
+            ("reserved", self.reserved),
+            ("duplicate_path", self.duplicate_path),
         ]
         .into_iter()
     }
@@ -171,6 +187,9 @@ impl ReasonCounts {
             &mut self.type_not_capturable,
             &mut self.beyond_depth,
             &mut self.field_limit,
+            &mut self.denied_type,
+            &mut self.reserved,
+            &mut self.duplicate_path,
         ]
         .into_iter()
     }

@@ -24,6 +24,10 @@ pub(crate) struct LeafJson {
     reason: Option<Why>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     identifier: Option<String>,
+    /// For `denied`, the word that matched; for `denied_type`, what denies
+    /// the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
     /// The verdict in words; written, ignored when read.
     #[serde(default)]
     verdict: String,
@@ -48,15 +52,23 @@ enum Why {
     TypeNotCapturable,
     BeyondDepth,
     FieldLimit,
+    DeniedType,
+    Reserved,
+    DuplicatePath,
 }
 
 impl From<LeafReport> for LeafJson {
     fn from(leaf: LeafReport) -> Self {
         let verdict = leaf.verdict.to_string();
-        let (by, reason, identifier) = match leaf.verdict {
-            Verdict::Captured(rule) => (Some(By::from(rule)), None, None),
-            Verdict::NotCaptured(Reason::Denied { identifier }) => (None, Some(Why::Denied), Some(identifier)),
-            Verdict::NotCaptured(reason) => (None, Some(Why::from(&reason)), None),
+        let (by, reason, identifier, detail) = match leaf.verdict {
+            Verdict::Captured(rule) => (Some(By::from(rule)), None, None, None),
+            Verdict::NotCaptured(Reason::Denied { identifier, word }) => {
+                (None, Some(Why::Denied), Some(identifier), Some(word))
+            }
+            Verdict::NotCaptured(Reason::DeniedType { type_name, rule }) => {
+                (None, Some(Why::DeniedType), Some(type_name), Some(rule))
+            }
+            Verdict::NotCaptured(reason) => (None, Some(Why::from(&reason)), None, None),
         };
         LeafJson {
             path: leaf.path,
@@ -68,6 +80,7 @@ impl From<LeafReport> for LeafJson {
             by,
             reason,
             identifier,
+            detail,
             verdict,
         }
     }
@@ -82,6 +95,14 @@ impl TryFrom<LeafJson> for LeafReport {
             (true, Some(by), None, None) => Verdict::Captured(by.into()),
             (false, None, Some(Why::Denied), Some(identifier)) => Verdict::NotCaptured(Reason::Denied {
                 identifier: identifier.clone(),
+                word: json
+                    .detail
+                    .clone()
+                    .unwrap_or_else(|| crate::config::deny::normalize(identifier)),
+            }),
+            (false, None, Some(Why::DeniedType), Some(type_name)) => Verdict::NotCaptured(Reason::DeniedType {
+                type_name: type_name.clone(),
+                rule: json.detail.clone().unwrap_or_default(),
             }),
             (false, None, Some(why), None) => match why.plain() {
                 Some(reason) => Verdict::NotCaptured(reason),
@@ -139,12 +160,16 @@ impl From<&Reason> for Why {
             Reason::TypeNotCapturable => Why::TypeNotCapturable,
             Reason::BeyondDepth => Why::BeyondDepth,
             Reason::FieldLimit => Why::FieldLimit,
+            Reason::DeniedType { .. } => Why::DeniedType,
+            Reason::Reserved => Why::Reserved,
+            Reason::DuplicatePath => Why::DuplicatePath,
         }
     }
 }
 
 impl Why {
-    /// The reason, for every code but `denied` (which needs its identifier).
+    /// The reason, for every code but `denied` and `denied_type` (which need
+    /// their identifier).
     fn plain(self) -> Option<Reason> {
         match self {
             Why::NotAllowed => Some(Reason::NotAllowed),
@@ -153,6 +178,9 @@ impl Why {
             Why::TypeNotCapturable => Some(Reason::TypeNotCapturable),
             Why::BeyondDepth => Some(Reason::BeyondDepth),
             Why::FieldLimit => Some(Reason::FieldLimit),
+            Why::DeniedType => None,
+            Why::Reserved => Some(Reason::Reserved),
+            Why::DuplicatePath => Some(Reason::DuplicatePath),
         }
     }
 }

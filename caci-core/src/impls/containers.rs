@@ -7,11 +7,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::capture::{Capture, DynCapture, ListValue, MapValue, Out};
-use crate::shape::{Shape, ShapeBody};
+use crate::shape::{Shape, ShapeBody, guarded};
 
 impl<T: Capture> Capture for Option<T> {
     fn shape() -> Shape {
-        T::shape().renamed(std::any::type_name::<Self>())
+        guarded::<Self>(|| T::shape().renamed(std::any::type_name::<Self>()))
     }
     #[inline]
     fn record<'v>(&'v self, out: Out<'_, 'v>) {
@@ -25,7 +25,7 @@ macro_rules! transparent_pointer {
     ($($ty:ty),*) => {$(
         impl<T: Capture + ?Sized> Capture for $ty {
             fn shape() -> Shape {
-                T::shape()
+                guarded::<Self>(T::shape)
             }
             #[inline]
             fn record<'v>(&'v self, out: Out<'_, 'v>) {
@@ -39,10 +39,10 @@ transparent_pointer!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
 // not `Capture`, which keeps the two impls apart.
 
 fn list_shape<L: ?Sized, T: Capture>() -> Shape {
-    Shape {
+    guarded::<L>(|| Shape {
         type_name: std::any::type_name::<L>(),
         body: ShapeBody::List(Box::new(T::shape())),
-    }
+    })
 }
 
 macro_rules! list {
@@ -87,10 +87,10 @@ impl MapKey for Rc<str> {}
 impl MapKey for std::borrow::Cow<'_, str> {}
 
 fn map_shape<M: ?Sized, V: Capture>() -> Shape {
-    Shape {
+    guarded::<M>(|| Shape {
         type_name: std::any::type_name::<M>(),
         body: ShapeBody::Map(Box::new(V::shape())),
-    }
+    })
 }
 
 impl<K: MapKey, V: Capture, S: BuildHasher> MapValue for HashMap<K, V, S> {

@@ -23,7 +23,7 @@ pub(crate) struct DynamicCallsite {
 }
 
 impl DynamicCallsite {
-    pub(super) fn register(info: &'static SiteInfo, fields: &[String]) -> &'static Self {
+    pub(super) fn register(info: &'static SiteInfo, fields: &[String], kind: super::SiteKind) -> &'static Self {
         let field_names: Vec<&'static str> = fields
             .iter()
             .map(|name| &*Box::leak(name.clone().into_boxed_str()))
@@ -41,7 +41,10 @@ impl DynamicCallsite {
             Some(info.line),
             Some(info.module_path),
             FieldSet::new(callsite.field_names, Identifier(callsite)),
-            tracing_core::metadata::Kind::SPAN,
+            match kind {
+                super::SiteKind::Span => tracing_core::metadata::Kind::SPAN,
+                super::SiteKind::Event => tracing_core::metadata::Kind::EVENT,
+            },
         );
         let _ = callsite.metadata.set(metadata);
         tracing_core::callsite::register(callsite);
@@ -50,6 +53,11 @@ impl DynamicCallsite {
 
     pub(super) fn has_fields(&self, fields: &[String]) -> bool {
         self.field_names.len() == fields.len() && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
+    }
+
+    /// The span's or event's name, for CACI's own reports.
+    pub(crate) fn name(&self) -> &'static str {
+        self.metadata.get().map_or("", |metadata| metadata.name())
     }
 
     #[inline]

@@ -10,6 +10,7 @@
 mod callsite;
 mod site_plan;
 
+use std::any::TypeId;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -46,17 +47,28 @@ pub struct SiteInfo {
     pub inputs: &'static [&'static str],
 }
 
-/// One place in the source that opens CACI spans. Created by the macros as a
-/// `static`; see [`span!`](crate::span).
+/// One place in the source that opens CACI spans or emits CACI events.
+/// Created by the macros as a `static`; see [`span!`](crate::span) and
+/// [`event!`](crate::event).
 pub struct CallSite {
     core: SiteCore,
 }
 
+/// The fields an event site records after the captured ones.
+const EVENT_FIELDS: &[&str] = &["message"];
+
 impl CallSite {
-    /// A call site; `const` so it can be a `static`.
+    /// A span call site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo) -> Self {
         CallSite {
-            core: SiteCore::new(info, &[]),
+            core: SiteCore::new(info, &[], SiteKind::Span),
+        }
+    }
+
+    /// An event call site; `const` so it can be a `static`.
+    pub const fn new_event(info: SiteInfo) -> Self {
+        CallSite {
+            core: SiteCore::new(info, EVENT_FIELDS, SiteKind::Event),
         }
     }
 
@@ -72,10 +84,21 @@ impl CallSite {
     /// [`span!`](crate::span) checks the level (a constant) before calling
     /// this, so it is not checked again here; a direct caller that skips the
     /// check still gets a disabled span, one plan lookup later.
+    ///
+    /// `key` identifies the values' types (`(&A, &B)` for values of types
+    /// `A` and `B`): a site in generic code plans each instantiation apart.
     #[inline]
-    pub fn span(&'static self, values: &[&dyn DynCapture]) -> Span {
-        let plan = self.core.plan(0, || (self.inputs(values), None));
+    pub fn span(&'static self, key: TypeId, values: &[&dyn DynCapture]) -> Span {
+        let plan = self.core.plan(key, || (self.inputs(values), None));
         plan.open(values.iter().map(|value| Some(*value)))
+    }
+
+    /// Emits an event with `message` and what the configuration in force
+    /// allows of `values`, as [`span`](Self::span) opens a span.
+    #[inline]
+    pub fn event(&'static self, key: TypeId, message: &str, values: &[&dyn DynCapture]) {
+        let plan = self.core.plan(key, || (self.inputs(values), None));
+        plan.emit(values.iter().map(|value| Some(*value)), message);
     }
 
     /// Every leaf decision this call site takes under the configuration in
@@ -91,10 +114,7 @@ impl CallSite {
             .inputs
             .iter()
             .zip(values)
-            .map(|(name, value)| Input {
-                name,
-                shape: value.dyn_shape(),
-            })
+            .map(|(name, value)| Input::new(name, value.dyn_shape()).typed(Some(value.dyn_type_id())))
             .collect()
     }
 }
@@ -103,6 +123,7 @@ impl CallSite {
 /// metadata interned for it.
 pub(crate) struct SiteCore {
     pub(crate) info: SiteInfo,
+    kind: SiteKind,
     /// Names of fields CACI itself records (outcome, duration…), after the
     /// captured ones.
     fixed_fields: &'static [&'static str],
@@ -114,10 +135,18 @@ pub(crate) struct SiteCore {
     interned: Mutex<Vec<&'static DynamicCallsite>>,
 }
 
+/// What a site emits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SiteKind {
+    Span,
+    Event,
+}
+
 impl SiteCore {
-    pub(crate) const fn new(info: SiteInfo, fixed_fields: &'static [&'static str]) -> Self {
+    pub(crate) const fn new(info: SiteInfo, fixed_fields: &'static [&'static str], kind: SiteKind) -> Self {
         SiteCore {
             info,
+            kind,
             fixed_fields,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
@@ -128,17 +157,19 @@ impl SiteCore {
     /// The plan for the configuration in force on this thread, planning
     /// first when this site has none for it yet.
     ///
-    /// `instantiation` tells apart the instantiations of a generic method,
-    /// whose inputs' shapes differ while the site is one `static`.
+    /// `key` identifies the types of the values the site is called with
+    /// (for a generic function, its instantiation): a site shared by
+    /// several instantiations keeps one plan for each, and never records one
+    /// type's values with another's plan.
     #[inline]
     pub(crate) fn plan(
         &'static self,
-        instantiation: usize,
+        key: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
     ) -> &'static SitePlan {
         match self.current.get() {
-            Some(plan) if plan.config_id == active::current_id() && plan.instantiation == instantiation => plan,
-            _ => self.find_or_plan(instantiation, shapes),
+            Some(plan) if plan.config_id == active::current_id() && plan.key == key => plan,
+            _ => self.find_or_plan(key, shapes),
         }
     }
 
@@ -146,20 +177,24 @@ impl SiteCore {
     #[inline(never)]
     fn find_or_plan(
         &'static self,
-        instantiation: usize,
+        key: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
     ) -> &'static SitePlan {
         let rules = active::current_rules();
         let config_id = active::id_of(&rules);
         let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let known = plans
-            .iter()
-            .find(|plan| plan.config_id == config_id && plan.instantiation == instantiation);
+        let known = plans.iter().find(|plan| plan.config_id == config_id && plan.key == key);
         let plan = match known {
             Some(plan) => *plan,
             None => {
-                let (inputs, output) = shapes();
-                let plan = self.make_plan(rules, config_id, instantiation, &inputs, output.as_ref());
+                // A `Capture::shape` that panics must not fail the call: the
+                // site is planned with nothing captured.
+                let (inputs, output) =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(shapes)).unwrap_or_else(|_| {
+                        crate::safety::CONTAINED_PANICS.fired(self.info.name);
+                        (Vec::new(), None)
+                    });
+                let plan = self.make_plan(rules, config_id, key, &inputs, output.as_ref());
                 plans.push(plan);
                 plan
             }
@@ -172,7 +207,7 @@ impl SiteCore {
         &'static self,
         rules: Arc<Rules>,
         config_id: u64,
-        instantiation: usize,
+        key: TypeId,
         inputs: &[Input],
         output: Option<&Shape>,
     ) -> &'static SitePlan {
@@ -194,7 +229,7 @@ impl SiteCore {
             callsite,
             metadata: callsite.metadata(),
             plan,
-            instantiation,
+            key,
             fixed,
             captured,
         }))
@@ -205,7 +240,7 @@ impl SiteCore {
         if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields)) {
             return existing;
         }
-        let callsite = DynamicCallsite::register(&self.info, fields);
+        let callsite = DynamicCallsite::register(&self.info, fields, self.kind);
         interned.push(callsite);
         callsite
     }

@@ -1,6 +1,8 @@
 //! A call site planned under one configuration, and how it records: the
 //! span's opening values, and a method's output and fixed fields at the end.
 
+use std::any::TypeId;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use tracing::field::{Field, Value, ValueSet};
@@ -35,8 +37,8 @@ pub(crate) struct SitePlan {
     /// The callsite's metadata, read without going through its `OnceLock`.
     pub(super) metadata: &'static Metadata<'static>,
     pub(crate) plan: Plan,
-    /// Which instantiation of a generic method the plan is for.
-    pub(super) instantiation: usize,
+    /// The identity of the value types the plan was made for.
+    pub(super) key: TypeId,
     /// Handles of the fixed fields, in `fixed_fields` order.
     pub(super) fixed: Box<[Field]>,
     /// Handles of the captured fields, in slot order.
@@ -132,12 +134,58 @@ impl SitePlan {
         );
     }
 
+    /// Offers each input the plan records to its node. An input is visited
+    /// only when the plan captures some of it and its value has the type the
+    /// plan was made for; a `Capture` impl that panics loses its input's
+    /// fields, and the others are still recorded.
     #[inline(always)]
     fn fill_sink<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
-        for (node, value) in self.plan.inputs.iter().zip(values) {
-            if let Some(value) = value {
-                value.dyn_record(Out::new(node, sink.reborrow()));
+        let mut inputs = self
+            .plan
+            .inputs
+            .iter()
+            .zip(&self.plan.input_types)
+            .zip(values)
+            .enumerate();
+        loop {
+            let mut current = 0;
+            let visited = catch_unwind(AssertUnwindSafe(|| {
+                for (index, ((node, expected), value)) in &mut inputs {
+                    current = index;
+                    self.record_input(node, *expected, value, sink.reborrow());
+                }
+            }));
+            match visited {
+                Ok(()) => return,
+                Err(_) => self.contain_panic(&mut sink, current),
             }
+        }
+    }
+
+    #[inline(always)]
+    fn record_input<'v>(
+        &'v self,
+        node: &'v crate::plan::Node,
+        expected: Option<TypeId>,
+        value: Option<&'v dyn DynCapture>,
+        sink: Sink<'_, 'v>,
+    ) {
+        if let (Some(expected), Some(value)) = (expected, value) {
+            if value.dyn_type_id() == expected {
+                value.dyn_record(Out::new(node, sink));
+            } else {
+                crate::safety::MISMATCHED_TYPES.fired(self.callsite.name());
+            }
+        }
+    }
+
+    /// Clears what input `index` wrote before its `Capture` impl panicked.
+    #[cold]
+    #[inline(never)]
+    fn contain_panic(&self, sink: &mut Sink<'_, '_>, index: usize) {
+        crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
+        if let Some(slots) = self.plan.input_slots.get(index) {
+            sink.clear(slots.clone());
         }
     }
 
@@ -150,13 +198,38 @@ impl SitePlan {
         fixed: &[Option<&'v dyn Value>],
     ) {
         self.with_values(
-            |sink| {
+            |mut sink| {
                 if let Some(node) = &self.plan.output {
-                    output.dyn_record(Out::new(node, sink));
+                    let recorded =
+                        catch_unwind(AssertUnwindSafe(|| output.dyn_record(Out::new(node, sink.reborrow()))));
+                    if recorded.is_err() {
+                        crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
+                        sink.clear(0..self.plan.fields.len());
+                    }
                 }
             },
             fixed,
             |values| span.record_all(values),
+        );
+    }
+
+    /// Emits an event (the site is an event site) with the inputs' allowed
+    /// values and `message`.
+    #[inline]
+    pub(crate) fn emit<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>, message: &str) {
+        if !self.callsite.is_enabled() {
+            return;
+        }
+        self.emit_enabled(values, message);
+    }
+
+    #[inline(never)]
+    fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>, message: &str) {
+        let message = tracing::field::display(message);
+        self.with_values(
+            |sink| self.fill_sink(sink, values),
+            &[Some(&message)],
+            |values| tracing::Event::dispatch(self.metadata, values),
         );
     }
 
@@ -167,7 +240,7 @@ impl SitePlan {
     fn with_values<'v, R>(
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
-        fixed: &[Option<&'v dyn Value>],
+        fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         // The buffers live in this frame; sized by class, so the common span
@@ -184,7 +257,7 @@ impl SitePlan {
     fn with_large_buffers<'v, R>(
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
-        fixed: &[Option<&'v dyn Value>],
+        fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         if self.callsite.field_names.len() <= MEDIUM_SLOTS {
@@ -198,7 +271,7 @@ impl SitePlan {
     fn with_buffers<'v, const N: usize, R>(
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
-        fixed: &[Option<&'v dyn Value>],
+        fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         let captured = self.plan.fields.len();
@@ -219,9 +292,26 @@ impl SitePlan {
         deliver(&self.metadata().fields().value_set_all(&recorded[..declared]))
     }
 
-    /// The string limit, for fixed text fields.
-    pub(crate) fn max_string_len(&self) -> usize {
-        self.rules.limits.max_string_len
+    /// A failed call's error message as recorded: its `Display`, cut to the
+    /// string limit, and scrubbed like any captured string (a message can
+    /// carry an email address).
+    #[cold]
+    pub(crate) fn error_message(&self, message: &dyn std::fmt::Display) -> String {
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            let full = message.to_string();
+            match crate::slot::truncation_point(&full, self.rules.limits.max_string_len) {
+                Some(end) => format!("{}{}", &full[..end], crate::slot::TRUNCATION_MARK),
+                None => full,
+            }
+        }));
+        let Ok(rendered) = rendered else {
+            crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
+            return String::new();
+        };
+        match self.render_limits().scrubbed(&rendered) {
+            Some(marker) => marker.to_owned(),
+            None => rendered,
+        }
     }
 
     /// Whether failed calls' error messages may be recorded.

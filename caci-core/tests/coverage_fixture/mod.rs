@@ -87,14 +87,8 @@ static INITIALIZE_BUSINESS: MethodSite = MethodSite::new(
 
 fn initialize_business() -> (Vec<Input>, Option<Shape>) {
     let inputs = vec![
-        Input {
-            name: "business",
-            shape: Business::shape(),
-        },
-        Input {
-            name: "ledger",
-            shape: Shape::opaque("app::Ledger"),
-        },
+        Input::new("business", Business::shape()),
+        Input::new("ledger", Shape::opaque("app::Ledger")),
     ];
     (inputs, None)
 }
@@ -113,14 +107,8 @@ static ACTIVATE_FEATURES: MethodSite = MethodSite::new(
 
 fn activate_features() -> (Vec<Input>, Option<Shape>) {
     let inputs = vec![
-        Input {
-            name: "business_id",
-            shape: BusinessId::shape(),
-        },
-        Input {
-            name: "tier",
-            shape: Tier::shape(),
-        },
+        Input::new("business_id", BusinessId::shape()),
+        Input::new("tier", Tier::shape()),
     ];
     (inputs, Some(<Vec<Tier>>::shape()))
 }
@@ -139,18 +127,9 @@ static CHARGE: MethodSite = MethodSite::new(
 
 fn charge() -> (Vec<Input>, Option<Shape>) {
     let inputs = vec![
-        Input {
-            name: "amount_cents",
-            shape: i64::shape(),
-        },
-        Input {
-            name: "currency",
-            shape: String::shape(),
-        },
-        Input {
-            name: "audit",
-            shape: Audit::shape(),
-        },
+        Input::new("amount_cents", i64::shape()),
+        Input::new("currency", String::shape()),
+        Input::new("audit", Audit::shape()),
     ];
     (inputs, Some(Receipt::shape()))
 }

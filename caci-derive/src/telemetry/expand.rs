@@ -4,6 +4,7 @@
 use darling::ast;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens as _, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 
 use crate::case::RenameRule;
@@ -15,6 +16,9 @@ use crate::type_string::type_string;
 pub(crate) fn expand(container: &Container) -> TokenStream {
     let krate = container.krate();
     let private = quote!(#krate::__private);
+    if container.sensitive.is_present() {
+        return sensitive_type(container, &private);
+    }
     let (shape, record) = match &container.data {
         Body::Struct(fields) => match newtype_field(fields) {
             Some(field) => newtype(field, &private),
@@ -50,6 +54,26 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
     }
 }
 
+/// A type marked `#[telemetry(sensitive)]`: its shape says so, and a value
+/// offers nothing. Its fields are not read, so they need not be capturable.
+fn sensitive_type(container: &Container, private: &TokenStream) -> TokenStream {
+    let ident = &container.ident;
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                fn shape() -> #private::Shape {
+                    #private::Shape::sensitive::<Self>()
+                }
+
+                #[inline]
+                fn record<'__v>(&'__v self, _: #private::Out<'_, '__v>) {}
+            }
+        };
+    }
+}
+
 /// `impl TelemetryStruct`, with the user's generics only: the marker says
 /// what the type is, whatever its parameters.
 pub(crate) fn telemetry_struct_impl(
@@ -77,7 +101,9 @@ fn newtype(field: &Field, private: &TokenStream) -> (TokenStream, TokenStream) {
     let ty = &field.ty;
     let inner = quote_spanned!(ty.span()=> <#ty as #private::Capture>);
     (
-        quote!(#inner::shape().renamed(#private::type_name::<Self>())),
+        // Guarded: a newtype's shape is its field's, built eagerly, and
+        // `struct Chain(Option<Box<Chain>>)` would never finish.
+        quote!(#private::guarded::<Self>(|| #inner::shape().renamed(#private::type_name::<Self>()))),
         quote!(#inner::record(&self.0, __out)),
     )
 }
@@ -120,10 +146,11 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
     let mut arms = Vec::new();
     for (index, variant) in variants.iter().enumerate() {
         let name = variant.captured_name(rule);
+        let declared = variant.ident.unraw().to_string();
         let shaped = shaped_fields(&variant.fields.fields, None, private);
         let fields = vec_of(&shaped.shapes, private);
         variant_shapes.push(quote! {
-            #private::VariantShape { name: #name, fields: #fields }
+            #private::VariantShape::new(#name, #declared, #fields)
         });
         arms.push(variant_arm(variant, index, &name, &shaped.recorded));
         assertions.extend(shaped.assertions);
@@ -232,7 +259,14 @@ fn shaped_fields<'a>(fields: &'a [Field], rule: Option<RenameRule>, private: &To
     let in_shape = fields.iter().enumerate().filter(|(_, field)| field.is_in_shape());
     for (index, (position, field)) in in_shape.enumerate() {
         let name = field.captured_name(position, rule);
-        shaped.shapes.push(field_shape(field, &name, private));
+        let mut shape = field_shape(field, &name, private);
+        if let Some(declared) = &field.ident
+            && declared.unraw() != name
+        {
+            let declared = declared.unraw().to_string();
+            shape = quote!(#shape.declared_as(#declared));
+        }
+        shaped.shapes.push(shape);
         if field.is_recorded() {
             shaped.recorded.push(Recorded { field, position, index });
         }

@@ -22,6 +22,9 @@ pub(crate) struct Container {
     /// `crate = path`: where `caci_core` is, for re-exporting crates.
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,
+    /// `sensitive`: no value of the type is ever captured, wherever it is
+    /// used, and its fields need not be capturable.
+    pub(crate) sensitive: darling::util::Flag,
 }
 
 /// A struct's fields or an enum's variants.

@@ -35,7 +35,8 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let input_shapes = method.captured_inputs().map(|input| {
         let name = &input.name;
         let shape = descriptor_shape(method, input);
-        quote!(#p::Input { name: #name, shape: #shape })
+        let bindings = bindings(input);
+        quote!(#p::Input::new(#name, #shape)#bindings)
     });
     let output_shape = descriptor_output(method);
     quote! {
@@ -115,6 +116,60 @@ fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
     }}
 }
 
+/// `.bound_to(&["a", "b"])` for a pattern parameter: the identifiers it binds,
+/// which the deny floor checks as well as the input's name.
+fn bindings(input: &Input) -> TokenStream {
+    let Binding::Pattern { pat, .. } = &input.binding else {
+        return TokenStream::new();
+    };
+    let mut names = Vec::new();
+    bound_identifiers(pat, &mut names);
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(.bound_to(&[#(#names),*]))
+}
+
+/// Every identifier a pattern binds, and the last segment of every path it
+/// names (`Token(t)` binds `t` and names `Token`).
+fn bound_identifiers(pat: &syn::Pat, names: &mut Vec<String>) {
+    use syn::ext::IdentExt as _;
+    let path = |path: &syn::Path, names: &mut Vec<String>| {
+        if let Some(last) = path.segments.last() {
+            names.push(last.ident.unraw().to_string());
+        }
+    };
+    match pat {
+        syn::Pat::Ident(pat) => {
+            names.push(pat.ident.unraw().to_string());
+            if let Some((_, sub)) = &pat.subpat {
+                bound_identifiers(sub, names);
+            }
+        }
+        syn::Pat::Tuple(pat) => pat.elems.iter().for_each(|elem| bound_identifiers(elem, names)),
+        syn::Pat::TupleStruct(pat) => {
+            path(&pat.path, names);
+            pat.elems.iter().for_each(|elem| bound_identifiers(elem, names));
+        }
+        syn::Pat::Struct(pat) => {
+            path(&pat.path, names);
+            for field in &pat.fields {
+                if let syn::Member::Named(member) = &field.member {
+                    names.push(member.unraw().to_string());
+                }
+                bound_identifiers(&field.pat, names);
+            }
+        }
+        syn::Pat::Slice(pat) => pat.elems.iter().for_each(|elem| bound_identifiers(elem, names)),
+        syn::Pat::Reference(pat) => bound_identifiers(&pat.pat, names),
+        syn::Pat::Paren(pat) => bound_identifiers(&pat.pat, names),
+        syn::Pat::Type(pat) => bound_identifiers(&pat.pat, names),
+        syn::Pat::Or(pat) => pat.cases.iter().for_each(|case| bound_identifiers(case, names)),
+        _ => {}
+    }
+    names.dedup();
+}
+
 /// A reference to an input's value, in the body.
 pub(crate) fn value_ref(input: &Input) -> TokenStream {
     match &input.binding {
@@ -129,13 +184,15 @@ pub(crate) fn value_ref(input: &Input) -> TokenStream {
 pub(crate) fn start(method: &Method) -> TokenStream {
     let p = &method.private;
     let instantiation = instantiation(method);
-    let names = method.captured_inputs().map(|input| &input.name);
-    let shapes = method.captured_inputs().map(|input| {
+    let inputs = method.captured_inputs().map(|input| {
+        let name = &input.name;
         let value = value_ref(input);
+        let bindings = bindings(input);
         quote! {{
             #[allow(unused_imports)]
             use #p::{ViaCapture as _, ViaOpaque as _};
-            (&#p::Probe(#value)).caci_shape()
+            let __caci_probe = &#p::Probe(#value);
+            #p::Input::new(#name, __caci_probe.caci_shape()).typed(__caci_probe.caci_type_id())#bindings
         }}
     });
     let values = method.captured_inputs().map(|input| {
@@ -157,7 +214,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         __CACI_SITE.start(
             #instantiation,
             || (
-                #p::inputs([#(#p::Input { name: #names, shape: #shapes }),*]),
+                #p::inputs([#(#inputs),*]),
                 #output,
             ),
             &[#(#values),*],
@@ -186,7 +243,7 @@ fn instantiation(method: &Method) -> TokenStream {
         .chain(captured_output)
         .any(|ty| method.scope.outside(ty).is_none());
     if !depends {
-        return quote!(0usize);
+        return quote!(#p::not_generic());
     }
     let params = &method.scope.type_params;
     // `impl Trait` arguments are anonymous type parameters: their values
@@ -198,7 +255,7 @@ fn instantiation(method: &Method) -> TokenStream {
         .map(value_ref)
         .collect();
     if params.is_empty() && anonymous.is_empty() {
-        return quote!(0usize);
+        return quote!(#p::not_generic());
     }
     quote!(#p::instantiation::<(#(*const #params,)*), _>(&(#(#anonymous,)*)))
 }
