@@ -248,7 +248,10 @@ fn totals_count_every_leaf_once_per_method_component_and_overall() {
             ("sensitive", 1),
             ("type_not_capturable", 1),
             ("beyond_depth", 1),
-            ("field_limit", 0)
+            ("field_limit", 0),
+            ("denied_type", 0),
+            ("reserved", 0),
+            ("duplicate_path", 0)
         ]
     );
     let all_methods = report.components.iter().flat_map(|component| &component.methods);
