@@ -132,11 +132,8 @@ impl<'a, 'v> Out<'a, 'v> {
     pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
             let limits = self.sink.render_limits();
-            let slot_value = match limits.scrubbed(value) {
-                Some(marker) => Slot::Str(marker),
-                None => Slot::string(value, limits.max_string_len()),
-            };
-            self.sink.put(*slot, slot_value);
+            let value = limits.scrubbed(value).unwrap_or(value);
+            self.sink.put(*slot, Slot::string(value, limits.max_string_len()));
         }
     }
 
@@ -187,14 +184,15 @@ impl<'a, 'v> Out<'a, 'v> {
     /// `None` when none of them is captured.
     #[inline]
     pub fn variant(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
+        let max = self.sink.max_string_len();
         match self.node {
             Node::Leaf { slot } => {
-                self.sink.put(*slot, Slot::Str(name));
+                self.sink.put(*slot, Slot::string(name, max));
                 None
             }
             Node::Enum { name_slot, variants } => {
                 if let Some(slot) = name_slot {
-                    self.sink.put(*slot, Slot::Str(name));
+                    self.sink.put(*slot, Slot::string(name, max));
                 }
                 let nodes = variants.get(index)?;
                 (!nodes.is_empty()).then_some(Fields { nodes, sink: self.sink })

@@ -325,3 +325,74 @@ impl SitePlan {
 fn new_span(metadata: &'static Metadata<'static>, values: &ValueSet<'_>) -> Span {
     Span::new(metadata, values)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    use super::super::{CallSite, SiteInfo};
+    use crate::capture::{Capture, DynCapture};
+    use crate::plan::Input;
+
+    /// Every field name a span is opened with.
+    #[derive(Clone, Default)]
+    struct Names(Arc<Mutex<Vec<String>>>);
+
+    impl Visit for Names {
+        fn record_debug(&mut self, field: &Field, _: &dyn std::fmt::Debug) {
+            self.0.lock().unwrap().push(field.name().to_owned());
+        }
+    }
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Names {
+        fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, _: &tracing::span::Id, _: Context<'_, S>) {
+            attrs.record(&mut self.clone());
+        }
+    }
+
+    static SITE: CallSite = CallSite::new(SiteInfo {
+        name: "mislabel",
+        target: "caci_core::tests",
+        level: tracing::Level::INFO,
+        module_path: "caci_core::tests",
+        file: file!(),
+        line: line!(),
+        inputs: &["value"],
+    });
+
+    /// A plan made for one type and handed a value of another (what a
+    /// keying mistake would do) drops the value and counts it.
+    #[test]
+    fn a_plan_never_records_a_value_of_a_type_it_was_not_made_for() {
+        let names = Names::default();
+        let subscriber = tracing_subscriber::registry().with(names.clone());
+        let config = crate::TelemetryCaptureConfiguration::builder()
+            .allow_field("value")
+            .build()
+            .unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing_core::callsite::rebuild_interest_cache();
+            crate::with_configuration(&config, || {
+                let plan = SITE.core.plan(typeid::of::<u64>(), || {
+                    let input = Input::new("value", u64::shape()).typed(Some(typeid::of::<u64>()));
+                    (vec![input], None)
+                });
+                let before = crate::safety_counters().mismatched_types;
+                let right: &dyn DynCapture = &7u64;
+                drop(plan.open([Some(right)].into_iter()));
+                assert_eq!(crate::safety_counters().mismatched_types, before);
+                let wrong: &dyn DynCapture = &"a string, not a u64";
+                drop(plan.open([Some(wrong)].into_iter()));
+                assert_eq!(crate::safety_counters().mismatched_types, before + 1);
+            });
+        });
+        assert_eq!(
+            *names.0.lock().unwrap(),
+            ["value"],
+            "only the right type's value is recorded"
+        );
+    }
+}
