@@ -378,7 +378,7 @@ impl Running {
             None => (None, None),
         };
         let message = message.map(|message| plan.error_message(message));
-        let message = message.as_deref().map(tracing::field::display);
+        let message = message.as_deref();
         let outcome = outcome.as_str();
         let status = "ERROR";
         let field = |index| plan.fixed_field(index);

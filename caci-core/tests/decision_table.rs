@@ -58,7 +58,109 @@ fn row_2_a_denied_segment_anywhere_on_the_path_beats_every_allow_rule() {
 }
 
 #[test]
-fn row_3_opaque_kinds_and_lists_of_non_leaves_are_not_capturable() {
+fn row_2_a_denied_word_or_an_identifier_behind_the_path_beats_every_allow_rule() {
+    let config = config();
+    let word = |identifier: &str, word: &str| {
+        not_captured(Reason::Denied {
+            identifier: identifier.to_owned(),
+            word: word.to_owned(),
+        })
+    };
+    assert_eq!(
+        config.decide(&Leaf::new(&["plan", "new_password"], Kind::Enum)),
+        word("new_password", "password")
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["userEmails"], Kind::Uuid)),
+        word("userEmails", "email")
+    );
+    // A renamed field's declared name, a variant, a pattern's bindings.
+    assert_eq!(
+        config.decide(&Leaf::new(&["plan"], Kind::Enum).behind(&["api_key"])),
+        word("api_key", "apikey")
+    );
+    // An exempted compound name stays capturable; its word stays denied.
+    assert_eq!(
+        config.decide(&Leaf::new(&["token_count"], Kind::Uuid)),
+        captured(AllowedBy::Name)
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["stripe_token"], Kind::Uuid)),
+        word("stripe_token", "token")
+    );
+}
+
+#[test]
+fn row_3_a_denied_type_on_the_path_beats_every_allow_rule() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_field("plan")
+        .deny_type("*Vault*")
+        .build()
+        .unwrap();
+    let denied_type = |type_name: &str, rule: &str| {
+        not_captured(Reason::DeniedType {
+            type_name: type_name.to_owned(),
+            rule: rule.to_owned(),
+        })
+    };
+    let leaf = |types| Leaf::new(&["plan"], Kind::String).of_types(types);
+    assert_eq!(
+        config.decide(&leaf(&["app::Password"])),
+        denied_type("Password", "the floor word `password`")
+    );
+    assert_eq!(
+        config.decide(&leaf(&[
+            "core::option::Option<app::UserEmail>",
+            "alloc::string::String"
+        ])),
+        denied_type("UserEmail", "the floor word `email`")
+    );
+    assert_eq!(
+        config.decide(&leaf(&["app::KeyVault"])),
+        denied_type("KeyVault", "`denied_types` entry `*Vault*`")
+    );
+    assert_eq!(
+        config.decide(&leaf(&["core::pin::Pin<&app::Plan>"])),
+        captured(AllowedBy::Name),
+        "std names are not domain names"
+    );
+}
+
+#[test]
+fn row_4_cacis_own_names_are_reserved() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_kinds([Kind::String, Kind::Enum, Kind::UnsignedInteger])
+        .build()
+        .unwrap();
+    for path in [
+        &["outcome"][..],
+        &["duration_ns"],
+        &["otel", "status_code"],
+        &["error", "type"],
+        &["message"],
+        &["return"],
+    ] {
+        assert_eq!(
+            config.decide(&Leaf::new(path, Kind::String)),
+            not_captured(Reason::Reserved),
+            "{path:?}"
+        );
+    }
+    let mut output = Leaf::new(&["return", "plan"], Kind::String);
+    output.output = true;
+    assert_eq!(
+        config.decide(&output),
+        captured(AllowedBy::Kind),
+        "a captured output's root"
+    );
+    assert_eq!(
+        config.decide(&Leaf::new(&["order", "outcome"], Kind::Enum)),
+        captured(AllowedBy::Kind)
+    );
+}
+
+#[test]
+fn row_5_opaque_kinds_and_lists_of_non_leaves_are_not_capturable() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["plan"], Kind::Opaque)),
@@ -71,7 +173,7 @@ fn row_3_opaque_kinds_and_lists_of_non_leaves_are_not_capturable() {
 }
 
 #[test]
-fn row_4_paths_deeper_than_the_limit_are_not_captured() {
+fn row_6_paths_deeper_than_the_limit_are_not_captured() {
     let leaf = Leaf::new(&["a", "b", "c", "plan"], Kind::Enum);
     assert_eq!(config().decide(&leaf), not_captured(Reason::BeyondDepth));
     let at_limit = Leaf::new(&["a", "b", "plan"], Kind::Enum);
@@ -79,7 +181,7 @@ fn row_4_paths_deeper_than_the_limit_are_not_captured() {
 }
 
 #[test]
-fn row_5_maps_are_captured_only_as_allowed_dictionaries() {
+fn row_7_maps_are_captured_only_as_allowed_dictionaries() {
     let config = config();
     let metadata = Leaf::new(&["request", "metadata"], Kind::Map).with_items(Kind::String);
     assert_eq!(config.decide(&metadata), captured(AllowedBy::Dictionary));
@@ -92,7 +194,7 @@ fn row_5_maps_are_captured_only_as_allowed_dictionaries() {
 }
 
 #[test]
-fn row_6_a_full_dotted_path_is_captured() {
+fn row_8_a_full_dotted_path_is_captured() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["business", "country"], Kind::String)),
@@ -110,7 +212,7 @@ fn row_6_a_full_dotted_path_is_captured() {
 }
 
 #[test]
-fn row_7_a_plain_name_matches_at_any_depth() {
+fn row_9_a_plain_name_matches_at_any_depth() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["plan"], Kind::String)),
@@ -123,7 +225,7 @@ fn row_7_a_plain_name_matches_at_any_depth() {
 }
 
 #[test]
-fn row_8_direct_fields_of_an_allowed_struct_are_captured() {
+fn row_10_direct_fields_of_an_allowed_struct_are_captured() {
     let config = config();
     let leaf = Leaf::new(&["group", "label"], Kind::String).in_type("my_app::billing::FeatureGroup");
     assert_eq!(config.decide(&leaf), captured(AllowedBy::Struct));
@@ -134,7 +236,7 @@ fn row_8_direct_fields_of_an_allowed_struct_are_captured() {
 }
 
 #[test]
-fn row_9_allowed_kinds_are_captured_wherever_they_are() {
+fn row_11_allowed_kinds_are_captured_wherever_they_are() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["business", "owner_id"], Kind::Uuid)),
@@ -149,7 +251,7 @@ fn row_9_allowed_kinds_are_captured_wherever_they_are() {
 }
 
 #[test]
-fn row_10_anything_else_is_not_captured() {
+fn row_12_anything_else_is_not_captured() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["note"], Kind::String)),

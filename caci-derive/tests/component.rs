@@ -289,6 +289,15 @@ fn errors_record_their_type_and_status_but_no_message_by_default() {
     let (_, captured) = caci_testkit::capture(&with_messages, || Service::new(0).early(0));
     captured
         .span("Service.early")
+        .assert_field("error.message", "[redacted: email]");
+    let unscrubbed = TelemetryCaptureConfiguration::builder()
+        .capture_error_messages(true)
+        .scrub_values(false)
+        .build()
+        .expect("valid configuration");
+    let (_, captured) = caci_testkit::capture(&unscrubbed, || Service::new(0).early(0));
+    captured
+        .span("Service.early")
         .assert_field("error.message", "card declined for owner@example.com");
 }
 

@@ -169,7 +169,7 @@ impl Values {
     }
 
     fn node(&mut self, path: &str, depth: usize) -> Node {
-        let next = (depth < 4 && self.next() % 3 != 0).then(|| Box::new(self.node(&format!("{path}.next"), depth + 1)));
+        let next = (depth < 4 && !self.next().is_multiple_of(3)).then(|| Box::new(self.node(&format!("{path}.next"), depth + 1)));
         Node {
             label: self.text(&format!("{path}.label")),
             next,
@@ -198,7 +198,7 @@ impl Values {
         let lines = (0..self.next() % 4).map(|_| self.line(&path("lines"))).collect();
         let tags = (0..self.next() % 4).map(|_| self.text(&path("tags"))).collect();
         let mut flags = BTreeMap::from([("password".to_owned(), format!("{SECRET}-flag"))]);
-        if self.next() % 2 == 0 {
+        if self.next().is_multiple_of(2) {
             flags.insert("region".to_owned(), self.text(&path("flags.region")));
         }
         Account {
@@ -226,8 +226,8 @@ impl Values {
             token: ApiToken(format!("{SECRET}-token")),
             token_count: number_at(&path("token_count")),
             contact: "owner@contact.example".to_owned(),
-            nickname: (self.next() % 2 == 0).then(|| self.text(&path("nickname"))),
-            active: self.next() % 2 == 0,
+            nickname: (self.next().is_multiple_of(2)).then(|| self.text(&path("nickname"))),
+            active: self.next().is_multiple_of(2),
         }
     }
 }
@@ -303,7 +303,7 @@ fn generated_config(values: &mut Values) -> caci_core::ConfigBuilder {
     for name in pick(values, &structs, 15) {
         builder = builder.allow_struct_named(*name);
     }
-    if values.next() % 4 == 0 {
+    if values.next().is_multiple_of(4) {
         builder = builder.allow_dictionary("flags");
     }
     for name in pick(values, &denied, 15) {
@@ -311,7 +311,7 @@ fn generated_config(values: &mut Values) -> caci_core::ConfigBuilder {
             builder = builder.deny_field(*name);
         }
     }
-    if values.next() % 3 == 0 {
+    if values.next().is_multiple_of(3) {
         builder = builder.remove_from_deny_floor("token_count");
     }
     builder
@@ -319,7 +319,7 @@ fn generated_config(values: &mut Values) -> caci_core::ConfigBuilder {
         .max_string_len([3, 8, 255][(values.next() % 3) as usize])
         .max_fields_per_span([2, 5, 32][(values.next() % 3) as usize])
         .max_list_items([1, 3, 20][(values.next() % 3) as usize])
-        .scrub_values(values.next() % 4 != 0)
+        .scrub_values(!values.next().is_multiple_of(4))
 }
 
 // --------------------------------------------------- the recorder

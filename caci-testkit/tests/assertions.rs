@@ -155,6 +155,7 @@ fn leak_checks_search_names_and_values_everywhere() {
     let leaky = TelemetryCaptureConfiguration::builder()
         .allow_field("email")
         .remove_from_deny_floor("email")
+        .scrub_values(false)
         .build()
         .unwrap();
     let ((), captured) = capture(&leaky, || {

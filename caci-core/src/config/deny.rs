@@ -137,7 +137,8 @@ pub const PERSONAL_IDENTIFIERS: &[&str] = &[
 ];
 
 /// Normalises an identifier for deny-list matching: the one normal form of
-/// every floor check (see [`words`](super::words)).
+/// every floor check (NFKC, lower case, Unicode look-alikes of ASCII letters
+/// folded to them, separators removed).
 ///
 /// ```
 /// assert_eq!(caci_core::config::deny::normalize("X-Api_Key"), "xapikey");
