@@ -46,6 +46,17 @@ pub trait Capture {
     /// Offers the value's leaves to `out`. Must offer the leaves that
     /// [`Capture::shape`] describes, and nothing else.
     fn record<'v>(&'v self, out: Out<'_, 'v>);
+
+    /// Whether [`record`](Capture::record) is known not to panic: true for
+    /// CACI's own impls and for `#[derive(Telemetry)]` types whose fields
+    /// are all trusted. A call site whose inputs are all trusted records
+    /// without a `catch_unwind`; any other impl (a hand-written one) is
+    /// guarded, so a panic in it never changes the call. Asked when a call
+    /// site is planned, never per call.
+    #[doc(hidden)]
+    fn trusted() -> bool {
+        false
+    }
 }
 
 /// An object-safe view of [`Capture`], for heterogeneous inputs.
@@ -55,6 +66,10 @@ pub trait DynCapture {
     /// The identity of the value's type: a plan records only values of the
     /// types it was made for.
     fn dyn_type_id(&self) -> TypeId;
+    /// The value's type as a plan records it: its identity and whether its
+    /// `Capture` impl is trusted not to panic.
+    #[doc(hidden)]
+    fn dyn_input_type(&self) -> InputType;
     /// See [`Capture::record`].
     fn dyn_record<'v>(&'v self, out: Out<'_, 'v>);
 }
@@ -69,9 +84,56 @@ impl<T: Capture + ?Sized> DynCapture for T {
         typeid::of::<T>()
     }
 
+    fn dyn_input_type(&self) -> InputType {
+        InputType::of::<T>()
+    }
+
     #[inline]
     fn dyn_record<'v>(&'v self, out: Out<'_, 'v>) {
         self.record(out)
+    }
+}
+
+/// A value erased for a call site, with the identity of its type taken
+/// where the type was known (a constant): a plan records the value only
+/// when that identity is the one it was made for.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Erased<'a> {
+    /// The value.
+    pub value: &'a (dyn DynCapture + 'a),
+    /// The identity of its type.
+    pub type_id: TypeId,
+}
+
+impl<'a> Erased<'a> {
+    /// `value`, erased.
+    #[inline(always)]
+    pub fn new<T: Capture + 'a>(value: &'a T) -> Self {
+        Erased {
+            value,
+            type_id: typeid::of::<T>(),
+        }
+    }
+}
+
+/// An input's type as a plan records it; see [`DynCapture::dyn_input_type`].
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputType {
+    /// The type's identity.
+    pub id: TypeId,
+    /// Whether its `Capture` impl is trusted not to panic.
+    pub trusted: bool,
+}
+
+impl InputType {
+    /// The type `T`.
+    pub fn of<T: Capture + ?Sized>() -> Self {
+        InputType {
+            id: typeid::of::<T>(),
+            trusted: T::trusted(),
+        }
     }
 }
 
@@ -184,15 +246,23 @@ impl<'a, 'v> Out<'a, 'v> {
     /// `None` when none of them is captured.
     #[inline]
     pub fn variant(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
-        let max = self.sink.max_string_len();
         match self.node {
             Node::Leaf { slot } => {
-                self.sink.put(*slot, Slot::string(name, max));
+                self.sink.put(*slot, Slot::Str(name));
                 None
             }
-            Node::Enum { name_slot, variants } => {
+            Node::Enum {
+                name_slot,
+                variants,
+                cut_names,
+            } => {
                 if let Some(slot) = name_slot {
-                    self.sink.put(*slot, Slot::string(name, max));
+                    let name = if *cut_names {
+                        cut_name(name, &self.sink)
+                    } else {
+                        Slot::Str(name)
+                    };
+                    self.sink.put(*slot, name);
                 }
                 let nodes = variants.get(index)?;
                 (!nodes.is_empty()).then_some(Fields { nodes, sink: self.sink })
@@ -243,6 +313,11 @@ impl<'a, 'v> Out<'a, 'v> {
             _ => {}
         }
     }
+}
+
+#[cold]
+fn cut_name<'v>(name: &'static str, sink: &Sink<'_, 'v>) -> Slot<'v> {
+    Slot::string(name, sink.max_string_len())
 }
 
 /// Where a struct or a variant offers its fields; see [`Out::fields`].

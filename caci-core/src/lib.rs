@@ -184,7 +184,7 @@ macro_rules! event {
 /// What generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::capture::{Capture, DynCapture, Fields, Out};
+    pub use crate::capture::{Capture, DynCapture, Erased, Fields, InputType, Out};
     pub use crate::method::{
         MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
         not_generic,
@@ -194,8 +194,8 @@ pub mod __private {
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
         ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
     };
-    pub use crate::shape::guarded;
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
+    pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};
     pub use ::core::any::type_name;
     pub use ::inventory;
@@ -213,8 +213,8 @@ pub mod __private {
 
     /// Erases a value for a call site's value list.
     #[inline]
-    pub fn erase<T: Capture>(value: &T) -> &dyn DynCapture {
-        value
+    pub fn erase<T: Capture>(value: &T) -> Erased<'_> {
+        Erased::new(value)
     }
 
     /// The identity of `T`, lifetimes erased: what a `span!` or `event!`
@@ -227,15 +227,15 @@ pub mod __private {
     /// A tuple of references to capturable values, erased in order.
     pub trait ErasedValues<'a, const N: usize> {
         /// The values, erased.
-        fn erased(&self) -> [&'a (dyn DynCapture + 'a); N];
+        fn erased(&self) -> [Erased<'a>; N];
     }
 
     macro_rules! erased_values {
         ($count:literal: $($ty:ident . $index:tt),*) => {
             impl<'a, $($ty: Capture + 'a),*> ErasedValues<'a, $count> for ($(&'a $ty,)*) {
-                #[inline]
-                fn erased(&self) -> [&'a (dyn DynCapture + 'a); $count] {
-                    [$(self.$index as &dyn DynCapture),*]
+                #[inline(always)]
+                fn erased(&self) -> [Erased<'a>; $count] {
+                    [$(Erased::new(self.$index)),*]
                 }
             }
         };

@@ -14,7 +14,7 @@ use std::time::Instant;
 use tracing::Span;
 use tracing::field::Value;
 
-use crate::capture::DynCapture;
+use crate::capture::{DynCapture, Erased};
 use crate::plan::Input;
 use crate::shape::Shape;
 use crate::site::{SiteCore, SiteInfo, SiteKind, SitePlan};
@@ -158,7 +158,7 @@ impl MethodSite {
         &'static self,
         instantiation: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
-        values: &[Option<&dyn DynCapture>],
+        values: &[Option<Erased<'_>>],
     ) -> MethodCall {
         let plan = self.core.plan(instantiation, shapes);
         let span = plan.open(values.iter().copied());

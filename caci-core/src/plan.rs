@@ -8,6 +8,7 @@ use std::any::TypeId;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::capture::InputType;
 use crate::config::validate::Rules;
 use crate::decision::{self, Leaf, Reason, Verdict};
 use crate::shape::{FieldShape, Kind, Shape, ShapeBody};
@@ -26,6 +27,8 @@ pub(crate) enum Node {
     Enum {
         name_slot: Option<u16>,
         variants: Box<[Box<[Node]>]>,
+        /// Whether a variant name is longer than the string limit.
+        cut_names: bool,
     },
     /// A map: the whole rendering's slot, and entries captured one by one.
     Map {
@@ -82,9 +85,9 @@ pub struct Input {
     /// The identifiers a pattern parameter binds (`Token(secret): Token`
     /// binds `secret`), which the deny floor checks as well as `name`.
     pub bindings: &'static [&'static str],
-    /// The identity of the value's type as the call passes it, when it is
-    /// capturable: a plan records values only of the types it was made for.
-    pub type_id: Option<TypeId>,
+    /// The value's type as the call passes it, when it is capturable: a
+    /// plan records values only of the types it was made for.
+    pub type_id: Option<InputType>,
 }
 
 impl Input {
@@ -103,8 +106,9 @@ impl Input {
         Input { bindings, ..self }
     }
 
-    /// The same input, whose values have the type identified by `type_id`.
-    pub fn typed(self, type_id: Option<TypeId>) -> Self {
+    /// The same input, whose values have the type `type_id` describes
+    /// ([`InputType::of`]).
+    pub fn typed(self, type_id: Option<InputType>) -> Self {
         Input { type_id, ..self }
     }
 }
@@ -129,10 +133,10 @@ pub struct LeafDecision {
 /// A planned call site.
 #[derive(Debug)]
 pub(crate) struct Plan {
-    pub(crate) inputs: Box<[Node]>,
-    /// The type each input's value must have to be recorded (`None`: the
-    /// input is not recorded at all).
-    pub(crate) input_types: Box<[Option<TypeId>]>,
+    pub(crate) inputs: Box<[PlannedInput]>,
+    /// Whether a recorded input's `Capture` impl is not trusted not to
+    /// panic: its recording is guarded by a `catch_unwind`.
+    pub(crate) guarded: bool,
     /// The slots each input's leaves fill: cleared when its `Capture` impl
     /// panics part-way.
     pub(crate) input_slots: Box<[std::ops::Range<usize>]>,
@@ -141,6 +145,15 @@ pub(crate) struct Plan {
     /// Span field names, by slot.
     pub(crate) fields: Vec<String>,
     pub(crate) decisions: Vec<LeafDecision>,
+}
+
+/// How one input is recorded.
+#[derive(Debug)]
+pub(crate) struct PlannedInput {
+    pub(crate) node: Node,
+    /// The type the input's value must have to be recorded (`None`: the
+    /// input is not recorded at all).
+    pub(crate) type_id: Option<TypeId>,
 }
 
 /// The path a method's return value is captured under.
@@ -158,7 +171,7 @@ pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>)
         decisions: Vec::new(),
     };
     let mut input_slots = Vec::with_capacity(inputs.len());
-    let nodes: Box<[Node]> = inputs
+    let nodes: Vec<Node> = inputs
         .iter()
         .map(|input| {
             let first = planner.fields.len();
@@ -169,16 +182,25 @@ pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>)
         .collect();
     // An input that captures nothing is never visited: its `Capture` impl
     // cannot fail a call that records none of it.
-    let input_types = inputs
+    let planned = inputs
         .iter()
-        .zip(&nodes)
-        .map(|(input, node)| input.type_id.filter(|_| !node.is_skip()))
-        .collect();
+        .zip(nodes)
+        .map(|(input, node)| PlannedInput {
+            type_id: input
+                .type_id
+                .filter(|_| !node.is_skip())
+                .map(|input_type| input_type.id),
+            node,
+        })
+        .collect::<Box<[PlannedInput]>>();
+    let guarded = inputs.iter().zip(planned.iter()).any(|(input, planned)| {
+        planned.type_id.is_some() && input.type_id.is_some_and(|input_type| !input_type.trusted)
+    });
     planner.output = true;
     let output = output.map(|shape| planner.root(OUTPUT_NAME, &[], shape));
     Plan {
-        inputs: nodes,
-        input_types,
+        inputs: planned,
+        guarded,
         input_slots: input_slots.into_boxed_slice(),
         output,
         fields: planner.fields,
@@ -227,7 +249,16 @@ impl<'r> Planner<'r> {
             ShapeBody::List(item) if matches!(item.body, ShapeBody::Struct(_)) => self.columns(item, enclosing),
             ShapeBody::List(item) => self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type),
             ShapeBody::Enum(variants) if variants.iter().all(|v| v.fields.is_empty()) => {
-                self.leaf(shape, rust_type, enclosing)
+                match self.leaf(shape, rust_type, enclosing) {
+                    // Variant names are cut only when one is longer than the
+                    // limit: decided here, not per call.
+                    Node::Leaf { slot } if self.cuts_names(variants) => Node::Enum {
+                        name_slot: Some(slot),
+                        variants: Box::new([]),
+                        cut_names: true,
+                    },
+                    node => node,
+                }
             }
             ShapeBody::Enum(variants) => {
                 let name_node = self.leaf(shape, rust_type, enclosing);
@@ -251,6 +282,7 @@ impl<'r> Planner<'r> {
                 Node::Enum {
                     name_slot,
                     variants: variant_nodes,
+                    cut_names: self.cuts_names(variants),
                 }
             }
             ShapeBody::Struct(fields) => {
@@ -263,6 +295,12 @@ impl<'r> Planner<'r> {
             }
             ShapeBody::Map(value) => self.map(shape, value, rust_type, enclosing),
         }
+    }
+
+    fn cuts_names(&self, variants: &[crate::shape::VariantShape]) -> bool {
+        variants
+            .iter()
+            .any(|variant| variant.name.chars().count() > self.rules.limits.max_string_len)
     }
 
     /// One node per field, or an empty list when none is captured.

@@ -6,12 +6,11 @@
 //! when its type implements `Capture` and `None` otherwise. A generic `T`
 //! without a `Capture` bound takes the second path.
 
-use std::any::TypeId;
 use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::capture::{Capture, DynCapture};
+use crate::capture::{Capture, DynCapture, Erased, InputType};
 use crate::shape::Shape;
 
 /// Wraps a reference for the probe traits.
@@ -23,9 +22,11 @@ pub trait ViaCapture<'a> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture>;
     /// The type's shape.
     fn caci_shape(&self) -> Shape;
+    /// The value, erased with its type's identity, for an input.
+    fn caci_erase_typed(&self) -> Option<Erased<'a>>;
     /// The type's identity, as [`DynCapture::dyn_type_id`] of the erased
     /// value gives it.
-    fn caci_type_id(&self) -> Option<TypeId>;
+    fn caci_type_id(&self) -> Option<InputType>;
 }
 
 impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
@@ -33,11 +34,15 @@ impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         Some(self.0)
     }
+    #[inline(always)]
+    fn caci_erase_typed(&self) -> Option<Erased<'a>> {
+        Some(Erased::new(self.0))
+    }
     fn caci_shape(&self) -> Shape {
         T::shape()
     }
-    fn caci_type_id(&self) -> Option<TypeId> {
-        Some(typeid::of::<T>())
+    fn caci_type_id(&self) -> Option<InputType> {
+        Some(InputType::of::<T>())
     }
 }
 
@@ -47,8 +52,10 @@ pub trait ViaOpaque<'a> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture>;
     /// An opaque shape carrying the type's name.
     fn caci_shape(&self) -> Shape;
+    /// Nothing: the type is not capturable.
+    fn caci_erase_typed(&self) -> Option<Erased<'a>>;
     /// None: nothing of the value is recorded.
-    fn caci_type_id(&self) -> Option<TypeId>;
+    fn caci_type_id(&self) -> Option<InputType>;
 }
 
 impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
@@ -56,10 +63,14 @@ impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         None
     }
+    #[inline(always)]
+    fn caci_erase_typed(&self) -> Option<Erased<'a>> {
+        None
+    }
     fn caci_shape(&self) -> Shape {
         Shape::opaque(std::any::type_name::<T>())
     }
-    fn caci_type_id(&self) -> Option<TypeId> {
+    fn caci_type_id(&self) -> Option<InputType> {
         None
     }
 }

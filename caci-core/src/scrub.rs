@@ -102,11 +102,17 @@ const IBAN_GROUP: usize = 4;
 /// What `value` looks like, if it looks like something that must not be captured.
 ///
 /// `None` for everything else. Never allocates; see the module docs for exactly what is flagged.
+#[inline]
 pub(crate) fn scrub(value: &str) -> Option<Scrubbed> {
-    let b = value.as_bytes();
-    if b.len() < MIN_LEN {
+    // Most captured strings are short codes (`CA`, `PRO`): no call for them.
+    if value.len() < MIN_LEN {
         return None;
     }
+    scrub_scanned(value.as_bytes())
+}
+
+#[inline(never)]
+fn scrub_scanned(b: &[u8]) -> Option<Scrubbed> {
     let hints = Hints::scan(b);
     if !hints.any() {
         return None;

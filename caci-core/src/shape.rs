@@ -311,6 +311,37 @@ impl VariantShape {
     }
 }
 
+/// Whether a derived type's fields are all trusted (see
+/// `Capture::trusted`), answering `true` for a type already being asked
+/// about on this thread: a recursive type adds no impl of its own.
+pub fn trusted_fields<T: ?Sized>(fields: impl FnOnce() -> bool) -> bool {
+    use std::any::TypeId;
+    use std::cell::RefCell;
+    thread_local! {
+        static ASKING: RefCell<Vec<TypeId>> = const { RefCell::new(Vec::new()) };
+    }
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            ASKING.with(|asking| asking.borrow_mut().pop());
+        }
+    }
+    let id = typeid::of::<T>();
+    let reentered = ASKING.with(|asking| {
+        let mut asking = asking.borrow_mut();
+        let reentered = asking.contains(&id);
+        if !reentered {
+            asking.push(id);
+        }
+        reentered
+    });
+    if reentered {
+        return true;
+    }
+    let _pop = Pop;
+    fields()
+}
+
 /// Builds `T`'s shape unless it is already being built on this thread (a
 /// type that contains itself without a struct field in between, such as
 /// `struct Chain(Option<Box<Chain>>)`), or 64 shapes deep: then `T` is

@@ -104,6 +104,7 @@ const _: () = assert!(std::mem::size_of::<Slot<'static>>() <= 40);
 
 /// The byte index to cut `value` at so it keeps at most `max_chars`
 /// characters, or `None` when it already fits.
+#[inline]
 pub(crate) fn truncation_point(value: &str, max_chars: usize) -> Option<usize> {
     if value.len() <= max_chars {
         return None;

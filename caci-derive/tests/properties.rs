@@ -169,7 +169,8 @@ impl Values {
     }
 
     fn node(&mut self, path: &str, depth: usize) -> Node {
-        let next = (depth < 4 && !self.next().is_multiple_of(3)).then(|| Box::new(self.node(&format!("{path}.next"), depth + 1)));
+        let next = (depth < 4 && !self.next().is_multiple_of(3))
+            .then(|| Box::new(self.node(&format!("{path}.next"), depth + 1)));
         Node {
             label: self.text(&format!("{path}.label")),
             next,

@@ -235,7 +235,7 @@ fn charge(plan: &str, fail: bool) {
             (
                 vec![
                     caci_core::Input::new("plan", <&str as caci_core::Capture>::shape())
-                        .typed(Some(caci_core::__private::typeid::of::<&str>())),
+                        .typed(Some(caci_core::__private::InputType::of::<&str>())),
                 ],
                 None,
             )

@@ -10,6 +10,9 @@ use crate::capture::{Capture, DynCapture, ListValue, MapValue, Out};
 use crate::shape::{Shape, ShapeBody, guarded};
 
 impl<T: Capture> Capture for Option<T> {
+    fn trusted() -> bool {
+        T::trusted()
+    }
     fn shape() -> Shape {
         guarded::<Self>(|| T::shape().renamed(std::any::type_name::<Self>()))
     }
@@ -24,6 +27,9 @@ impl<T: Capture> Capture for Option<T> {
 macro_rules! transparent_pointer {
     ($($ty:ty),*) => {$(
         impl<T: Capture + ?Sized> Capture for $ty {
+            fn trusted() -> bool {
+        T::trusted()
+    }
             fn shape() -> Shape {
                 guarded::<Self>(T::shape)
             }
@@ -58,6 +64,9 @@ macro_rules! list {
         }
 
         impl<$($generics)*> Capture for $ty {
+            fn trusted() -> bool {
+        T::trusted()
+    }
             fn shape() -> Shape {
                 list_shape::<Self, T>()
             }
@@ -107,6 +116,9 @@ impl<K: MapKey, V: Capture, S: BuildHasher> MapValue for HashMap<K, V, S> {
 }
 
 impl<K: MapKey, V: Capture, S: BuildHasher> Capture for HashMap<K, V, S> {
+    fn trusted() -> bool {
+        V::trusted()
+    }
     fn shape() -> Shape {
         map_shape::<Self, V>()
     }
@@ -130,6 +142,9 @@ impl<K: MapKey, V: Capture> MapValue for BTreeMap<K, V> {
 }
 
 impl<K: MapKey, V: Capture> Capture for BTreeMap<K, V> {
+    fn trusted() -> bool {
+        V::trusted()
+    }
     fn shape() -> Shape {
         map_shape::<Self, V>()
     }

@@ -6,6 +6,9 @@ use crate::capture::{Capture, Out};
 use crate::shape::{Kind, Shape};
 
 impl Capture for bool {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::Bool)
     }
@@ -18,6 +21,9 @@ impl Capture for bool {
 macro_rules! signed {
     ($($ty:ty),*) => {$(
         impl Capture for $ty {
+            fn trusted() -> bool {
+        true
+    }
             fn shape() -> Shape {
                 Shape::scalar::<Self>(Kind::SignedInteger)
             }
@@ -33,6 +39,9 @@ signed!(i8, i16, i32, i64);
 macro_rules! unsigned {
     ($($ty:ty),*) => {$(
         impl Capture for $ty {
+            fn trusted() -> bool {
+        true
+    }
             fn shape() -> Shape {
                 Shape::scalar::<Self>(Kind::UnsignedInteger)
             }
@@ -46,6 +55,9 @@ macro_rules! unsigned {
 unsigned!(u8, u16, u32, u64);
 
 impl Capture for isize {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::SignedInteger)
     }
@@ -57,6 +69,9 @@ impl Capture for isize {
 }
 
 impl Capture for usize {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::UnsignedInteger)
     }
@@ -67,6 +82,9 @@ impl Capture for usize {
 }
 
 impl Capture for i128 {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::SignedInteger)
     }
@@ -80,6 +98,9 @@ impl Capture for i128 {
 }
 
 impl Capture for u128 {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::UnsignedInteger)
     }
@@ -93,6 +114,9 @@ impl Capture for u128 {
 }
 
 impl Capture for f32 {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::Float)
     }
@@ -103,6 +127,9 @@ impl Capture for f32 {
 }
 
 impl Capture for f64 {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::Float)
     }
@@ -113,6 +140,9 @@ impl Capture for f64 {
 }
 
 impl Capture for char {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::String)
     }
@@ -123,6 +153,9 @@ impl Capture for char {
 }
 
 impl Capture for str {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::String)
     }
@@ -133,6 +166,9 @@ impl Capture for str {
 }
 
 impl Capture for String {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::String)
     }
@@ -143,6 +179,9 @@ impl Capture for String {
 }
 
 impl Capture for Cow<'_, str> {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::String)
     }
@@ -156,6 +195,9 @@ impl Capture for Cow<'_, str> {
 macro_rules! displayed {
     ($($ty:ty => $kind:ident, $width:expr);* $(;)?) => {$(
         impl Capture for $ty {
+            fn trusted() -> bool {
+        true
+    }
             fn shape() -> Shape {
                 Shape::scalar::<Self>(Kind::$kind)
             }
@@ -174,6 +216,9 @@ displayed!(
 );
 
 impl Capture for time::OffsetDateTime {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::DateTime)
     }
@@ -184,6 +229,9 @@ impl Capture for time::OffsetDateTime {
 }
 
 impl Capture for time::PrimitiveDateTime {
+    fn trusted() -> bool {
+        true
+    }
     fn shape() -> Shape {
         Shape::scalar::<Self>(Kind::DateTime)
     }

@@ -20,7 +20,7 @@ use tracing::{Level, Span};
 use tracing_core::callsite::Callsite;
 
 use crate::active;
-use crate::capture::DynCapture;
+use crate::capture::Erased;
 use crate::config::validate::Rules;
 use crate::plan::{self, Input, LeafDecision};
 use crate::shape::Shape;
@@ -88,7 +88,7 @@ impl CallSite {
     /// `key` identifies the values' types (`(&A, &B)` for values of types
     /// `A` and `B`): a site in generic code plans each instantiation apart.
     #[inline]
-    pub fn span(&'static self, key: TypeId, values: &[&dyn DynCapture]) -> Span {
+    pub fn span(&'static self, key: TypeId, values: &[Erased<'_>]) -> Span {
         let plan = self.core.plan(key, || (self.inputs(values), None));
         plan.open(values.iter().map(|value| Some(*value)))
     }
@@ -96,25 +96,25 @@ impl CallSite {
     /// Emits an event with `message` and what the configuration in force
     /// allows of `values`, as [`span`](Self::span) opens a span.
     #[inline]
-    pub fn event(&'static self, key: TypeId, message: &str, values: &[&dyn DynCapture]) {
+    pub fn event(&'static self, key: TypeId, message: &str, values: &[Erased<'_>]) {
         let plan = self.core.plan(key, || (self.inputs(values), None));
         plan.emit(values.iter().map(|value| Some(*value)), message);
     }
 
     /// Every leaf decision this call site takes under the configuration in
     /// force, given its inputs' shapes (used by tests and reports).
-    pub fn decisions(&self, values: &[&dyn DynCapture]) -> Vec<LeafDecision> {
+    pub fn decisions(&self, values: &[Erased<'_>]) -> Vec<LeafDecision> {
         let rules = active::current_rules();
         plan::plan(&rules, &self.inputs(values), None).decisions
     }
 
-    fn inputs(&self, values: &[&dyn DynCapture]) -> Vec<Input> {
+    fn inputs(&self, values: &[Erased<'_>]) -> Vec<Input> {
         self.core
             .info
             .inputs
             .iter()
             .zip(values)
-            .map(|(name, value)| Input::new(name, value.dyn_shape()).typed(Some(value.dyn_type_id())))
+            .map(|(name, value)| Input::new(name, value.value.dyn_shape()).typed(Some(value.value.dyn_input_type())))
             .collect()
     }
 }

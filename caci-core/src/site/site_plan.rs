@@ -9,7 +9,7 @@ use tracing::field::{Field, Value, ValueSet};
 use tracing::{Metadata, Span};
 
 use super::callsite::DynamicCallsite;
-use crate::capture::{DynCapture, Out};
+use crate::capture::{DynCapture, Erased, Out};
 use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 use crate::plan::Plan;
 use crate::slot::{RenderLimits, Sink, Slot};
@@ -67,17 +67,48 @@ impl SitePlan {
     /// Opens a span with the inputs' allowed values (`None`: an input whose
     /// type is not capturable).
     #[inline]
-    pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+    pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
         self.open_enabled(values)
     }
 
-    /// Shared by every call site (generic only over the iterator type): one
-    /// copy of the code for each captured-field count, out of line.
+    /// A plan whose inputs are all trusted (CACI's impls and derived ones)
+    /// opens directly. Otherwise one `catch_unwind` guards the whole
+    /// opening, and a `Capture` impl that panics costs a second, careful
+    /// opening (input by input), not a guard per input on every call.
     #[inline(never)]
-    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        if !self.plan.guarded {
+            return self.open_sized(values);
+        }
+        self.open_guarded(values)
+    }
+
+    #[inline(never)]
+    fn open_guarded<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        let again = values.clone();
+        match catch_unwind(AssertUnwindSafe(|| self.open_sized(values))) {
+            Ok(span) => span,
+            Err(_) => self.open_contained(again),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+        self.with_values(
+            |sink| self.fill_contained(sink, values),
+            &[],
+            |values| Span::new(self.metadata, values),
+        )
+    }
+
+    /// Shared by every call site (generic only over the iterator type): one
+    /// copy of the code for each captured-field count.
+    #[inline(always)]
+    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
         // The captured fields only, as (field, value) pairs: the fixed ones
         // are recorded later, and a value set with only the fields present
         // is what `tracing`'s own macros build. Up to six fields the array
@@ -100,7 +131,7 @@ impl SitePlan {
     /// Opens the span with an array of `N` (field, value) pairs, `N` at
     /// least the number of captured fields; the extra pairs are absent.
     #[inline(always)]
-    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
         let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
         let captured = self.captured.len().min(N);
         self.fill(&mut slots[..captured], values);
@@ -114,7 +145,7 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) -> Span {
+    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
         self.with_values(
             |sink| self.fill_sink(sink, values),
             &[],
@@ -124,7 +155,7 @@ impl SitePlan {
 
     /// Writes the inputs' allowed leaves into `slots`.
     #[inline(always)]
-    fn fill<'v>(&'v self, slots: &mut [Slot<'v>], values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
+    fn fill<'v>(&'v self, slots: &mut [Slot<'v>], values: impl Iterator<Item = Option<Erased<'v>>>) {
         self.fill_sink(
             Sink::Slots {
                 slots,
@@ -139,25 +170,26 @@ impl SitePlan {
     /// plan was made for; a `Capture` impl that panics loses its input's
     /// fields, and the others are still recorded.
     #[inline(always)]
-    fn fill_sink<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<&'v dyn DynCapture>>) {
-        let mut inputs = self
-            .plan
-            .inputs
-            .iter()
-            .zip(&self.plan.input_types)
-            .zip(values)
-            .enumerate();
-        loop {
-            let mut current = 0;
-            let visited = catch_unwind(AssertUnwindSafe(|| {
-                for (index, ((node, expected), value)) in &mut inputs {
-                    current = index;
-                    self.record_input(node, *expected, value, sink.reborrow());
-                }
+    fn fill_sink<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<Erased<'v>>>) {
+        for (input, value) in self.plan.inputs.iter().zip(values) {
+            if let (Some(expected), Some(value)) = (input.type_id, value) {
+                self.record_input(&input.node, expected, value, sink.reborrow());
+            }
+        }
+    }
+
+    /// [`fill_sink`](Self::fill_sink) after a `Capture` impl panicked: input
+    /// by input, each guarded, clearing what a panicking one wrote.
+    fn fill_contained<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<Erased<'v>>>) {
+        for (index, (input, value)) in self.plan.inputs.iter().zip(values).enumerate() {
+            let (Some(expected), Some(value)) = (input.type_id, value) else {
+                continue;
+            };
+            let recorded = catch_unwind(AssertUnwindSafe(|| {
+                self.record_input(&input.node, expected, value, sink.reborrow());
             }));
-            match visited {
-                Ok(()) => return,
-                Err(_) => self.contain_panic(&mut sink, current),
+            if recorded.is_err() {
+                self.contain_panic(&mut sink, index);
             }
         }
     }
@@ -166,16 +198,14 @@ impl SitePlan {
     fn record_input<'v>(
         &'v self,
         node: &'v crate::plan::Node,
-        expected: Option<TypeId>,
-        value: Option<&'v dyn DynCapture>,
+        expected: TypeId,
+        value: Erased<'v>,
         sink: Sink<'_, 'v>,
     ) {
-        if let (Some(expected), Some(value)) = (expected, value) {
-            if value.dyn_type_id() == expected {
-                value.dyn_record(Out::new(node, sink));
-            } else {
-                crate::safety::MISMATCHED_TYPES.fired(self.callsite.name());
-            }
+        if value.type_id == expected {
+            value.value.dyn_record(Out::new(node, sink));
+        } else {
+            crate::safety::MISMATCHED_TYPES.fired(self.callsite.name());
         }
     }
 
@@ -216,7 +246,7 @@ impl SitePlan {
     /// Emits an event (the site is an event site) with the inputs' allowed
     /// values and `message`.
     #[inline]
-    pub(crate) fn emit<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>, message: &str) {
+    pub(crate) fn emit<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
         if !self.callsite.is_enabled() {
             return;
         }
@@ -224,10 +254,10 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<&'v dyn DynCapture>>, message: &str) {
+    fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
         let message = tracing::field::display(message);
         self.with_values(
-            |sink| self.fill_sink(sink, values),
+            |sink| self.fill_contained(sink, values),
             &[Some(&message)],
             |values| tracing::Event::dispatch(self.metadata, values),
         );
@@ -334,7 +364,7 @@ mod tests {
     use tracing_subscriber::layer::{Context, SubscriberExt};
 
     use super::super::{CallSite, SiteInfo};
-    use crate::capture::{Capture, DynCapture};
+    use crate::capture::{Capture, Erased, InputType};
     use crate::plan::Input;
 
     /// Every field name a span is opened with.
@@ -377,15 +407,13 @@ mod tests {
             tracing_core::callsite::rebuild_interest_cache();
             crate::with_configuration(&config, || {
                 let plan = SITE.core.plan(typeid::of::<u64>(), || {
-                    let input = Input::new("value", u64::shape()).typed(Some(typeid::of::<u64>()));
+                    let input = Input::new("value", u64::shape()).typed(Some(InputType::of::<u64>()));
                     (vec![input], None)
                 });
                 let before = crate::safety_counters().mismatched_types;
-                let right: &dyn DynCapture = &7u64;
-                drop(plan.open([Some(right)].into_iter()));
+                drop(plan.open([Some(Erased::new(&7u64))].into_iter()));
                 assert_eq!(crate::safety_counters().mismatched_types, before);
-                let wrong: &dyn DynCapture = &"a string, not a u64";
-                drop(plan.open([Some(wrong)].into_iter()));
+                drop(plan.open([Some(Erased::new(&"a string, not a u64"))].into_iter()));
                 assert_eq!(crate::safety_counters().mismatched_types, before + 1);
             });
         });

@@ -26,6 +26,7 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
         },
         Body::Enum(variants) => enum_body(variants, container.rule(), &private),
     };
+    let trusted = trusted(container, &private);
     let ident = &container.ident;
     let generics = bounds::capture_generics(container, &private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -39,6 +40,10 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                fn trusted() -> bool {
+                    #private::trusted_fields::<Self>(|| #trusted)
+                }
+
                 fn shape() -> #private::Shape {
                     #shape
                 }
@@ -63,6 +68,10 @@ fn sensitive_type(container: &Container, private: &TokenStream) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                fn trusted() -> bool {
+                    true
+                }
+
                 fn shape() -> #private::Shape {
                     #private::Shape::sensitive::<Self>()
                 }
@@ -72,6 +81,20 @@ fn sensitive_type(container: &Container, private: &TokenStream) -> TokenStream {
             }
         };
     }
+}
+
+/// Whether the generated `record` cannot panic: it only forwards to its
+/// recorded fields' impls, so it is trusted when they all are.
+fn trusted(container: &Container, private: &TokenStream) -> TokenStream {
+    let fields: Vec<&Field> = match &container.data {
+        Body::Struct(fields) => fields.fields.iter().collect(),
+        Body::Enum(variants) => variants.iter().flat_map(|variant| &variant.fields.fields).collect(),
+    };
+    let types = fields
+        .into_iter()
+        .filter(|field| field.is_recorded())
+        .map(|field| &field.ty);
+    quote!(true #(&& <#types as #private::Capture>::trusted())*)
 }
 
 /// `impl TelemetryStruct`, with the user's generics only: the marker says

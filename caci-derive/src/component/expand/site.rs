@@ -200,7 +200,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         quote! {{
             #[allow(unused_imports)]
             use #p::{ViaCapture as _, ViaOpaque as _};
-            (&#p::Probe(#value)).caci_erase()
+            (&#p::Probe(#value)).caci_erase_typed()
         }}
     });
     let output = match method.output.value_type().and_then(types::in_body) {
