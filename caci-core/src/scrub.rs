@@ -113,6 +113,11 @@ pub(crate) fn scrub(value: &str) -> Option<Scrubbed> {
 
 #[inline(never)]
 fn scrub_scanned(b: &[u8]) -> Option<Scrubbed> {
+    // Every detector needs a digit, an `@`, a `.` or a space: names and
+    // codes (`STARTER`, `feature-group`) leave after one short loop.
+    if !has_detector_byte(b) {
+        return None;
+    }
     let hints = Hints::scan(b);
     if !hints.any() {
         return None;
@@ -133,6 +138,25 @@ fn scrub_scanned(b: &[u8]) -> Option<Scrubbed> {
         None
     }
 }
+
+/// Whether `b` has a byte some detector needs: a digit, an `@`, a `.` or
+/// a space.
+#[inline(never)]
+fn has_detector_byte(b: &[u8]) -> bool {
+    b.iter().any(|&c| DETECTOR_BYTE[usize::from(c)])
+}
+
+/// The bytes [`has_detector_byte`] looks for, as a table: one load per byte.
+static DETECTOR_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        table[byte] = c.is_ascii_digit() || matches!(c, b'@' | b'.' | b' ');
+        byte += 1;
+    }
+    table
+};
 
 /// Pre-scan flag: an `@` occurs.
 const SEEN_AT: u8 = 1;
@@ -167,6 +191,7 @@ impl Hints {
     }
 
     /// Computes the hints in a single pass over `b`.
+    #[inline(never)]
     ///
     /// Only counts and presence flags, with no state carried from byte to byte, so the compiler
     /// can vectorize the loop; the detectors check order and adjacency.
@@ -206,7 +231,9 @@ fn run_end(b: &[u8], from: usize, pred: impl Fn(u8) -> bool) -> usize {
 
 /// Whether a credential follows any space in `b`.
 fn has_credential(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &c)| c == b' ' && credential_at(b, i))
+    b.iter()
+        .enumerate()
+        .any(|(index, &c)| c == b' ' && credential_at(b, index))
 }
 
 /// Whether the space at `space` separates a scheme word from a credential token.
@@ -216,22 +243,18 @@ fn has_credential(b: &[u8]) -> bool {
 /// have at least [`TOKEN_MIN`] characters and not be a plain word (see [`is_plain_word`]).
 fn credential_at(b: &[u8], space: usize) -> bool {
     let head = &b[..space];
-    // One letter past the longest scheme is enough to tell the word is too long.
-    let letters = head
-        .iter()
-        .rev()
-        .take(*SCHEME_LEN.end() + 1)
-        .take_while(|c| c.is_ascii_alphabetic())
-        .count();
-    if !SCHEME_LEN.contains(&letters) {
+    // Each scheme ends in its own letter: the word's last letter picks the
+    // only scheme it can be, and rules most words out.
+    let Some(last) = head.last().map(|last| last | 0x20) else {
         return false;
-    }
-    let start = space - letters;
-    if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+    };
+    let Some(scheme) = SCHEMES.iter().find(|scheme| scheme.last() == Some(&last)) else {
         return false;
-    }
-    let word = &head[start..];
-    if !SCHEMES.iter().any(|scheme| word.eq_ignore_ascii_case(scheme)) {
+    };
+    let Some(start) = head.len().checked_sub(scheme.len()) else {
+        return false;
+    };
+    if !head[start..].eq_ignore_ascii_case(scheme) || (start > 0 && b[start - 1].is_ascii_alphanumeric()) {
         return false;
     }
     let rest = &b[space + 1..];
@@ -564,6 +587,14 @@ mod tests {
         }
         assert!(SCHEMES.iter().any(|scheme| scheme.len() == *SCHEME_LEN.start()));
         assert!(SCHEMES.iter().any(|scheme| scheme.len() == *SCHEME_LEN.end()));
+        let mut last_letters: Vec<u8> = SCHEMES.iter().filter_map(|scheme| scheme.last().copied()).collect();
+        last_letters.sort_unstable();
+        last_letters.dedup();
+        assert_eq!(
+            last_letters.len(),
+            SCHEMES.len(),
+            "a word's last letter picks one scheme"
+        );
     }
 
     #[test]
