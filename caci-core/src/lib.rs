@@ -181,6 +181,59 @@ macro_rules! event {
     }};
 }
 
+/// Adds allowed values to the current CACI span after it opened, planned
+/// and decided as [`span!`] decides them (the floor, `sensitive`, limits and
+/// value scrubbing all apply).
+///
+/// `tracing` fixes a span's fields when it opens, so a value can only land
+/// in a field the span declared: a `#[component]` (or `#[instrument_fn]`)
+/// method declares, empty, every name its body passes to `record!`. A name
+/// that is one of CACI's own (`outcome`, `error.type`, …) or that the span
+/// already captured is never declared, so `record!` can neither shadow nor
+/// duplicate a field; outside such a span it records nothing.
+///
+/// ```
+/// use caci_core::{component, TelemetryCaptureConfiguration};
+///
+/// struct Catalog;
+///
+/// #[component]
+/// impl Catalog {
+///     fn feature_group_for(&self, plan: &str) -> &'static str {
+///         let group = if plan == "PRO" { "PRO" } else { "LEGACY" };
+///         caci_core::record!(feature_group = group);
+///         group
+///     }
+/// }
+///
+/// let config = TelemetryCaptureConfiguration::builder()
+///     .allow_fields(["plan", "feature_group"])
+///     .build()
+///     .unwrap();
+/// caci_core::with_configuration(&config, || Catalog.feature_group_for("PRO"));
+/// ```
+#[macro_export]
+macro_rules! record {
+    ($($field:ident = $value:expr),+ $(,)?) => {{
+        static __CACI_RECORD_SITE: $crate::__private::CallSite =
+            $crate::__private::CallSite::new($crate::__private::SiteInfo {
+                name: ::core::concat!("record ", ::core::file!(), ":", ::core::line!()),
+                target: ::core::module_path!(),
+                level: $crate::__private::Level::TRACE,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+                inputs: &[$(::core::stringify!($field)),*],
+            });
+        match ($(&$value,)*) {
+            __caci_values => __CACI_RECORD_SITE.record(
+                $crate::__private::type_key(&__caci_values),
+                &$crate::__private::ErasedValues::erased(&__caci_values),
+            ),
+        }
+    }};
+}
+
 /// What generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {

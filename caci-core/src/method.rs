@@ -140,7 +140,7 @@ impl MethodSite {
     /// A method site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo, method: MethodInfo) -> Self {
         MethodSite {
-            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span),
+            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span, &[]),
             method,
         }
     }
@@ -177,6 +177,15 @@ impl MethodSite {
     /// What the method is.
     pub fn info(&self) -> &MethodInfo {
         &self.method
+    }
+
+    /// A method site whose span declares `late` (empty) for `record!` to
+    /// fill once it has opened.
+    pub const fn with_late_fields(info: SiteInfo, method: MethodInfo, late: &'static [&'static str]) -> Self {
+        MethodSite {
+            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span, late),
+            method,
+        }
     }
 }
 

@@ -441,3 +441,67 @@ fn a_path_is_captured_once() {
     assert_eq!(span.field_names(), ["value.plan"]);
     span.assert_field("value.plan", "OUTER");
 }
+
+// ------------------------------------------------- 5. record! after opening
+
+#[derive(Telemetry, Clone, Copy)]
+enum FeatureGroup {
+    Legacy,
+    Pro,
+}
+
+struct Catalog;
+
+#[component]
+impl Catalog {
+    fn feature_group_for(&self, plan: &str) -> FeatureGroup {
+        let group = if plan == "PRO" {
+            FeatureGroup::Pro
+        } else {
+            FeatureGroup::Legacy
+        };
+        caci_core::record!(feature_group = group);
+        caci_core::record!(
+            outcome = "hacked",
+            plan = "shadowed",
+            owner_email = "leak@record.example"
+        );
+        group
+    }
+}
+
+#[test]
+fn record_adds_allowed_values_and_never_shadows_or_duplicates() {
+    let wide = config(|c| c.allow_fields(["plan", "feature_group"]).allow_kind(Kind::String));
+    let (_, captured) = caci_testkit::capture(&wide, || Catalog.feature_group_for("STARTER"));
+    let span = captured.span("Catalog.feature_group_for");
+    span.assert_field("feature_group", "Legacy")
+        .assert_field("plan", "STARTER");
+    let names = span.field_names();
+    for own in ["outcome", "plan", "feature_group"] {
+        assert_eq!(names.iter().filter(|name| **name == own).count(), 1, "{names:?}");
+    }
+    assert_eq!(span.outcome().as_deref(), Some("ok"));
+    assert_nowhere(&captured, "hacked");
+    assert_nowhere(&captured, "shadowed");
+    assert_nowhere(&captured, "leak@record.example");
+
+    let narrow = config(|c| c.allow_field("plan"));
+    let (_, captured) = caci_testkit::capture(&narrow, || Catalog.feature_group_for("PRO"));
+    captured
+        .span("Catalog.feature_group_for")
+        .assert_no_field("feature_group");
+}
+
+#[test]
+fn record_outside_a_caci_span_records_nothing() {
+    let config = config(|c| c.allow_field("feature_group"));
+    let ((), captured) = caci_testkit::capture(&config, || {
+        let _plain = tracing::info_span!("plain", feature_group = tracing::field::Empty).entered();
+        caci_core::record!(feature_group = FeatureGroup::Pro);
+    });
+    assert!(
+        captured.span("plain").field("feature_group").is_none(),
+        "not a CACI span"
+    );
+}

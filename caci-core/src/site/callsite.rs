@@ -1,8 +1,8 @@
 //! The `tracing` callsites CACI registers at run time, one per distinct set
 //! of captured fields of a call site.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{OnceLock, RwLock};
 
 use tracing::Metadata;
 use tracing_core::callsite::{Callsite, Identifier};
@@ -19,11 +19,22 @@ const INTEREST_ALWAYS: u8 = 2;
 pub(crate) struct DynamicCallsite {
     metadata: OnceLock<Metadata<'static>>,
     pub(super) field_names: &'static [&'static str],
+    /// How many of the last field names are late fields (filled by `record!`).
+    late: usize,
     interest: AtomicU8,
 }
 
+/// The callsites that declare late fields, by their metadata's address:
+/// how `record!` tells a CACI span that accepts its names from any other.
+static WITH_LATE_FIELDS: RwLock<Vec<(usize, &'static DynamicCallsite)>> = RwLock::new(Vec::new());
+
 impl DynamicCallsite {
-    pub(super) fn register(info: &'static SiteInfo, fields: &[String], kind: super::SiteKind) -> &'static Self {
+    pub(super) fn register(
+        info: &'static SiteInfo,
+        fields: &[String],
+        late: usize,
+        kind: super::SiteKind,
+    ) -> &'static Self {
         let field_names: Vec<&'static str> = fields
             .iter()
             .map(|name| &*Box::leak(name.clone().into_boxed_str()))
@@ -31,6 +42,7 @@ impl DynamicCallsite {
         let callsite: &'static DynamicCallsite = Box::leak(Box::new(DynamicCallsite {
             metadata: OnceLock::new(),
             field_names: Box::leak(field_names.into_boxed_slice()),
+            late,
             interest: AtomicU8::new(INTEREST_SOMETIMES),
         }));
         let metadata = Metadata::new(
@@ -47,12 +59,36 @@ impl DynamicCallsite {
             },
         );
         let _ = callsite.metadata.set(metadata);
+        if late > 0 {
+            let address = std::ptr::from_ref(callsite.metadata()).addr();
+            WITH_LATE_FIELDS
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((address, callsite));
+        }
         tracing_core::callsite::register(callsite);
         callsite
     }
 
-    pub(super) fn has_fields(&self, fields: &[String]) -> bool {
-        self.field_names.len() == fields.len() && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
+    pub(super) fn has_fields(&self, fields: &[String], late: usize) -> bool {
+        self.late == late
+            && self.field_names.len() == fields.len()
+            && self.field_names.iter().zip(fields).all(|(a, b)| *a == b)
+    }
+
+    /// The callsite of a CACI span's `metadata`, when it declares late fields.
+    pub(super) fn with_late_fields(metadata: &'static Metadata<'static>) -> Option<&'static Self> {
+        let address = std::ptr::from_ref(metadata).addr();
+        let registered = WITH_LATE_FIELDS.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        registered
+            .iter()
+            .find(|(known, _)| *known == address)
+            .map(|(_, callsite)| *callsite)
+    }
+
+    /// The late fields' names.
+    pub(super) fn late_fields(&self) -> &'static [&'static str] {
+        &self.field_names[self.field_names.len() - self.late..]
     }
 
     /// The span's or event's name, for CACI's own reports.

@@ -61,14 +61,14 @@ impl CallSite {
     /// A span call site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo) -> Self {
         CallSite {
-            core: SiteCore::new(info, &[], SiteKind::Span),
+            core: SiteCore::new(info, &[], SiteKind::Span, &[]),
         }
     }
 
     /// An event call site; `const` so it can be a `static`.
     pub const fn new_event(info: SiteInfo) -> Self {
         CallSite {
-            core: SiteCore::new(info, EVENT_FIELDS, SiteKind::Event),
+            core: SiteCore::new(info, EVENT_FIELDS, SiteKind::Event, &[]),
         }
     }
 
@@ -101,6 +101,18 @@ impl CallSite {
         plan.emit(values.iter().map(|value| Some(*value)), message);
     }
 
+    /// Records what the configuration in force allows of `values` on the
+    /// current span, when it is a CACI span that declared these names for
+    /// `record!` (see [`record!`](crate::record)); anything else is dropped.
+    pub fn record(&'static self, key: TypeId, values: &[Erased<'_>]) {
+        let span = Span::current();
+        let Some(target) = span.metadata().and_then(DynamicCallsite::with_late_fields) else {
+            return;
+        };
+        let plan = self.core.plan(key, || (self.inputs(values), None));
+        plan.record_late(&span, target, values.iter().map(|value| Some(*value)));
+    }
+
     /// Every leaf decision this call site takes under the configuration in
     /// force, given its inputs' shapes (used by tests and reports).
     pub fn decisions(&self, values: &[Erased<'_>]) -> Vec<LeafDecision> {
@@ -124,6 +136,9 @@ impl CallSite {
 pub(crate) struct SiteCore {
     pub(crate) info: SiteInfo,
     kind: SiteKind,
+    /// Names the body fills later with `record!`: declared, empty, after
+    /// the fixed fields.
+    late: &'static [&'static str],
     /// Names of fields CACI itself records (outcome, duration…), after the
     /// captured ones.
     fixed_fields: &'static [&'static str],
@@ -143,10 +158,16 @@ pub(crate) enum SiteKind {
 }
 
 impl SiteCore {
-    pub(crate) const fn new(info: SiteInfo, fixed_fields: &'static [&'static str], kind: SiteKind) -> Self {
+    pub(crate) const fn new(
+        info: SiteInfo,
+        fixed_fields: &'static [&'static str],
+        kind: SiteKind,
+        late: &'static [&'static str],
+    ) -> Self {
         SiteCore {
             info,
             kind,
+            late,
             fixed_fields,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
@@ -214,7 +235,17 @@ impl SiteCore {
         let plan = plan::plan(&rules, inputs, output);
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
-        let callsite = self.intern(&names);
+        // Late fields never shadow a captured field or one of CACI's own.
+        let late: Vec<String> = self
+            .late
+            .iter()
+            .filter(|name| !names.iter().any(|taken| taken == *name))
+            .filter(|name| !crate::decision::RESERVED_ROOTS.contains(&name.split('.').next().unwrap_or(name)))
+            .map(|name| (*name).to_owned())
+            .collect();
+        let late_count = late.len();
+        names.extend(late);
+        let callsite = self.intern(&names, late_count);
         let declared = callsite.metadata().fields();
         let handles = |names: &mut dyn Iterator<Item = &str>| -> Box<[Field]> {
             names
@@ -235,12 +266,12 @@ impl SiteCore {
         }))
     }
 
-    fn intern(&'static self, fields: &[String]) -> &'static DynamicCallsite {
+    fn intern(&'static self, fields: &[String], late: usize) -> &'static DynamicCallsite {
         let mut interned = self.interned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields)) {
+        if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields, late)) {
             return existing;
         }
-        let callsite = DynamicCallsite::register(&self.info, fields, self.kind);
+        let callsite = DynamicCallsite::register(&self.info, fields, late, self.kind);
         interned.push(callsite);
         callsite
     }

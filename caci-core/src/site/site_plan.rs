@@ -322,6 +322,36 @@ impl SitePlan {
         deliver(&self.metadata().fields().value_set_all(&recorded[..declared]))
     }
 
+    /// Records the captured values on `span` (of `target`'s metadata), each
+    /// into the late field of its name; values without one are dropped. At
+    /// most [`SMALL_SLOTS`] fields per `record!`.
+    pub(crate) fn record_late<'v>(
+        &'v self,
+        span: &Span,
+        target: &'static DynamicCallsite,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+    ) {
+        let mut slots: [Slot<'v>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
+        let captured = self.plan.fields.len().min(SMALL_SLOTS);
+        self.fill_contained(
+            Sink::Slots {
+                slots: &mut slots[..captured],
+                limits: self.render_limits(),
+            },
+            values,
+        );
+        let late = target.late_fields();
+        let fields = tracing_core::callsite::Callsite::metadata(target).fields();
+        for (name, slot) in self.plan.fields.iter().zip(&slots) {
+            let (Some(value), true) = (slot.as_value(), late.contains(&name.as_str())) else {
+                continue;
+            };
+            if let Some(field) = fields.field(name) {
+                span.record_all(&fields.value_set(&[(&field, Some(value))]));
+            }
+        }
+    }
+
     /// A failed call's error message as recorded: its `Display`, cut to the
     /// string limit, and scrubbed like any captured string (a message can
     /// carry an email address).

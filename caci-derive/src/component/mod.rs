@@ -69,7 +69,8 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
                     level: method_args.level.map(|level| *level),
                     capture_output: method_args.capture_output,
                 };
-                if let Some(method) = errors.handle(Method::new(&function.sig, context, overrides)) {
+                if let Some(mut method) = errors.handle(Method::new(&function.sig, context, overrides)) {
+                    method.late_fields = model::recorded_names(&function.block);
                     siblings.push(expand::wrap(
                         &method,
                         &function.attrs,
@@ -205,7 +206,8 @@ pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream
             level: None,
             capture_output: args.capture_output,
         };
-        if let Some(method) = errors.handle(Method::new(&function.sig, &context, overrides)) {
+        if let Some(mut method) = errors.handle(Method::new(&function.sig, &context, overrides)) {
+            method.late_fields = model::recorded_names(&function.block);
             siblings = expand::wrap(
                 &method,
                 &function.attrs,

@@ -62,6 +62,9 @@ pub(crate) struct Method {
     pub(crate) private: TokenStream,
     /// The function's name, where the site's `file!()`/`line!()` point.
     pub(crate) ident_span: Span,
+    /// The names the body records with `record!` after the span opens: the
+    /// span declares them, empty, so they can be filled later.
+    pub(crate) late_fields: Vec<String>,
 }
 
 /// One input.
@@ -146,6 +149,7 @@ impl Method {
             output_type: signature::output(sig),
             private: context.private.clone(),
             ident_span: sig.ident.span(),
+            late_fields: Vec::new(),
         };
         errors.finish_with(method)
     }
@@ -161,6 +165,51 @@ impl Method {
     /// The inputs that are captured (offered to the plan), in order.
     pub(crate) fn captured_inputs(&self) -> impl Iterator<Item = &Input> {
         self.inputs.iter().filter(|input| !input.skipped)
+    }
+}
+
+/// The names every `record!(name = value, …)` in `body` records (the
+/// macro's path ends in `record`), in order, once each.
+pub(crate) fn recorded_names(body: &syn::Block) -> Vec<String> {
+    let mut names = Vec::new();
+    scan_for_records(quote::ToTokens::to_token_stream(body), &mut names);
+    names
+}
+
+fn scan_for_records(tokens: TokenStream, names: &mut Vec<String>) {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        let TokenTree::Group(group) = token else { continue };
+        let is_record = index >= 2
+            && matches!(&tokens[index - 1], TokenTree::Punct(bang) if bang.as_char() == '!')
+            && matches!(&tokens[index - 2], TokenTree::Ident(ident) if ident == "record");
+        if is_record {
+            record_arguments(group.stream(), names);
+        } else {
+            scan_for_records(group.stream(), names);
+        }
+    }
+}
+
+/// `name = value` pairs at the top level of a `record!`'s arguments.
+fn record_arguments(arguments: TokenStream, names: &mut Vec<String>) {
+    use proc_macro2::TokenTree;
+    let mut at_start = true;
+    let mut tokens = arguments.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match &token {
+            TokenTree::Punct(comma) if comma.as_char() == ',' => at_start = true,
+            TokenTree::Ident(ident) if at_start => {
+                at_start = false;
+                let is_assignment = matches!(tokens.peek(), Some(TokenTree::Punct(eq)) if eq.as_char() == '=');
+                let name = ident.unraw().to_string();
+                if is_assignment && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            _ => at_start = false,
+        }
     }
 }
 

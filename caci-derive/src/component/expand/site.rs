@@ -39,8 +39,14 @@ pub(crate) fn items(method: &Method) -> TokenStream {
         quote!(#p::Input::new(#name, #shape)#bindings)
     });
     let output_shape = descriptor_output(method);
+    let (constructor, late) = if method.late_fields.is_empty() {
+        (quote!(new), TokenStream::new())
+    } else {
+        let late = &method.late_fields;
+        (quote!(with_late_fields), quote!(, &[#(#late),*]))
+    };
     quote! {
-        static __CACI_SITE: #p::MethodSite = #p::MethodSite::new(
+        static __CACI_SITE: #p::MethodSite = #p::MethodSite::#constructor(
             #p::SiteInfo {
                 name: #span_name,
                 target: #target,
@@ -57,7 +63,8 @@ pub(crate) fn items(method: &Method) -> TokenStream {
                 input_types: &[#(#input_types),*],
                 output_type: #output_type,
                 captures_output: #captures_output,
-            },
+            }
+            #late
         );
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
             (#p::inputs([#(#input_shapes),*]), #output_shape)
