@@ -127,7 +127,11 @@ pub(crate) fn reasons_in_words(counts: &ReasonCounts) -> Vec<String> {
                 "sensitive" => "marked sensitive",
                 "type_not_capturable" => "type not capturable",
                 "beyond_depth" => "beyond the depth limit",
-                _ => "beyond the fields-per-span limit",
+                "field_limit" => "beyond the fields-per-span limit",
+                "denied_type" => "of a denied type",
+                "reserved" => "reserved for CACI's own fields",
+                "duplicate_path" => "under an already captured path",
+                other => other,
             };
             format!("{count} {words}")
         })
@@ -240,7 +244,7 @@ fn style_of(verdict: &Verdict) -> Style {
     match verdict {
         Verdict::Captured(_) => Style::Green,
         Verdict::NotCaptured(Reason::NotAllowed) => Style::Yellow,
-        Verdict::NotCaptured(Reason::Denied { .. } | Reason::Sensitive) => Style::Red,
+        Verdict::NotCaptured(Reason::Denied { .. } | Reason::DeniedType { .. } | Reason::Sensitive) => Style::Red,
         Verdict::NotCaptured(_) => Style::Dim,
     }
 }
