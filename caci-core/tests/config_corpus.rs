@@ -138,8 +138,8 @@ pub const TABLE: &[(&str, Expect)] = &[
         "unknown_keys.json",
         Expect::Err(&[
             ("allowed_fields", UNKNOWN),
-            ("denied_types", UNKNOWN),
-            ("scrub_values", UNKNOWN),
+            ("Allowed_Field_Names", UNKNOWN),
+            ("colour", UNKNOWN),
             ("limits.max_items", "unknown limit"),
         ]),
     ),

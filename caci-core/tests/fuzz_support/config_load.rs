@@ -61,8 +61,8 @@ pub const LIMIT_KEY_POOL: &[Key] = &[
     key("Max_Depth", Shape::Count),
 ];
 
-/// Top-level keys: the schema's, the ones it may grow (unknown to the loader
-/// today, so reported as unknown settings) and near misses. A new schema key
+/// Top-level keys: the schema's, the ones it grows (reported as unknown
+/// settings by a loader that predates them) and near misses. A new schema key
 /// is one more line here.
 pub const KEY_POOL: &[Key] = &[
     key("allowed_field_names", Shape::Strings),
@@ -73,9 +73,9 @@ pub const KEY_POOL: &[Key] = &[
     key("deny_floor_removals", Shape::Strings),
     key("capture_error_messages", Shape::Bool),
     key("limits", Shape::Table(LIMIT_KEY_POOL)),
-    // Planned keys.
+    // Newer keys.
     key("denied_types", Shape::Strings),
-    key("scrub_values", Shape::Strings),
+    key("scrub_values", Shape::Bool),
     // Near misses.
     key("allowed_fields", Shape::Strings),
     key("Allowed_Field_Names", Shape::Strings),
