@@ -228,10 +228,7 @@ pub const TABLE: &[(&str, Expect)] = &[
             ("allowed_dictionaries[0]", "malformed path `flags.`: empty segment"),
         ]),
     ),
-    (
-        "empty_key.json",
-        Expect::Err(&[("an empty key", UNKNOWN)]),
-    ),
+    ("empty_key.json", Expect::Err(&[("an empty key", UNKNOWN)])),
     // Valid files.
     (
         "valid_full.json",

@@ -285,3 +285,51 @@ fn the_empty_configuration_captures_nothing() {
         );
     }
 }
+
+#[test]
+fn after_the_rows_a_captured_string_that_looks_secret_is_scrubbed() {
+    use caci_core::Level;
+    use std::collections::BTreeMap;
+
+    let flags = BTreeMap::from([
+        ("owner@keys.example".to_owned(), "on".to_owned()),
+        ("region".to_owned(), "4111 1111 1111 1111".to_owned()),
+    ]);
+    let open = || {
+        let _span = caci_core::span!(
+            Level::INFO,
+            "scrubbed",
+            note = "refused for no@terms.example",
+            header = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+            reference = "DE89370400440532013000",
+            plan = "PRO",
+            flags = flags
+        )
+        .entered();
+    };
+    let scrubbing = TelemetryCaptureConfiguration::builder()
+        .allow_fields(["note", "header", "reference", "plan"])
+        .allow_dictionary("flags")
+        .build()
+        .unwrap();
+    let ((), captured) = caci_testkit::capture(&scrubbing, open);
+    captured
+        .span("scrubbed")
+        .assert_field("note", "[redacted: email]")
+        .assert_field("header", "[redacted: credential]")
+        .assert_field("reference", "[redacted: iban]")
+        .assert_field("plan", "PRO");
+    let rendered = captured.span("scrubbed").field("flags").unwrap().as_text();
+    assert_eq!(rendered, "{[redacted: email]: on, region: [redacted: card]}");
+
+    let off = TelemetryCaptureConfiguration::builder()
+        .allow_fields(["note", "header", "reference", "plan"])
+        .allow_dictionary("flags")
+        .scrub_values(false)
+        .build()
+        .unwrap();
+    let ((), captured) = caci_testkit::capture(&off, open);
+    captured
+        .span("scrubbed")
+        .assert_field("note", "refused for no@terms.example");
+}

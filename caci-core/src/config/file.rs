@@ -84,7 +84,11 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
         }
         known if TOP_LEVEL_KEYS.contains(&known) => string_list_problems(key, entry, &mut problems),
         unknown => {
-            let location = if unknown.is_empty() { "\"\" (an empty key)" } else { unknown };
+            let location = if unknown.is_empty() {
+                "\"\" (an empty key)"
+            } else {
+                unknown
+            };
             problems.push(Problem::new(
                 location,
                 format!("unknown setting (expected one of: {})", TOP_LEVEL_KEYS.join(", ")),
