@@ -149,7 +149,7 @@ fn struct_inputs_expand_to_their_fields_with_rendered_types_and_kinds() {
     );
     assert_eq!(
         method.leaves[0].enclosing_type.as_deref(),
-        Some("coverage_report::coverage_fixture::Business")
+        Some(std::any::type_name::<coverage_fixture::Business>())
     );
     assert_eq!(method.leaves[9].enclosing_type, None);
 }

@@ -171,8 +171,13 @@ fn spans_nest_under_the_current_span() {
         let _outer = caci_core::span!(Level::INFO, "Outer.run", step = 1u8).entered();
         let _inner = caci_core::span!(Level::DEBUG, "Inner.run", step = 2u8).entered();
     });
-    let outer = captured.spans().iter().position(|span| span.name == "Outer.run");
-    assert_eq!(captured.span("Inner.run").parent, outer);
+    let outer = captured
+        .spans()
+        .iter()
+        .position(|span| span.name == "Outer.run")
+        .expect("the outer span is captured");
+    assert_eq!(captured.span("Inner.run").parent, Some(outer));
+    assert_eq!(captured.span("Outer.run").parent, None);
     assert_eq!(captured.span("Inner.run").level, Level::DEBUG);
 }
 

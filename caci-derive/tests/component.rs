@@ -268,7 +268,7 @@ fn early_return_and_question_mark_keep_their_values() {
     let parse: Vec<_> = captured.spans_named("Service.parse").collect();
     parse[0]
         .assert_field("outcome", "error")
-        .assert_field("error.type", "core::num::error::ParseIntError");
+        .assert_field("error.type", std::any::type_name::<std::num::ParseIntError>());
     parse[1].assert_field("outcome", "ok").assert_no_field("error.type");
 }
 
@@ -661,7 +661,7 @@ fn results_through_aliases_and_other_abis() {
     captured
         .span("Edges.io")
         .assert_field("outcome", "error")
-        .assert_field("error.type", "std::io::error::Error");
+        .assert_field("error.type", std::any::type_name::<std::io::Error>());
     captured.span("Edges.ffi").assert_field("value", 1);
 }
 
@@ -894,5 +894,5 @@ fn recursion_boxed_receivers_and_question_mark_through_siblings() {
     spans[0].assert_field("outcome", "ok");
     spans[1]
         .assert_field("outcome", "error")
-        .assert_field("error.type", "core::num::error::ParseIntError");
+        .assert_field("error.type", std::any::type_name::<std::num::ParseIntError>());
 }

@@ -15,13 +15,25 @@ pub fn coverage(config: &TelemetryCaptureConfiguration, components: &[&str]) -> 
 
 /// Asserts that `config` captures at least `min_percent` of the inputs of
 /// `components` (all linked components when empty), and returns the report.
-/// The failure lists what is left out.
+/// The failure lists what is left out. Like the coverage gate, it fails when
+/// there are no inputs at all: a misspelt component name covers nothing.
 ///
 /// ```
-/// # use caci_core::{MethodDescriptor, SkippedMethod, TelemetryCaptureConfiguration};
-/// // With no component linked there is nothing to cover: 0 of 0 passes any minimum of 0.
-/// let config = TelemetryCaptureConfiguration::default();
-/// caci_testkit::assert_coverage_at_least(&config, &["NoSuchComponent"], 0.0);
+/// use caci_core::{component, TelemetryCaptureConfiguration};
+///
+/// struct Catalog;
+///
+/// #[component]
+/// impl Catalog {
+///     fn feature_group_for(&self, plan: &str, region: &str) -> usize { plan.len() + region.len() }
+/// }
+///
+/// let config = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+/// caci_testkit::assert_coverage_at_least(&config, &["Catalog"], 50.0);
+/// let misspelt = std::panic::catch_unwind(|| caci_testkit::assert_coverage_at_least(&config, &["Katalog"], 0.0));
+/// assert!(misspelt.is_err(), "nothing to cover is a failure");
+/// let short = std::panic::catch_unwind(|| caci_testkit::assert_coverage_at_least(&config, &["Catalog"], 60.0));
+/// assert!(short.is_err(), "1 of 2 inputs is 50%");
 /// ```
 #[track_caller]
 pub fn assert_coverage_at_least(
@@ -30,8 +42,18 @@ pub fn assert_coverage_at_least(
     min_percent: f64,
 ) -> CoverageReport {
     let report = coverage(config, components);
+    if report.totals.leaves == 0 {
+        panic!(
+            "no inputs to cover in {}: is a component name misspelt, or not linked into this test?",
+            if components.is_empty() {
+                "this binary".to_owned()
+            } else {
+                format!("{components:?}")
+            }
+        );
+    }
     let percent = report.totals.percent().unwrap_or(0.0);
-    if report.totals.leaves > 0 && percent < min_percent {
+    if percent < min_percent {
         panic!(
             "coverage is {} ({} of {} inputs), expected at least {min_percent}%\n\n{}",
             report.totals.percent_text(),

@@ -9,12 +9,27 @@ impl Captured {
     /// anything captured: span and event names, field names and values.
     ///
     /// ```
-    /// # use caci_core::{Level, TelemetryCaptureConfiguration};
-    /// # let config = TelemetryCaptureConfiguration::builder().allow_field("email").remove_from_deny_floor("email").build().unwrap();
-    /// let ((), captured) = caci_testkit::capture(&TelemetryCaptureConfiguration::default(), || {
-    ///     let _span = caci_core::span!(Level::INFO, "Users.create", email = "ada@example.com").entered();
-    /// });
+    /// use caci_core::{Level, TelemetryCaptureConfiguration};
+    ///
+    /// let create = || {
+    ///     let _span = caci_core::span!(Level::INFO, "Users.create", plan = "PRO", email = "ada@example.com").entered();
+    /// };
+    /// let safe = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let ((), captured) = caci_testkit::capture(&safe, create);
     /// captured.assert_never_contains("ada@example.com");
+    ///
+    /// // A configuration that lets the email through fails the check.
+    /// let leaky = TelemetryCaptureConfiguration::builder()
+    ///     .allow_fields(["plan", "email"])
+    ///     .remove_from_deny_floor("email")
+    ///     .scrub_values(false)
+    ///     .build()
+    ///     .unwrap();
+    /// let ((), captured) = caci_testkit::capture(&leaky, create);
+    /// let caught = std::panic::catch_unwind(|| {
+    ///     captured.assert_never_contains("ada@example.com");
+    /// });
+    /// assert!(caught.is_err());
     /// ```
     #[track_caller]
     pub fn assert_never_contains(&self, raw: &str) -> &Self {
