@@ -816,6 +816,34 @@ fn track_caller_locations_are_the_callers_with_and_without_a_subscriber() {
     assert_eq!((location.file(), location.line()), (file!(), line!() - 1));
 }
 
+struct Vectorised;
+
+#[component]
+impl Vectorised {
+    /// The siblings carry `target_feature`: the body, which calls an AVX2
+    /// intrinsic as a safe function, compiles only with it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn sum(&self, values: &[u32]) -> u32 {
+        let zero = std::arch::x86_64::_mm256_setzero_si256();
+        let _ = zero;
+        values.iter().sum()
+    }
+}
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)] // calling a `target_feature` function is unsafe
+fn target_feature_is_carried_to_the_siblings() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        return;
+    }
+    // SAFETY: the CPU has AVX2 (checked above).
+    let (sum, captured) = capture(|| unsafe { Vectorised.sum(&[1, 2, 3]) });
+    assert_eq!(sum, 6);
+    captured.span("Vectorised.sum").assert_outcome("ok");
+}
+
 struct Prefixes;
 
 #[component]

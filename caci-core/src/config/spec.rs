@@ -121,3 +121,46 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
 
 /// Keys of the `limits` table.
 pub(crate) const LIMIT_KEYS: &[&str] = &["max_depth", "max_list_items", "max_string_len", "max_fields_per_span"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file schema is defined once, by serde on [`ConfigSpec`]: the key
+    /// lists the loader's error messages use must be exactly its keys.
+    #[test]
+    fn the_key_lists_are_the_schemas_keys() {
+        let every_setting = ConfigSpec {
+            allowed_field_names: vec!["plan".into()],
+            allowed_field_kinds: vec!["uuid".into()],
+            allowed_structs: vec!["Business".into()],
+            allowed_dictionaries: vec!["flags".into()],
+            denied_field_names: vec!["note".into()],
+            deny_floor_removals: vec!["address".into()],
+            denied_types: vec!["*Secret*".into()],
+            capture_error_messages: !ConfigSpec::default().capture_error_messages,
+            scrub_values: !ConfigSpec::default().scrub_values,
+            limits: LimitsSpec {
+                max_depth: Some(1),
+                max_list_items: Some(1),
+                max_string_len: Some(1),
+                max_fields_per_span: Some(1),
+            },
+        };
+        let value = serde_json::to_value(&every_setting).unwrap();
+        let keys = |value: &serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let sorted = |names: &[&str]| -> Vec<String> {
+            let mut names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(keys(&value), sorted(TOP_LEVEL_KEYS));
+        assert_eq!(keys(&value["limits"]), sorted(LIMIT_KEYS));
+        let again: ConfigSpec = serde_json::from_value(value).unwrap();
+        assert_eq!(again, every_setting);
+    }
+}

@@ -102,14 +102,25 @@ fn awaited(method: &Method, call: TokenStream) -> TokenStream {
 }
 
 /// Attributes the siblings share with the function: `cfg` (they exist when
-/// it does), lint levels, and `track_caller` (the three call each other
-/// directly, so a location passes through to the body). Not `cfg_attr`: it
-/// can expand to anything, another instrumentation attribute included.
+/// it does), lint levels, `track_caller` (the three call each other
+/// directly, so a location passes through to the body) and `target_feature`
+/// (the body is compiled with the features it was written for, and the
+/// function may call its siblings). Not `cfg_attr`: it can expand to
+/// anything, another instrumentation attribute included.
 fn carried(attr: &syn::Attribute) -> bool {
     let path = attr.path();
-    ["cfg", "allow", "warn", "deny", "forbid", "expect", "track_caller"]
-        .iter()
-        .any(|name| path.is_ident(name))
+    [
+        "cfg",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "track_caller",
+        "target_feature",
+    ]
+    .iter()
+    .any(|name| path.is_ident(name))
 }
 
 /// The function's parameters as plain names (patterns renamed, `mut` and
