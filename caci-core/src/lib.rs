@@ -67,12 +67,13 @@
 //! | open a span by hand | [`span!`] |
 //! | say what may be captured | [`TelemetryCaptureConfiguration`], [`config::deny`] |
 //! | know why a leaf is (not) captured | [`decision`] |
-//! | see what every method will capture, gate CI | [`coverage`] |
+//! | see what every method will capture, gate CI | `coverage` (cargo feature `coverage`) |
 //! | test it | the `caci-testkit` crate |
 
 mod active;
 pub mod capture;
 pub mod config;
+#[cfg(feature = "coverage")]
 pub mod coverage;
 pub mod decision;
 mod impls;
