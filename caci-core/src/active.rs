@@ -1,30 +1,10 @@
-//! The configuration in force: installed process-wide, replaceable at run
-//! time, and overridable on one thread for a scope (tests).
-//!
-//! Call sites cache a plan per configuration *identity*; the per-call check
-//! is one thread-local read and one atomic load compared with the plan's.
-
-use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
-
-use arc_swap::ArcSwapOption;
+//! The configuration in force, as users set it: installed process-wide and
+//! replaceable at run time, or overridden on one thread for a scope (tests).
+//! The state itself is the rules layer's (`rules::current`), which call
+//! sites read.
 
 use crate::config::TelemetryCaptureConfiguration;
-use crate::config::validate::Rules;
-
-/// The identity of "nothing installed".
-const NOTHING_INSTALLED: u64 = 0;
-
-static INSTALLED: ArcSwapOption<Rules> = ArcSwapOption::const_empty();
-static INSTALLED_ID: AtomicU64 = AtomicU64::new(NOTHING_INSTALLED);
-static INSTALL_LOCK: Mutex<()> = Mutex::new(());
-static CAPTURE_NOTHING: LazyLock<Arc<Rules>> = LazyLock::new(|| TelemetryCaptureConfiguration::default().rules);
-
-thread_local! {
-    static SCOPED: RefCell<Option<Arc<Rules>>> = const { RefCell::new(None) };
-    static SCOPED_ID: Cell<u64> = const { Cell::new(NOTHING_INSTALLED) };
-}
+use crate::rules::current;
 
 /// Installs `config` for the whole process, replacing any previous one, and
 /// returns the previous one.
@@ -47,17 +27,16 @@ thread_local! {
 /// assert!(previous.is_some());
 /// ```
 pub fn install(config: TelemetryCaptureConfiguration) -> Option<TelemetryCaptureConfiguration> {
-    let _serialized = INSTALL_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !config.deny_floor_removals().is_empty() {
-        tracing::warn!(
-            target: "caci",
-            removed = ?config.deny_floor_removals(),
-            "CACI configuration removes entries from the built-in deny floor"
-        );
-    }
-    let id = config.rules.id;
-    let previous = INSTALLED.swap(Some(config.rules));
-    INSTALLED_ID.store(id, Ordering::Release);
+    let removals = config.deny_floor_removals().to_vec();
+    let previous = current::install(config.rules, |_| {
+        if !removals.is_empty() {
+            tracing::warn!(
+                target: "caci",
+                removed = ?removals,
+                "CACI configuration removes entries from the built-in deny floor"
+            );
+        }
+    });
     previous.map(TelemetryCaptureConfiguration::from_rules)
 }
 
@@ -74,62 +53,12 @@ pub fn install(config: TelemetryCaptureConfiguration) -> Option<TelemetryCapture
 /// assert_eq!(answer, 42);
 /// ```
 pub fn with_configuration<R>(config: &TelemetryCaptureConfiguration, body: impl FnOnce() -> R) -> R {
-    let _restore = ScopedGuard::enter(&config.rules);
+    let _restore = current::ScopedGuard::enter(&config.rules);
     body()
-}
-
-/// Restores the previous thread-local configuration when dropped.
-#[must_use]
-pub(crate) struct ScopedGuard {
-    previous: Option<Arc<Rules>>,
-}
-
-impl ScopedGuard {
-    pub(crate) fn enter(rules: &Arc<Rules>) -> Self {
-        let previous = SCOPED.with(|scoped| scoped.replace(Some(Arc::clone(rules))));
-        SCOPED_ID.with(|id| id.set(rules.id));
-        ScopedGuard { previous }
-    }
-}
-
-impl Drop for ScopedGuard {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        SCOPED_ID.with(|id| id.set(previous.as_ref().map_or(NOTHING_INSTALLED, |rules| rules.id)));
-        SCOPED.with(|scoped| *scoped.borrow_mut() = previous);
-    }
-}
-
-/// The identity of the rules in force on this thread: the hot-path check.
-#[inline]
-pub(crate) fn current_id() -> u64 {
-    let scoped = SCOPED_ID.with(Cell::get);
-    if scoped != NOTHING_INSTALLED {
-        scoped
-    } else {
-        INSTALLED_ID.load(Ordering::Acquire)
-    }
-}
-
-/// The rules in force on this thread (slow path).
-pub(crate) fn current_rules() -> Arc<Rules> {
-    if let Some(rules) = SCOPED.with(|scoped| scoped.borrow().clone()) {
-        return rules;
-    }
-    INSTALLED.load_full().unwrap_or_else(|| Arc::clone(&CAPTURE_NOTHING))
 }
 
 /// The configuration in force on this thread: the scoped one, the installed
 /// one, or the empty one that captures nothing.
 pub fn current_configuration() -> TelemetryCaptureConfiguration {
-    TelemetryCaptureConfiguration::from_rules(current_rules())
-}
-
-/// Identity of the rules in force, or "nothing installed" for the empty rules.
-pub(crate) fn id_of(rules: &Arc<Rules>) -> u64 {
-    if Arc::ptr_eq(rules, &CAPTURE_NOTHING) {
-        NOTHING_INSTALLED
-    } else {
-        rules.id
-    }
+    TelemetryCaptureConfiguration::from_rules(current::current_rules())
 }

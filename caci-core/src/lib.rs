@@ -70,28 +70,43 @@
 //! | see what every method will capture, gate CI | `coverage` (cargo feature `coverage`) |
 //! | test it | the `caci-testkit` crate |
 
+// How the pieces fit, bottom-up; no module imports one above it (the
+// `layers` test keeps it so):
+//
+// 1. `shape`: what a type looks like without a value; `safety`: the
+//    counters of CACI's own guards.
+// 2. `rules`: a configuration compiled (`Rules`), the floor, the decision
+//    rule, value scrubbing, and which rules are in force.
+// 3. `plan`: every leaf of a call site decided once, each captured leaf
+//    given a slot.
+// 4. `record`: `Capture`, the `Out` a value offers its leaves to, the
+//    slots and their rendering, CACI's own impls.
+// 5. `site`, `method`, `probe`: call sites and their cached plans, method
+//    wrapping, and the compile-time probes generated code uses.
+// 6. `config`: `TelemetryCaptureConfiguration`, its builder and files.
+// 7. `active`: installing and swapping the configuration in force.
+// 8. `coverage` (cargo feature `coverage`): the report, its CLI and gate.
 mod active;
-pub mod capture;
 pub mod config;
 #[cfg(feature = "coverage")]
 pub mod coverage;
-pub mod decision;
-mod impls;
-pub mod method;
+mod method;
 mod plan;
 mod probe;
+mod record;
+mod rules;
 mod safety;
-mod scrub;
-pub mod shape;
+mod shape;
 mod site;
-mod slot;
+
+pub use rules::decision;
 
 pub use active::{current_configuration, install, with_configuration};
-pub use capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfiguration};
-pub use impls::MapKey;
-pub use method::{MethodDescriptor, MethodInfo, SkippedMethod};
+pub use method::{METHOD_FIELDS, MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
+pub use record::MapKey;
+pub use record::capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use site::{CallSite, SiteInfo};
@@ -238,16 +253,17 @@ macro_rules! record {
 /// What generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::capture::{Capture, DynCapture, Erased, Fields, InputType, Out};
     pub use crate::method::{
         MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
         not_generic,
     };
     pub use crate::plan::Input;
+    pub use crate::plan::InputType;
     pub use crate::probe::{
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
         ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
     };
+    pub use crate::record::capture::{Capture, DynCapture, Erased, Fields, Out, input_type_of};
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};

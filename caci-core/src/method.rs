@@ -14,8 +14,8 @@ use std::time::Instant;
 use tracing::Span;
 use tracing::field::Value;
 
-use crate::capture::{DynCapture, Erased};
 use crate::plan::Input;
+use crate::record::capture::{DynCapture, Erased};
 use crate::shape::Shape;
 use crate::site::{SiteCore, SiteInfo, SiteKind, SitePlan};
 

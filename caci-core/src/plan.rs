@@ -8,9 +8,8 @@ use std::any::TypeId;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::capture::InputType;
-use crate::config::validate::Rules;
-use crate::decision::{self, Leaf, Reason, Verdict};
+use crate::rules::Rules;
+use crate::rules::decision::{self, Leaf, Reason, Verdict};
 use crate::shape::{FieldShape, Kind, Shape, ShapeBody};
 
 /// What to do with one value at a call site.
@@ -106,8 +105,7 @@ impl Input {
         Input { bindings, ..self }
     }
 
-    /// The same input, whose values have the type `type_id` describes
-    /// ([`InputType::of`]).
+    /// The same input, whose values have the type `type_id` describes.
     pub fn typed(self, type_id: Option<InputType>) -> Self {
         Input { type_id, ..self }
     }
@@ -147,6 +145,17 @@ pub(crate) struct Plan {
     pub(crate) decisions: Vec<LeafDecision>,
 }
 
+/// An input's type as a plan records it: its identity, and whether its
+/// `Capture` impl is trusted not to panic (see `Capture::trusted`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputType {
+    /// The type's identity.
+    pub id: TypeId,
+    /// Whether its `Capture` impl is trusted not to panic.
+    pub trusted: bool,
+}
+
 /// How one input is recorded.
 #[derive(Debug)]
 pub(crate) struct PlannedInput {
@@ -156,8 +165,7 @@ pub(crate) struct PlannedInput {
     pub(crate) type_id: Option<TypeId>,
 }
 
-/// The path a method's return value is captured under.
-pub(crate) const OUTPUT_NAME: &str = "return";
+use crate::rules::decision::OUTPUT_NAME;
 
 pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>) -> Plan {
     let mut planner = Planner {

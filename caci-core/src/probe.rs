@@ -10,7 +10,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::capture::{Capture, DynCapture, Erased, InputType};
+use crate::plan::InputType;
+use crate::record::capture::{Capture, DynCapture, Erased, input_type_of};
 use crate::shape::Shape;
 
 /// Wraps a reference for the probe traits.
@@ -42,7 +43,7 @@ impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
         T::shape()
     }
     fn caci_type_id(&self) -> Option<InputType> {
-        Some(InputType::of::<T>())
+        Some(input_type_of::<T>())
     }
 }
 

@@ -198,15 +198,9 @@ impl Shape {
     }
 }
 
-/// Removes module paths from every segment of a type name.
-///
-/// ```
-/// assert_eq!(
-///     caci_core::shape::short_type_name("alloc::vec::Vec<my_app::domain::Plan>"),
-///     "Vec<Plan>"
-/// );
-/// ```
-pub fn short_type_name(full: &str) -> String {
+/// Removes module paths from every segment of a type name:
+/// `alloc::vec::Vec<my_app::domain::Plan>` is `Vec<Plan>`.
+pub(crate) fn short_type_name(full: &str) -> String {
     let mut out = String::with_capacity(full.len());
     let mut segment_start = 0;
     for (index, ch) in full.char_indices() {

@@ -3,8 +3,8 @@
 
 mod coverage_fixture;
 
+use caci_core::__private::MethodSite;
 use caci_core::coverage::{CoverageReport, Gate, RenderOptions, ReportJsonError, SCHEMA, TEXT_WIDTH};
-use caci_core::method::MethodSite;
 use caci_core::{Capture, Input, MethodDescriptor, MethodInfo, Shape, Telemetry, TelemetryCaptureConfiguration};
 use coverage_fixture::{METHODS, config};
 

@@ -3,8 +3,8 @@
 
 mod coverage_fixture;
 
+use caci_core::__private::MethodSite;
 use caci_core::coverage::{CoverageReport, LeafReport, Place, Totals};
-use caci_core::method::MethodSite;
 use caci_core::{Capture, Input, MethodDescriptor, MethodInfo, Shape, TelemetryCaptureConfiguration};
 use coverage_fixture::{METHODS, Receipt, config};
 

@@ -8,8 +8,8 @@
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
+use caci_core::__private::MethodSite;
 use caci_core::coverage::{CoverageReport, RenderOptions};
-use caci_core::method::MethodSite;
 use caci_core::{
     Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo, Telemetry,
     TelemetryCaptureConfiguration,

@@ -3,9 +3,9 @@
 
 mod coverage_fixture;
 
+use caci_core::__private::MethodSite;
 use caci_core::coverage::{Addition, CoverageReport, Place, Suggestion};
 use caci_core::decision::{Reason, Verdict};
-use caci_core::method::MethodSite;
 use caci_core::{Capture, Input, Kind, MethodDescriptor, MethodInfo, Shape, Telemetry, TelemetryCaptureConfiguration};
 use coverage_fixture::{METHODS, config};
 

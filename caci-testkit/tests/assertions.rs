@@ -3,8 +3,9 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+use caci_core::__private::MethodSite;
+use caci_core::MethodInfo;
 use caci_core::config::deny::DenyList;
-use caci_core::method::{MethodInfo, MethodSite};
 use caci_core::{Level, SiteInfo, TelemetryCaptureConfiguration};
 use caci_testkit::{FieldValue, SpanQuery, capture};
 
@@ -235,7 +236,7 @@ fn charge(plan: &str, fail: bool) {
             (
                 vec![
                     caci_core::Input::new("plan", <&str as caci_core::Capture>::shape())
-                        .typed(Some(caci_core::__private::InputType::of::<&str>())),
+                        .typed(Some(caci_core::__private::input_type_of::<&str>())),
                 ],
                 None,
             )

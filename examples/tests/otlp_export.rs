@@ -11,7 +11,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use caci_core::method::METHOD_FIELDS;
+use caci_core::METHOD_FIELDS;
 use caci_examples::domain::Plan;
 use caci_examples::service;
 use caci_examples::signups;

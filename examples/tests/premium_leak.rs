@@ -1,8 +1,8 @@
 //! The captured data shows the premium leak and nothing personal; with the
 //! mapping fixed, or after the data fix, STARTER gets the STARTER group.
 
+use caci_core::METHOD_FIELDS;
 use caci_core::config::deny::DenyList;
-use caci_core::method::METHOD_FIELDS;
 use caci_examples::domain::{Feature, FeatureGroup, Plan};
 use caci_examples::service::{self, App, PlanCatalog};
 use caci_examples::{capture_configuration, signups};

@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-use super::error::{ConfigError, Problem};
-use super::spec::{ConfigSpec, LIMIT_KEYS, TOP_LEVEL_KEYS};
+use crate::rules::{ConfigError, ConfigSpec, LIMIT_KEYS, Problem, TOP_LEVEL_KEYS};
 
 /// The formats a configuration file can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,52 +2,19 @@
 //!
 //! Capture is allow-list only. A leaf (one recorded value) is captured when
 //! a rule allows it and nothing forbids it; the full rule, with its order, is
-//! documented on [`crate::decision`].
+//! documented on [`crate::rules::decision`].
 
-pub mod deny;
-mod error;
 mod file;
-mod spec;
-pub(crate) mod validate;
-pub(crate) mod words;
 
 use std::path::Path;
 use std::sync::Arc;
 
-pub use error::{ConfigError, Problem};
+pub use crate::rules::deny;
+pub use crate::rules::{ConfigError, ConfigSpec, Limits, LimitsSpec, MAX_FIELDS_PER_SPAN_CEILING, Problem};
 pub use file::Format;
-pub use spec::{ConfigSpec, LimitsSpec};
-pub use validate::MAX_FIELDS_PER_SPAN_CEILING;
 
+use crate::rules::{Rules, compile};
 use crate::shape::Kind;
-use validate::Rules;
-
-/// Limits that bound what one call captures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// How many path segments a captured leaf may have: `business_id` is 1,
-    /// `business.plan_id` is 2. Default 3.
-    pub max_depth: usize,
-    /// How many items of a list or map are rendered. Default 20.
-    pub max_list_items: usize,
-    /// How many characters of a string (or of a rendering) are kept; longer
-    /// text is cut on a character boundary and ends with `…`. Default 255.
-    pub max_string_len: usize,
-    /// How many fields one span may carry. Default 32, at most
-    /// [`MAX_FIELDS_PER_SPAN_CEILING`].
-    pub max_fields_per_span: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 3,
-            max_list_items: 20,
-            max_string_len: 255,
-            max_fields_per_span: 32,
-        }
-    }
-}
 
 /// Which data may be captured: the allow lists, the deny list and the limits.
 ///
@@ -90,7 +57,7 @@ impl TelemetryCaptureConfiguration {
 
     /// Checks and compiles a [`ConfigSpec`].
     pub fn from_spec(spec: ConfigSpec) -> Result<Self, ConfigError> {
-        let rules = validate::compile(&spec)?;
+        let rules = compile(&spec)?;
         Ok(TelemetryCaptureConfiguration { rules: Arc::new(rules) })
     }
 
@@ -167,6 +134,11 @@ impl TelemetryCaptureConfiguration {
     /// ```
     pub fn decisions(&self, inputs: &[crate::Input], output: Option<&crate::Shape>) -> Vec<crate::LeafDecision> {
         crate::plan::plan(&self.rules, inputs, output).decisions
+    }
+
+    /// Applies the decision rule ([`crate::rules::decision`]) to one leaf.
+    pub fn decide(&self, leaf: &crate::rules::decision::Leaf<'_>) -> crate::rules::decision::Verdict {
+        crate::rules::decision::decide(&self.rules, leaf)
     }
 
     /// The limits in force.

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::report::{CoverageReport, Place};
-use crate::decision::Verdict;
+use crate::rules::decision::Verdict;
 
 /// What a CI run requires of a report.
 ///

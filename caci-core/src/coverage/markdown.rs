@@ -8,7 +8,7 @@ use super::report::{CoverageReport, LeafReport, MethodReport};
 use super::suggest::Suggestion;
 use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, reasons_in_words};
 use super::totals::Totals;
-use crate::decision::Verdict;
+use crate::rules::decision::Verdict;
 
 /// Inline code, safe inside a table cell.
 fn code(text: &str) -> String {

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use caci_core::coverage::{CoverageReport, Gate, RenderOptions};
-//! use caci_core::method::MethodSite;
+//! use caci_core::__private::MethodSite;
 //! use caci_core::{Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo};
 //! use caci_core::{Telemetry, TelemetryCaptureConfiguration};
 //!

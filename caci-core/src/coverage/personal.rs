@@ -4,7 +4,7 @@
 //! it: a flagged name is not denied, only kept out of the suggestions.
 
 /// Terms matched anywhere in the normalised name (see
-/// [`normalize`](crate::config::deny::normalize)): `billing_address` and
+/// [`normalize`](crate::rules::deny::normalize)): `billing_address` and
 /// `contactEmail` both look personal.
 pub const PERSONAL_SUBSTRINGS: &[&str] = &[
     "email",
@@ -48,7 +48,7 @@ pub const PERSONAL_WORDS: &[&str] = &["name", "ip", "dob", "ssn", "sin", "zip"];
 /// assert_eq!(looks_personal("plan"), None);
 /// ```
 pub fn looks_personal(identifier: &str) -> Option<&'static str> {
-    let normalized = crate::config::deny::normalize(identifier);
+    let normalized = crate::rules::deny::normalize(identifier);
     if let Some(term) = PERSONAL_SUBSTRINGS.iter().find(|term| normalized.contains(*term)) {
         return Some(term);
     }

@@ -9,9 +9,9 @@ use super::suggest::{self, Suggestion};
 use super::totals::Totals;
 use super::wire::LeafJson;
 use crate::config::{ConfigSpec, TelemetryCaptureConfiguration};
-use crate::decision::Verdict;
 use crate::method::{MethodDescriptor, SkippedMethod};
 use crate::plan::LeafDecision;
+use crate::rules::decision::Verdict;
 use crate::shape::Kind;
 
 /// What every wrapped method would capture under one configuration, with

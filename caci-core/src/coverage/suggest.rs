@@ -10,8 +10,8 @@ use super::personal::looks_personal;
 use super::report::Place;
 use super::subject::Subject;
 use crate::config::TelemetryCaptureConfiguration;
-use crate::decision::{Leaf, Reason, Verdict};
 use crate::plan::LeafDecision;
+use crate::rules::decision::{Leaf, Reason, Verdict};
 use crate::shape::Kind;
 
 /// A configuration addition and what it would capture. The report ranks

@@ -6,7 +6,7 @@ use std::fmt::{self, Write};
 use super::report::{CoverageReport, MethodReport};
 use super::suggest::Suggestion;
 use super::totals::{ReasonCounts, Totals};
-use crate::decision::{Reason, Verdict};
+use crate::rules::decision::{Reason, Verdict};
 
 /// The width the text rendering fits in (a line is longer only when a single
 /// signature, path or type is).

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::decision::{Reason, Verdict};
+use crate::rules::decision::{Reason, Verdict};
 
 /// Captured leaves over all leaves, for one method, one component or the
 /// whole report.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::LeafReport;
-use crate::decision::{AllowedBy, Reason, Verdict};
+use crate::rules::decision::{AllowedBy, Reason, Verdict};
 use crate::shape::Kind;
 
 #[derive(Serialize, Deserialize)]
@@ -98,7 +98,7 @@ impl TryFrom<LeafJson> for LeafReport {
                 word: json
                     .detail
                     .clone()
-                    .unwrap_or_else(|| crate::config::deny::normalize(identifier)),
+                    .unwrap_or_else(|| crate::rules::deny::normalize(identifier)),
             }),
             (false, None, Some(Why::DeniedType), Some(type_name)) => Verdict::NotCaptured(Reason::DeniedType {
                 type_name: type_name.clone(),

@@ -19,10 +19,10 @@ use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 use tracing::{Level, Span};
 use tracing_core::callsite::Callsite;
 
-use crate::active;
-use crate::capture::Erased;
-use crate::config::validate::Rules;
 use crate::plan::{self, Input, LeafDecision};
+use crate::record::capture::Erased;
+use crate::rules::Rules;
+use crate::rules::current;
 use crate::shape::Shape;
 
 pub(crate) use callsite::DynamicCallsite;
@@ -116,7 +116,7 @@ impl CallSite {
     /// Every leaf decision this call site takes under the configuration in
     /// force, given its inputs' shapes (used by tests and reports).
     pub fn decisions(&self, values: &[Erased<'_>]) -> Vec<LeafDecision> {
-        let rules = active::current_rules();
+        let rules = current::current_rules();
         plan::plan(&rules, &self.inputs(values), None).decisions
     }
 
@@ -189,7 +189,7 @@ impl SiteCore {
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
     ) -> &'static SitePlan {
         match self.current.get() {
-            Some(plan) if plan.config_id == active::current_id() && plan.key == key => plan,
+            Some(plan) if plan.config_id == current::current_id() && plan.key == key => plan,
             _ => self.find_or_plan(key, shapes),
         }
     }
@@ -201,8 +201,8 @@ impl SiteCore {
         key: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
     ) -> &'static SitePlan {
-        let rules = active::current_rules();
-        let config_id = active::id_of(&rules);
+        let rules = current::current_rules();
+        let config_id = current::id_of(&rules);
         let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let known = plans.iter().find(|plan| plan.config_id == config_id && plan.key == key);
         let plan = match known {
@@ -240,7 +240,7 @@ impl SiteCore {
             .late
             .iter()
             .filter(|name| !names.iter().any(|taken| taken == *name))
-            .filter(|name| !crate::decision::RESERVED_ROOTS.contains(&name.split('.').next().unwrap_or(name)))
+            .filter(|name| !crate::rules::decision::RESERVED_ROOTS.contains(&name.split('.').next().unwrap_or(name)))
             .map(|name| (*name).to_owned())
             .collect();
         let late_count = late.len();

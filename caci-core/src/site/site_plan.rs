@@ -9,10 +9,10 @@ use tracing::field::{Field, Value, ValueSet};
 use tracing::{Metadata, Span};
 
 use super::callsite::DynamicCallsite;
-use crate::capture::{DynCapture, Erased, Out};
-use crate::config::validate::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 use crate::plan::Plan;
-use crate::slot::{RenderLimits, Sink, Slot};
+use crate::record::capture::{DynCapture, Erased, Out};
+use crate::record::slot::{RenderLimits, Sink, Slot};
+use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 
 /// Room for every field a span can declare: the captured ones (at most the
 /// ceiling) and the fixed ones of a method span.
@@ -359,8 +359,8 @@ impl SitePlan {
     pub(crate) fn error_message(&self, message: &dyn std::fmt::Display) -> String {
         let rendered = catch_unwind(AssertUnwindSafe(|| {
             let full = message.to_string();
-            match crate::slot::truncation_point(&full, self.rules.limits.max_string_len) {
-                Some(end) => format!("{}{}", &full[..end], crate::slot::TRUNCATION_MARK),
+            match crate::record::slot::truncation_point(&full, self.rules.limits.max_string_len) {
+                Some(end) => format!("{}{}", &full[..end], crate::record::slot::TRUNCATION_MARK),
                 None => full,
             }
         }));
@@ -394,8 +394,8 @@ mod tests {
     use tracing_subscriber::layer::{Context, SubscriberExt};
 
     use super::super::{CallSite, SiteInfo};
-    use crate::capture::{Capture, Erased, InputType};
     use crate::plan::Input;
+    use crate::record::capture::{Capture, Erased};
 
     /// Every field name a span is opened with.
     #[derive(Clone, Default)]
@@ -437,7 +437,8 @@ mod tests {
             tracing_core::callsite::rebuild_interest_cache();
             crate::with_configuration(&config, || {
                 let plan = SITE.core.plan(typeid::of::<u64>(), || {
-                    let input = Input::new("value", u64::shape()).typed(Some(InputType::of::<u64>()));
+                    let input =
+                        Input::new("value", u64::shape()).typed(Some(crate::record::capture::input_type_of::<u64>()));
                     (vec![input], None)
                 });
                 let before = crate::safety_counters().mismatched_types;

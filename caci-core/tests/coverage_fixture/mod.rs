@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use caci_core::method::MethodSite;
+use caci_core::__private::MethodSite;
 use caci_core::{
     Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo, Telemetry,
     TelemetryCaptureConfiguration,

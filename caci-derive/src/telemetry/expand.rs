@@ -90,11 +90,14 @@ fn trusted(container: &Container, private: &TokenStream) -> TokenStream {
         Body::Struct(fields) => fields.fields.iter().collect(),
         Body::Enum(variants) => variants.iter().flat_map(|variant| &variant.fields.fields).collect(),
     };
-    let types = fields
-        .into_iter()
-        .filter(|field| field.is_recorded())
-        .map(|field| &field.ty);
-    quote!(true #(&& <#types as #private::Capture>::trusted())*)
+    // Spanned and written as the shapes' `<T as Capture>::shape` is, so a
+    // type without `Capture` is reported once, not once more here.
+    let checks = fields.into_iter().filter(|field| field.is_recorded()).map(|field| {
+        let ty = &field.ty;
+        let trusted = quote_spanned!(ty.span()=> <#ty as #private::Capture>::trusted);
+        quote!((#trusted as fn() -> bool)())
+    });
+    quote!(true #(&& #checks)*)
 }
 
 /// `impl TelemetryStruct`, with the user's generics only: the marker says

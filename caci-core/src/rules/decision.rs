@@ -78,8 +78,7 @@
 
 use std::fmt;
 
-use crate::config::TelemetryCaptureConfiguration;
-use crate::config::validate::Rules;
+use super::Rules;
 use crate::shape::Kind;
 
 /// One leaf as the decision rule sees it.
@@ -241,7 +240,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Sensitive => f.write_str("marked sensitive"),
-            Reason::Denied { identifier, word } if crate::config::words::normalize(identifier) == *word => {
+            Reason::Denied { identifier, word } if super::words::normalize(identifier) == *word => {
                 write!(f, "`{identifier}` is denied")
             }
             Reason::Denied { identifier, word } => write!(f, "`{word}` (a word of `{identifier}`) is denied"),
@@ -253,13 +252,6 @@ impl fmt::Display for Reason {
             Reason::NotAllowed => f.write_str("not allowed"),
             Reason::FieldLimit => f.write_str("beyond the fields-per-span limit"),
         }
-    }
-}
-
-impl TelemetryCaptureConfiguration {
-    /// Applies the decision rule to one leaf.
-    pub fn decide(&self, leaf: &Leaf<'_>) -> Verdict {
-        decide(&self.rules, leaf)
     }
 }
 
@@ -317,6 +309,9 @@ pub(crate) fn decide(rules: &Rules, leaf: &Leaf<'_>) -> Verdict {
     NotCaptured(Reason::NotAllowed)
 }
 
+/// The path a method's return value is captured under.
+pub(crate) const OUTPUT_NAME: &str = "return";
+
 /// CACI's own field names: a path whose first segment is one of these
 /// would shadow or duplicate a field CACI records itself (`return` only
 /// outside a captured output, whose root it is).
@@ -326,7 +321,7 @@ fn is_reserved(leaf: &Leaf<'_>) -> bool {
     let Some(root) = leaf.path.first() else {
         return false;
     };
-    RESERVED_ROOTS.contains(root) && !(leaf.output && *root == crate::plan::OUTPUT_NAME)
+    RESERVED_ROOTS.contains(root) && !(leaf.output && *root == OUTPUT_NAME)
 }
 
 /// The first path segment or alias the deny list denies, with its word.

@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hash};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::capture::{Capture, DynCapture, ListValue, MapValue, Out};
+use crate::record::capture::{Capture, DynCapture, ListValue, MapValue, Out};
 use crate::shape::{Shape, ShapeBody, guarded};
 
 impl<T: Capture> Capture for Option<T> {

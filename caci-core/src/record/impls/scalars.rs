@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::capture::{Capture, Out};
+use crate::record::capture::{Capture, Out};
 use crate::shape::{Kind, Shape};
 
 impl Capture for bool {

@@ -8,9 +8,11 @@
 use std::any::TypeId;
 use std::fmt;
 
+use super::render::Text;
+use super::slot::{Sink, Slot};
+use crate::plan::InputType;
 use crate::plan::Node;
 use crate::shape::Shape;
-use crate::slot::{Sink, Slot, Text};
 
 /// A type whose values CACI can capture.
 ///
@@ -85,7 +87,7 @@ impl<T: Capture + ?Sized> DynCapture for T {
     }
 
     fn dyn_input_type(&self) -> InputType {
-        InputType::of::<T>()
+        input_type_of::<T>()
     }
 
     #[inline]
@@ -117,23 +119,13 @@ impl<'a> Erased<'a> {
     }
 }
 
-/// An input's type as a plan records it; see [`DynCapture::dyn_input_type`].
+/// `T` as a plan records an input's type: its identity, and whether its
+/// `Capture` impl is trusted not to panic.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InputType {
-    /// The type's identity.
-    pub id: TypeId,
-    /// Whether its `Capture` impl is trusted not to panic.
-    pub trusted: bool,
-}
-
-impl InputType {
-    /// The type `T`.
-    pub fn of<T: Capture + ?Sized>() -> Self {
-        InputType {
-            id: typeid::of::<T>(),
-            trusted: T::trusted(),
-        }
+pub fn input_type_of<T: Capture + ?Sized>() -> InputType {
+    InputType {
+        id: typeid::of::<T>(),
+        trusted: T::trusted(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Checks a [`ConfigSpec`] and compiles it into the rules the planner reads.
+//! Checks a [`ConfigSpec`] and compiles it into the rules every layer above
+//! reads.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{LazyLock, Mutex};
@@ -42,7 +43,7 @@ pub(crate) struct Rules {
     pub(crate) limits: Limits,
     pub(crate) capture_error_messages: bool,
     /// Whether captured strings are checked for values that look secret or
-    /// personal (see [`crate::decision`]).
+    /// personal (see [`crate::rules::decision`]).
     pub(crate) scrub_values: bool,
 }
 

@@ -1,0 +1,12 @@
+//! Recording a call's values: the [`Capture`](capture::Capture) trait and
+//! the [`Out`](capture::Out) a value offers its leaves to, the slots those
+//! leaves land in (`slot`), their rendering as text (`render`), and CACI's
+//! own `Capture` impls (`impls`). A visit follows a plan (the layer below)
+//! and never decides anything itself.
+
+pub(crate) mod capture;
+mod impls;
+mod render;
+pub(crate) mod slot;
+
+pub use impls::MapKey;

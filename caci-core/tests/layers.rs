@@ -1,0 +1,131 @@
+//! caci-core's modules form layers, read bottom-up; no module imports one
+//! above it, and modules of one layer do not import each other in a circle.
+//! The order is the one `lib.rs` describes ("How the pieces fit").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Bottom to top; modules on one line share a layer.
+const LAYERS: &[&[&str]] = &[
+    &["shape", "safety"],
+    &["rules"],
+    &["plan"],
+    &["record"],
+    &["site", "method", "probe"],
+    &["config"],
+    &["active"],
+    &["coverage"],
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|layer| layer.contains(&module))
+}
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The top-level modules each top-level module names as `crate::<module>`
+/// in code (comments and doc comments left out).
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let first = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        let module = first.trim_end_matches(".rs").to_owned();
+        if module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let used = graph.entry(module.clone()).or_default();
+        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            for (index, _) in line.match_indices("crate::") {
+                let rest = &line[index + "crate::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|ch| ch.is_ascii_lowercase() || *ch == '_')
+                    .collect();
+                if name != module && layer_of(&name).is_some() {
+                    used.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn every_top_level_module_has_a_layer() {
+    let unknown: Vec<String> = imports()
+        .into_keys()
+        .filter(|module| layer_of(module).is_none())
+        .collect();
+    assert!(unknown.is_empty(), "modules without a layer in LAYERS: {unknown:?}");
+}
+
+#[test]
+fn no_module_imports_one_above_it() {
+    let mut upward = Vec::new();
+    for (module, used) in imports() {
+        let Some(own) = layer_of(&module) else { continue };
+        for target in used {
+            if layer_of(&target).is_some_and(|layer| layer > own) {
+                upward.push(format!("{module} -> {target}"));
+            }
+        }
+    }
+    assert!(upward.is_empty(), "imports of a higher layer: {upward:?}");
+}
+
+#[test]
+fn modules_of_one_layer_import_each_other_in_no_circle() {
+    let graph = imports();
+    fn visit(
+        module: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|seen| seen == module) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(module.to_owned());
+            return Some(cycle);
+        }
+        if !done.insert(module.to_owned()) {
+            return None;
+        }
+        path.push(module.to_owned());
+        for next in graph.get(module).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    for module in graph.keys() {
+        let cycle = visit(module, &graph, &mut Vec::new(), &mut done);
+        assert!(
+            cycle.is_none(),
+            "a circle of imports: {}",
+            cycle.unwrap_or_default().join(" -> ")
+        );
+    }
+}
