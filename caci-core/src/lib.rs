@@ -109,7 +109,6 @@ pub use record::MapKey;
 pub use record::capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
-pub use site::{CallSite, SiteInfo};
 pub use tracing::Level;
 
 #[cfg(feature = "derive")]

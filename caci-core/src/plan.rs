@@ -113,6 +113,7 @@ impl Input {
 
 /// The decision taken for one leaf of a call site.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LeafDecision {
     /// The dotted path: the span field's name when captured.
     pub path: String,

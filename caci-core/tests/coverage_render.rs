@@ -4,7 +4,10 @@
 mod coverage_fixture;
 
 use caci_core::__private::MethodSite;
-use caci_core::coverage::{CoverageReport, Gate, RenderOptions, ReportJsonError, SCHEMA, TEXT_WIDTH};
+use caci_core::coverage::{CoverageReport, Gate, RenderOptions, ReportJsonError, SCHEMA};
+
+/// The width the text report promises to stay within (its documentation).
+const TEXT_WIDTH: usize = 100;
 use caci_core::{Capture, Input, MethodDescriptor, MethodInfo, Shape, Telemetry, TelemetryCaptureConfiguration};
 use coverage_fixture::{METHODS, config};
 
@@ -134,7 +137,7 @@ struct QuarterlyRevenueRecognitionScheduleEntryWithAnExtremelyLongName {
 }
 
 static LONG: MethodSite = MethodSite::new(
-    caci_core::SiteInfo {
+    caci_core::__private::SiteInfo {
         name: "Revenue.recognize",
         target: "app",
         level: caci_core::Level::INFO,

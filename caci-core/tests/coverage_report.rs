@@ -188,7 +188,7 @@ fn components_and_methods_are_sorted_whatever_the_registration_order() {
 }
 
 static NO_OUTPUT: MethodSite = MethodSite::new(
-    caci_core::SiteInfo {
+    caci_core::__private::SiteInfo {
         name: "Billing.quote",
         target: "app",
         level: caci_core::Level::INFO,

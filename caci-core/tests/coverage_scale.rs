@@ -9,10 +9,10 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use caci_core::__private::MethodSite;
+use caci_core::__private::SiteInfo;
 use caci_core::coverage::{CoverageReport, RenderOptions};
 use caci_core::{
-    Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo, Telemetry,
-    TelemetryCaptureConfiguration,
+    Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, Telemetry, TelemetryCaptureConfiguration,
 };
 
 #[derive(Telemetry)]

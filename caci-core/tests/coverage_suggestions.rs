@@ -206,7 +206,7 @@ struct Address {
 }
 
 static POSITIONAL: MethodSite = MethodSite::new(
-    caci_core::SiteInfo {
+    caci_core::__private::SiteInfo {
         name: "Geo.locate",
         target: "app",
         level: caci_core::Level::INFO,

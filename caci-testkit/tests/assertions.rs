@@ -4,9 +4,10 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use caci_core::__private::MethodSite;
+use caci_core::__private::SiteInfo;
 use caci_core::MethodInfo;
 use caci_core::config::deny::DenyList;
-use caci_core::{Level, SiteInfo, TelemetryCaptureConfiguration};
+use caci_core::{Level, TelemetryCaptureConfiguration};
 use caci_testkit::{FieldValue, SpanQuery, capture};
 
 fn config() -> TelemetryCaptureConfiguration {

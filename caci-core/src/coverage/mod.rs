@@ -9,7 +9,8 @@
 //! ```
 //! use caci_core::coverage::{CoverageReport, Gate, RenderOptions};
 //! use caci_core::__private::MethodSite;
-//! use caci_core::{Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo};
+//! use caci_core::__private::SiteInfo;
+//! use caci_core::{Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape};
 //! use caci_core::{Telemetry, TelemetryCaptureConfiguration};
 //!
 //! use uuid::Uuid;
@@ -216,5 +217,5 @@ pub use json::{ReportJsonError, SCHEMA};
 pub use personal::{PERSONAL_SUBSTRINGS, PERSONAL_WORDS, looks_personal};
 pub use report::{ComponentReport, CoverageReport, LeafReport, MethodReport, Place};
 pub use suggest::{PersonalMatch, Suggestion};
-pub use text::{RenderOptions, SHOWN_PLACES, SHOWN_SUGGESTIONS, TEXT_WIDTH};
+pub use text::RenderOptions;
 pub use totals::{ReasonCounts, Totals, reason_code};

@@ -10,12 +10,12 @@ use crate::rules::decision::{Reason, Verdict};
 
 /// The width the text rendering fits in (a line is longer only when a single
 /// signature, path or type is).
-pub const TEXT_WIDTH: usize = 100;
+pub(crate) const TEXT_WIDTH: usize = 100;
 /// How many suggestions (and entries needing review) the text and Markdown
 /// renderings list; JSON lists them all.
-pub const SHOWN_SUGGESTIONS: usize = 10;
+pub(crate) const SHOWN_SUGGESTIONS: usize = 10;
 /// How many places the text and Markdown renderings list per suggestion.
-pub const SHOWN_PLACES: usize = 3;
+pub(crate) const SHOWN_PLACES: usize = 3;
 
 /// How to render text.
 ///

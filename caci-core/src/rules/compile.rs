@@ -49,17 +49,68 @@ pub(crate) struct Rules {
 
 pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     let mut problems = Vec::new();
-    let mut names = HashSet::new();
-    let mut paths = HashSet::new();
-    let mut kinds = BTreeSet::new();
-
     let added: HashSet<String> = spec
         .denied_field_names
         .iter()
         .map(|name| deny::normalize(name))
         .collect();
     let deny = DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals);
+    let (names, paths) = compile_allowed_names(spec, &deny, &added, &mut problems);
+    let kinds = compile_kinds(spec, &mut problems);
+    check_each(&spec.allowed_structs, "allowed_structs", check_type_path, &mut problems);
+    check_each(
+        &spec.allowed_dictionaries,
+        "allowed_dictionaries",
+        check_path,
+        &mut problems,
+    );
+    check_each(
+        &spec.denied_field_names,
+        "denied_field_names",
+        check_identifier,
+        &mut problems,
+    );
+    check_removals(spec, &added, &mut problems);
+    check_each(&spec.denied_types, "denied_types", check_type_pattern, &mut problems);
+    let limits = compile_limits(&spec.limits, &mut problems);
+    if !problems.is_empty() {
+        return Err(ConfigError::new(problems));
+    }
+    Ok(Rules {
+        id: identity_of(spec),
+        spec: spec.clone(),
+        names,
+        paths,
+        kinds,
+        structs: spec.allowed_structs.clone(),
+        dictionaries: spec.allowed_dictionaries.iter().cloned().collect(),
+        deny,
+        denied_types: DeniedTypes::new(&spec.denied_types),
+        deny_floor_removals: spec.deny_floor_removals.clone(),
+        limits,
+        capture_error_messages: spec.capture_error_messages,
+        scrub_values: spec.scrub_values,
+    })
+}
 
+/// Reports every entry of `list` (the key `key`) that `check` refuses.
+fn check_each(list: &[String], key: &str, check: fn(&str) -> Result<(), String>, problems: &mut Vec<Problem>) {
+    for (index, entry) in list.iter().enumerate() {
+        if let Err(message) = check(entry) {
+            problems.push(Problem::new(format!("{key}[{index}]"), message));
+        }
+    }
+}
+
+/// Plain names and dotted paths, apart; a segment the deny list denies is a
+/// problem (the floor is lifted only by an explicit removal).
+fn compile_allowed_names(
+    spec: &ConfigSpec,
+    deny: &DenyList,
+    added: &HashSet<String>,
+    problems: &mut Vec<Problem>,
+) -> (HashSet<String>, HashSet<String>) {
+    let (mut names, mut paths) = (HashSet::new(), HashSet::new());
     for (index, name) in spec.allowed_field_names.iter().enumerate() {
         let location = format!("allowed_field_names[{index}]");
         if let Err(message) = check_path(name) {
@@ -90,7 +141,12 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
             names.insert(name.clone());
         }
     }
+    (names, paths)
+}
 
+/// The allowed kinds; `integer` stands for both integer kinds.
+fn compile_kinds(spec: &ConfigSpec, problems: &mut Vec<Problem>) -> BTreeSet<Kind> {
+    let mut kinds = BTreeSet::new();
     for (index, kind) in spec.allowed_field_kinds.iter().enumerate() {
         if kind.eq_ignore_ascii_case("integer") {
             kinds.extend([Kind::SignedInteger, Kind::UnsignedInteger]);
@@ -110,25 +166,12 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
             )),
         }
     }
+    kinds
+}
 
-    for (index, path) in spec.allowed_structs.iter().enumerate() {
-        if let Err(message) = check_type_path(path) {
-            problems.push(Problem::new(format!("allowed_structs[{index}]"), message));
-        }
-    }
-
-    for (index, name) in spec.allowed_dictionaries.iter().enumerate() {
-        if let Err(message) = check_path(name) {
-            problems.push(Problem::new(format!("allowed_dictionaries[{index}]"), message));
-        }
-    }
-
-    for (index, name) in spec.denied_field_names.iter().enumerate() {
-        if let Err(message) = check_identifier(name) {
-            problems.push(Problem::new(format!("denied_field_names[{index}]"), message));
-        }
-    }
-
+/// A removal names a floor entry, or a name with a floor word, and is not
+/// also denied.
+fn check_removals(spec: &ConfigSpec, added: &HashSet<String>, problems: &mut Vec<Problem>) {
     for (index, name) in spec.deny_floor_removals.iter().enumerate() {
         let location = format!("deny_floor_removals[{index}]");
         if let Err(message) = check_identifier(name) {
@@ -145,33 +188,6 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
             ));
         }
     }
-
-    for (index, pattern) in spec.denied_types.iter().enumerate() {
-        if let Err(message) = check_type_pattern(pattern) {
-            problems.push(Problem::new(format!("denied_types[{index}]"), message));
-        }
-    }
-
-    let limits = compile_limits(&spec.limits, &mut problems);
-
-    if !problems.is_empty() {
-        return Err(ConfigError::new(problems));
-    }
-    Ok(Rules {
-        id: identity_of(spec),
-        spec: spec.clone(),
-        names,
-        paths,
-        kinds,
-        structs: spec.allowed_structs.clone(),
-        dictionaries: spec.allowed_dictionaries.iter().cloned().collect(),
-        deny,
-        denied_types: DeniedTypes::new(&spec.denied_types),
-        deny_floor_removals: spec.deny_floor_removals.clone(),
-        limits,
-        capture_error_messages: spec.capture_error_messages,
-        scrub_values: spec.scrub_values,
-    })
 }
 
 fn compile_limits(spec: &LimitsSpec, problems: &mut Vec<Problem>) -> Limits {

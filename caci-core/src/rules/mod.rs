@@ -23,6 +23,7 @@ pub(crate) use spec::{LIMIT_KEYS, TOP_LEVEL_KEYS};
 
 /// Limits that bound what one call captures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// How many path segments a captured leaf may have: `business_id` is 1,
     /// `business.plan_id` is 2. Default 3.

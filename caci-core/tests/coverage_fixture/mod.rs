@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use caci_core::__private::MethodSite;
+use caci_core::__private::SiteInfo;
 use caci_core::{
-    Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, SiteInfo, Telemetry,
-    TelemetryCaptureConfiguration,
+    Capture, Input, Kind, Level, MethodDescriptor, MethodInfo, Shape, Telemetry, TelemetryCaptureConfiguration,
 };
 use uuid::Uuid;
 

@@ -21,7 +21,6 @@ use syn::ext::IdentExt as _;
 use crate::component::model::{ComponentName, Context, Method, Overrides};
 use crate::component::options::{ComponentArgs, FnArgs};
 use crate::component::types::Scope;
-use crate::component::validate::error_at;
 
 /// `#[component]` over `proc_macro2` tokens.
 pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -262,4 +261,8 @@ fn fallback(item: TokenStream) -> TokenStream {
         }
         _ => item,
     }
+}
+/// An error at `span`.
+pub(crate) fn error_at(span: proc_macro2::Span, message: impl std::fmt::Display) -> darling::Error {
+    syn::Error::new(span, message).into()
 }

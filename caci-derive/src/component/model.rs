@@ -7,7 +7,7 @@ use syn::ext::IdentExt as _;
 
 use crate::component::options::{LevelName, Name};
 use crate::component::types::{self, Scope};
-use crate::component::{signature, validate};
+use crate::component::{error_at, signature};
 
 /// What the functions of one `#[component]` impl (or one `#[instrument_fn]`)
 /// share.
@@ -120,10 +120,10 @@ impl Method {
     pub(crate) fn new(sig: &syn::Signature, context: &Context, overrides: Overrides) -> darling::Result<Method> {
         let mut errors = darling::Error::accumulator();
         let mut inputs = inputs(sig, &mut errors);
-        validate::skipped_inputs(&sig.ident, &mut inputs, &overrides.skipped, &mut errors);
+        skipped_inputs(&sig.ident, &mut inputs, &overrides.skipped, &mut errors);
         let output = output(sig);
         let captures_output = errors
-            .handle(validate::captures_output(
+            .handle(captures_output(
                 &output,
                 overrides.capture_output.as_ref(),
                 context.capture_output,
@@ -292,4 +292,53 @@ fn output(sig: &syn::Signature) -> Output {
         };
     }
     Output::Value((**ty).clone())
+}
+
+/// Marks the inputs named by `skip_input(s)`; a name that is not an input is
+/// an error at the name.
+fn skipped_inputs(
+    function: &syn::Ident,
+    inputs: &mut [Input],
+    skipped: &[(String, Span)],
+    errors: &mut darling::error::Accumulator,
+) {
+    for (name, span) in skipped {
+        if let Some(input) = inputs.iter_mut().find(|input| &input.name == name) {
+            input.skipped = true;
+            continue;
+        }
+        let message = if name == "self" {
+            "`self` is never captured: there is nothing to skip".to_owned()
+        } else if inputs.is_empty() {
+            format!("`{name}` is not an input of `{function}`, which has none")
+        } else {
+            let names: Vec<String> = inputs.iter().map(|input| format!("`{}`", input.name)).collect();
+            format!(
+                "`{name}` is not an input of `{function}`; its inputs are {}",
+                names.join(", ")
+            )
+        };
+        errors.push(error_at(*span, message));
+    }
+}
+
+/// Whether the output is captured. Asked for on the function itself, an
+/// output that cannot be captured is an error; asked for by the whole
+/// component, such functions simply do not capture theirs.
+fn captures_output(output: &Output, explicit: Option<&SpannedValue<bool>>, default: bool) -> darling::Result<bool> {
+    let why_not = match output.value_type() {
+        None if matches!(output, Output::Never) => Some("the function never returns"),
+        None => Some("the future's `Output` type is not written (`impl Future<Output = T>`)"),
+        Some(ty) if types::mentions_impl_trait(ty) => Some("an `impl Trait` type cannot be named to plan its capture"),
+        Some(ty) if types::is_unit(ty) => Some("the function returns nothing"),
+        Some(_) => None,
+    };
+    match (explicit, why_not) {
+        (Some(explicit), Some(why_not)) if **explicit => Err(error_at(
+            explicit.span(),
+            format!("`capture_output` cannot apply here: {why_not}"),
+        )),
+        (Some(explicit), _) => Ok(**explicit),
+        (None, why_not) => Ok(default && why_not.is_none()),
+    }
 }

@@ -2,19 +2,12 @@
 //! contradict each other, inputs that do not exist, outputs that cannot be
 //! captured, and items the macros do not apply to.
 
-use darling::util::SpannedValue;
 use proc_macro2::{Span, TokenTree};
 use quote::ToTokens as _;
 use syn::spanned::Spanned as _;
 
-use crate::component::model::{Input, Output};
+use crate::component::error_at;
 use crate::component::options::MethodArgs;
-use crate::component::types;
-
-/// An error at `span`.
-pub(crate) fn error_at(span: Span, message: impl std::fmt::Display) -> darling::Error {
-    syn::Error::new(span, message).into()
-}
 
 /// `skip` leaves the method as written, so no other option applies.
 pub(crate) fn method_args(args: &MethodArgs) -> darling::Result<()> {
@@ -66,59 +59,6 @@ fn method_options(args: &MethodArgs) -> Vec<(&'static str, Span)> {
         options.push(("capture_output", capture.span()));
     }
     options
-}
-
-/// Marks the inputs named by `skip_input(s)`; a name that is not an input is
-/// an error at the name.
-pub(crate) fn skipped_inputs(
-    function: &syn::Ident,
-    inputs: &mut [Input],
-    skipped: &[(String, Span)],
-    errors: &mut darling::error::Accumulator,
-) {
-    for (name, span) in skipped {
-        if let Some(input) = inputs.iter_mut().find(|input| &input.name == name) {
-            input.skipped = true;
-            continue;
-        }
-        let message = if name == "self" {
-            "`self` is never captured: there is nothing to skip".to_owned()
-        } else if inputs.is_empty() {
-            format!("`{name}` is not an input of `{function}`, which has none")
-        } else {
-            let names: Vec<String> = inputs.iter().map(|input| format!("`{}`", input.name)).collect();
-            format!(
-                "`{name}` is not an input of `{function}`; its inputs are {}",
-                names.join(", ")
-            )
-        };
-        errors.push(error_at(*span, message));
-    }
-}
-
-/// Whether the output is captured. Asked for on the function itself, an
-/// output that cannot be captured is an error; asked for by the whole
-/// component, such functions simply do not capture theirs.
-pub(crate) fn captures_output(
-    output: &Output,
-    explicit: Option<&SpannedValue<bool>>,
-    default: bool,
-) -> darling::Result<bool> {
-    let why_not = match output.value_type() {
-        None if matches!(output, Output::Never) => Some("the function never returns"),
-        None => Some("the future's `Output` type is not written (`impl Future<Output = T>`)"),
-        Some(ty) if types::mentions_impl_trait(ty) => Some("an `impl Trait` type cannot be named to plan its capture"),
-        Some(ty) if types::is_unit(ty) => Some("the function returns nothing"),
-        Some(_) => None,
-    };
-    match (explicit, why_not) {
-        (Some(explicit), Some(why_not)) if **explicit => Err(error_at(
-            explicit.span(),
-            format!("`capture_output` cannot apply here: {why_not}"),
-        )),
-        (Some(explicit), _) => Ok(**explicit),
-        (None, why_not) => Ok(default && why_not.is_none()),
-    }
 }
 
 /// `#[instrument_fn]` cannot see the impl a method is in (its generics,

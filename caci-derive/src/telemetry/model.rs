@@ -8,7 +8,7 @@ use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 
 use crate::case::RenameRule;
-use crate::telemetry::{error_at, validate};
+use crate::telemetry::error_at;
 
 /// The type deriving `Telemetry`.
 #[derive(FromDeriveInput)]
@@ -70,7 +70,7 @@ pub(crate) struct Variant {
 
 /// A field of a struct or of a variant.
 #[derive(FromField)]
-#[darling(attributes(telemetry), and_then = validate::field)]
+#[darling(attributes(telemetry), and_then = checked_field)]
 pub(crate) struct Field {
     pub(crate) ident: Option<syn::Ident>,
     pub(crate) ty: syn::Type,
@@ -190,4 +190,44 @@ fn captured_name(rename: Option<&SpannedValue<CapturedName>>, written: &str, rul
         (None, Some(rule)) => rule.apply(written),
         (None, None) => written.to_owned(),
     }
+}
+
+/// Attributes that contradict each other on one field.
+fn checked_field(field: Field) -> darling::Result<Field> {
+    let mut errors = darling::Error::accumulator();
+    if field.skip.is_present() {
+        for (name, span) in field.attributes() {
+            let why = match name {
+                "sensitive" => {
+                    "keep `skip` to leave the field out of the shape, or `sensitive` to list it \
+                     as never captured"
+                }
+                "flatten" => "a skipped field's own fields are left out with it",
+                "rename" => "a skipped field is not captured under any name",
+                _ => continue,
+            };
+            errors.push(error_at(
+                span,
+                format!("`{name}` cannot be combined with `skip`: {why}"),
+            ));
+        }
+        return errors.finish_with(field);
+    }
+    if field.flatten.is_present() {
+        if field.sensitive.is_present() {
+            errors.push(error_at(
+                field.flatten.span(),
+                "`flatten` cannot be combined with `sensitive`: a sensitive field is never \
+                 captured, so none of its fields may appear at its parent's level",
+            ));
+        }
+        if let Some(rename) = &field.rename {
+            errors.push(error_at(
+                rename.span(),
+                "`rename` cannot be combined with `flatten`: a flattened field's own name is \
+                 not part of any captured path",
+            ));
+        }
+    }
+    errors.finish_with(field)
 }

@@ -1,8 +1,8 @@
 //! Checks beyond what darling's attribute parsing enforces.
 //!
-//! [`field`] runs as each field is read, so attribute conflicts are reported
-//! together with unknown attributes; [`container`] needs the whole model and
-//! runs once it has been read.
+//! [`container`] needs the whole model and runs once it has been read (the
+//! conflicts of one field's own attributes are the model's, checked as the
+//! field is read, so they are reported with unknown attributes).
 
 use std::collections::HashMap;
 
@@ -12,46 +12,6 @@ use quote::ToTokens as _;
 use crate::case::RenameRule;
 use crate::telemetry::error_at;
 use crate::telemetry::model::{Body, Container, Field};
-
-/// Attributes that contradict each other on one field.
-pub(crate) fn field(field: Field) -> darling::Result<Field> {
-    let mut errors = darling::Error::accumulator();
-    if field.skip.is_present() {
-        for (name, span) in field.attributes() {
-            let why = match name {
-                "sensitive" => {
-                    "keep `skip` to leave the field out of the shape, or `sensitive` to list it \
-                     as never captured"
-                }
-                "flatten" => "a skipped field's own fields are left out with it",
-                "rename" => "a skipped field is not captured under any name",
-                _ => continue,
-            };
-            errors.push(error_at(
-                span,
-                format!("`{name}` cannot be combined with `skip`: {why}"),
-            ));
-        }
-        return errors.finish_with(field);
-    }
-    if field.flatten.is_present() {
-        if field.sensitive.is_present() {
-            errors.push(error_at(
-                field.flatten.span(),
-                "`flatten` cannot be combined with `sensitive`: a sensitive field is never \
-                 captured, so none of its fields may appear at its parent's level",
-            ));
-        }
-        if let Some(rename) = &field.rename {
-            errors.push(error_at(
-                rename.span(),
-                "`rename` cannot be combined with `flatten`: a flattened field's own name is \
-                 not part of any captured path",
-            ));
-        }
-    }
-    errors.finish_with(field)
-}
 
 /// Checks that need the whole type: newtype fields, `flatten` on unnamed
 /// fields, `rename_all` on a struct without named fields, and names captured
