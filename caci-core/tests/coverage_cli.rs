@@ -258,6 +258,11 @@ fn an_unwritable_baseline_is_bad_input() {
 fn usage_errors_exit_2_with_one_message() {
     let cases: &[(&[&str], &str)] = &[
         (&["--verbose"], "unknown option `--verbose`"),
+        (&["-v"], "unknown option `-v`"),
+        (
+            &["--min=sixty"],
+            "`--min` must be a percentage from 0 to 100, not `sixty`",
+        ),
         (&["--format"], "`--format` needs a value: text, json or markdown"),
         (
             &["--format", "yaml"],

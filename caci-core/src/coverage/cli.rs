@@ -30,7 +30,7 @@
 //! Output goes to stdout (the report in the chosen format; in Markdown the
 //! gate's outcome is appended); errors and the gate's outcome go to stderr.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,7 +61,7 @@ pub const USAGE: &str = include_str!("usage.txt");
 /// `NO_COLOR` is not set.
 pub fn run(args: impl IntoIterator<Item = String>) -> ExitCode {
     let stdout = std::io::stdout();
-    let auto_color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let auto_color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let code = run_with(
         args,
         MethodDescriptor::all(),
@@ -189,38 +189,43 @@ struct Options {
 
 impl Options {
     fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
+        use lexopt::Arg::{Long, Short, Value};
         let mut options = Options::default();
         let mut seen: Vec<String> = Vec::new();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-                _ => (arg.clone(), None),
+        let mut parser = lexopt::Parser::from_args(args);
+        loop {
+            let arg = match parser.next() {
+                Ok(Some(arg)) => arg,
+                Ok(None) => break,
+                Err(lexopt::Error::UnexpectedValue { option, .. }) => {
+                    return Err(format!("`{option}` takes no value"));
+                }
+                Err(error) => return Err(error.to_string()),
             };
-            if !flag.starts_with('-') {
-                return Err(format!(
-                    "unexpected argument `{arg}` (pass the arguments without the program name, e.g. `std::env::args().skip(1)`)"
-                ));
-            }
+            let flag = match &arg {
+                Long(name) => format!("--{name}"),
+                Short(letter) => format!("-{letter}"),
+                Value(value) => {
+                    return Err(format!(
+                        "unexpected argument `{}` (pass the arguments without the program name, e.g. `std::env::args().skip(1)`)",
+                        value.to_string_lossy()
+                    ));
+                }
+            };
             if seen.contains(&flag) {
                 return Err(format!("`{flag}` is given more than once"));
             }
             seen.push(flag.clone());
-            let switch = |value: Option<String>| match value {
-                Some(_) => Err(format!("`{flag}` takes no value")),
-                None => Ok(true),
-            };
-            match flag.as_str() {
-                "-h" | "--help" => options.help = switch(inline)?,
-                "--update-baseline" => options.update_baseline = switch(inline)?,
-                "--config" | "--format" | "--min" | "--baseline" | "--color" => {
-                    let value = match inline {
-                        Some(value) => value,
-                        None => args
-                            .next()
-                            .filter(|value| !value.starts_with("--"))
-                            .ok_or_else(|| format!("`{flag}` needs a value: {}", expected(&flag)))?,
-                    };
+            match arg {
+                Short('h') | Long("help") => options.help = true,
+                Long("update-baseline") => options.update_baseline = true,
+                Long("config" | "format" | "min" | "baseline" | "color") => {
+                    let value = parser
+                        .value()
+                        .ok()
+                        .and_then(|value| value.into_string().ok())
+                        .filter(|value| !value.starts_with("--"))
+                        .ok_or_else(|| format!("`{flag}` needs a value: {}", expected(&flag)))?;
                     options.set(&flag, value)?;
                 }
                 _ => return Err(format!("unknown option `{flag}`")),
@@ -253,10 +258,11 @@ impl Options {
                     _ => return Err(bad()),
                 }
             }
-            _ => {
+            "--min" => {
                 let percent = value.parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p));
                 self.min_percent = Some(percent.ok_or_else(bad)?);
             }
+            other => unreachable!("`{other}` is not an option with a value"),
         }
         Ok(())
     }
@@ -268,6 +274,7 @@ fn expected(flag: &str) -> &'static str {
         "--baseline" => "a JSON report file",
         "--format" => "text, json or markdown",
         "--color" => "auto, always or never",
-        _ => "a percentage from 0 to 100",
+        "--min" => "a percentage from 0 to 100",
+        _ => "a value",
     }
 }

@@ -55,14 +55,14 @@ impl Painter {
         if !self.color {
             return text.to_owned();
         }
-        let code = match style {
-            Style::Bold => "1",
-            Style::Green => "32",
-            Style::Yellow => "33",
-            Style::Red => "31",
-            Style::Dim => "2",
+        let style = match style {
+            Style::Bold => anstyle::Style::new().bold(),
+            Style::Green => anstyle::AnsiColor::Green.on_default(),
+            Style::Yellow => anstyle::AnsiColor::Yellow.on_default(),
+            Style::Red => anstyle::AnsiColor::Red.on_default(),
+            Style::Dim => anstyle::Style::new().dimmed(),
         };
-        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        format!("{style}{text}{style:#}")
     }
 }
 
