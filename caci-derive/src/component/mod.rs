@@ -36,52 +36,34 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         .handle(options::parse_args::<ComponentArgs>(args))
         .unwrap_or_default();
     let context = errors.handle(impl_context(&args, &block));
-    let mut skipped = Vec::new();
-    let mut siblings = Vec::new();
     let place = if block.trait_.is_some() {
         expand::Place::TraitImpl
     } else {
         expand::Place::InherentImpl
     };
-    for impl_item in &mut block.items {
-        match impl_item {
-            syn::ImplItem::Fn(function) => {
-                let Some(method_args) = errors.handle(options::method_args(&function.attrs)) else {
-                    continue;
-                };
-                options::strip_caci(&mut function.attrs);
-                if function.sig.constness.is_some() {
-                    errors.handle(validate::const_fn_args(&method_args));
-                    continue;
-                }
-                if errors.handle(validate::method_args(&method_args)).is_none() {
-                    continue;
-                }
-                let Some(context) = &context else { continue };
-                if method_args.skip.is_present() {
-                    skipped.push(expand::register_skipped(context, &function.sig));
-                    continue;
-                }
-                let overrides = Overrides {
-                    skipped: options::skipped_inputs(&method_args.skip_input, method_args.skip_inputs.as_ref()),
-                    name: method_args.name,
-                    level: method_args.level.map(|level| *level),
-                    capture_output: method_args.capture_output,
-                };
-                if let Some(mut method) = errors.handle(Method::new(&function.sig, context, overrides)) {
-                    method.late_fields = model::recorded_names(&function.block);
-                    siblings.push(expand::wrap(
-                        &method,
-                        &function.attrs,
-                        &mut function.sig,
-                        &mut function.block,
-                        place,
-                    ));
-                }
-            }
-            syn::ImplItem::Const(item) => misplaced(&item.attrs, &mut errors),
-            syn::ImplItem::Type(item) => misplaced(&item.attrs, &mut errors),
-            _ => {}
+    // Model every method first; expand only a block whose methods are all
+    // valid, so one mistake reports once and nothing half-wrapped is emitted.
+    let planned = model_methods(&mut block, context.as_ref(), &mut errors);
+    if let Err(errors) = errors.finish() {
+        return with_errors(errors, fallback(item));
+    }
+    let mut skipped = Vec::new();
+    let mut siblings = Vec::new();
+    let functions = block.items.iter_mut().filter_map(|impl_item| match impl_item {
+        syn::ImplItem::Fn(function) => Some(function),
+        _ => None,
+    });
+    for (function, planned) in functions.zip(planned) {
+        match planned {
+            Planned::Unwrapped => {}
+            Planned::Skipped(registration) => skipped.push(registration),
+            Planned::Wrapped(method) => siblings.push(expand::wrap(
+                &method,
+                &function.attrs,
+                &mut function.sig,
+                &mut function.block,
+                place,
+            )),
         }
     }
     block.items.extend(
@@ -90,13 +72,81 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
             .filter(|items| !items.is_empty())
             .map(syn::ImplItem::Verbatim),
     );
-    match errors.finish() {
-        Ok(()) if skipped.is_empty() => block.into_token_stream(),
-        Ok(()) => quote::quote! {
+    if skipped.is_empty() {
+        block.into_token_stream()
+    } else {
+        quote::quote! {
             #block
             const _: () = { #(#skipped)* };
-        },
-        Err(errors) => with_errors(errors, fallback(item)),
+        }
+    }
+}
+
+/// What the expansion does with one function of the block.
+enum Planned {
+    /// Left as written (a `const fn`, or a function whose options failed).
+    Unwrapped,
+    /// `#[caci(skip)]`: registered for the coverage report.
+    Skipped(TokenStream),
+    /// Wrapped as modelled.
+    Wrapped(Method),
+}
+
+/// The model of every function of `block`, in order, with every problem
+/// accumulated; `#[caci]` attributes are stripped on the way.
+fn model_methods(
+    block: &mut syn::ItemImpl,
+    context: Option<&Context>,
+    errors: &mut darling::error::Accumulator,
+) -> Vec<Planned> {
+    let mut planned = Vec::new();
+    for impl_item in &mut block.items {
+        match impl_item {
+            syn::ImplItem::Fn(function) => planned.push(model_method(function, context, errors)),
+            syn::ImplItem::Const(item) => misplaced(&item.attrs, errors),
+            syn::ImplItem::Type(item) => misplaced(&item.attrs, errors),
+            _ => {}
+        }
+    }
+    planned
+}
+
+/// One function's model; its options are checked even when the component's
+/// own options failed (`context` is `None`), so every mistake is reported.
+fn model_method(
+    function: &mut syn::ImplItemFn,
+    context: Option<&Context>,
+    errors: &mut darling::error::Accumulator,
+) -> Planned {
+    let Some(method_args) = errors.handle(options::method_args(&function.attrs)) else {
+        return Planned::Unwrapped;
+    };
+    options::strip_caci(&mut function.attrs);
+    if function.sig.constness.is_some() {
+        errors.handle(validate::const_fn_args(&method_args));
+        return Planned::Unwrapped;
+    }
+    if errors.handle(validate::method_args(&method_args)).is_none() {
+        return Planned::Unwrapped;
+    }
+    let Some(context) = context else {
+        return Planned::Unwrapped;
+    };
+    if method_args.skip.is_present() {
+        return Planned::Skipped(expand::register_skipped(context, &function.sig));
+    }
+    let overrides = Overrides {
+        skipped: options::skipped_inputs(&method_args.skip_input, method_args.skip_inputs.as_ref()),
+        name: method_args.name,
+        level: method_args.level.map(|level| *level),
+        capture_output: method_args.capture_output,
+    };
+    match errors.handle(Method::new(&function.sig, context, overrides)) {
+        Some(mut method) => {
+            method.late_fields = model::recorded_names(&function.block);
+            Planned::Wrapped(method)
+        }
+        None => Planned::Unwrapped,
     }
 }
 

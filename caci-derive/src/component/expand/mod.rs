@@ -1,8 +1,9 @@
 //! Code generation for a valid model: each wrapped function keeps its
 //! attributes, visibility and signature (pattern parameters renamed) and
-//! gets a new body ([`body`]) around a call site ([`site`]).
+//! gets a new body ([`in_place`], or [`sibling`] functions around it) around
+//! a call site ([`site`]).
 
-mod body;
+mod in_place;
 mod sibling;
 mod site;
 
@@ -63,7 +64,7 @@ pub(crate) fn wrap(
             *param.pat = plain_pattern(renamed);
         }
     }
-    let body = body::body(method, &body::Inner::Block(block));
+    let body = in_place::body(method, &in_place::Inner::Block(block));
     replace_body(block, body);
     TokenStream::new()
 }

@@ -11,13 +11,13 @@
 //! A trait impl cannot take extra methods, and returned futures, `impl
 //! Trait` arguments (which forbid a turbofish) and `impl Trait` return types
 //! (each function's is its own type) keep the in-place wrapping of
-//! [`body`](super::body).
+//! [`in_place`](super::in_place).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 
-use crate::component::expand::{Place, body, plain_pattern, replace_body, site};
+use crate::component::expand::{Place, in_place, plain_pattern, replace_body, site};
 use crate::component::model::{Binding, Method, Output};
 use crate::component::types;
 
@@ -71,7 +71,7 @@ pub(crate) fn wrap(
     let plain_call = awaited(method, call(method, sig, &plain_ident, place));
     let mut traced_sig = sig.clone();
     traced_sig.ident = traced_ident.clone();
-    let traced_body = body::body(method, &body::Inner::Call(plain_call.clone()));
+    let traced_body = in_place::body(method, &in_place::Inner::Call(plain_call.clone()));
     let traced = quote! {
         #(#carried)*
         #[inline(never)]
