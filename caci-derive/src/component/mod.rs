@@ -89,7 +89,7 @@ enum Planned {
     /// `#[caci(skip)]`: registered for the coverage report.
     Skipped(TokenStream),
     /// Wrapped as modelled.
-    Wrapped(Method),
+    Wrapped(Box<Method>),
 }
 
 /// The model of every function of `block`, in order, with every problem
@@ -144,7 +144,7 @@ fn model_method(
     match errors.handle(Method::new(&function.sig, context, overrides)) {
         Some(mut method) => {
             method.late_fields = model::recorded_names(&function.block);
-            Planned::Wrapped(method)
+            Planned::Wrapped(Box::new(method))
         }
         None => Planned::Unwrapped,
     }
