@@ -96,36 +96,88 @@ fn no_module_imports_one_above_it() {
 #[test]
 fn modules_of_one_layer_import_each_other_in_no_circle() {
     let graph = imports();
-    fn visit(
-        module: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(start) = path.iter().position(|seen| seen == module) {
-            let mut cycle = path[start..].to_vec();
-            cycle.push(module.to_owned());
-            return Some(cycle);
-        }
-        if !done.insert(module.to_owned()) {
-            return None;
-        }
-        path.push(module.to_owned());
-        for next in graph.get(module).into_iter().flatten() {
-            if let Some(cycle) = visit(next, graph, path, done) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        None
-    }
     let mut done = BTreeSet::new();
     for module in graph.keys() {
-        let cycle = visit(module, &graph, &mut Vec::new(), &mut done);
+        let cycle = find_circle(module, &graph, &mut Vec::new(), &mut done);
         assert!(
             cycle.is_none(),
             "a circle of imports: {}",
             cycle.unwrap_or_default().join(" -> ")
         );
     }
+}
+
+/// The coverage report's modules (`src/coverage/*.rs`): which of them each
+/// names as `super::<module>` or `crate::coverage::<module>`.
+fn coverage_imports() -> BTreeMap<String, BTreeSet<String>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("coverage");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let modules: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|module| module != "mod")
+        .collect();
+    for module in &modules {
+        let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
+        let used = graph.entry(module.clone()).or_default();
+        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            for prefix in ["super::", "crate::coverage::"] {
+                for (index, _) in line.match_indices(prefix) {
+                    let rest = &line[index + prefix.len()..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|ch| ch.is_ascii_lowercase() || *ch == '_')
+                        .collect();
+                    if name != *module && modules.contains(&name) {
+                        used.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_coverage_reports_modules_import_each_other_in_no_circle() {
+    let graph = coverage_imports();
+    assert!(
+        graph.contains_key("report") && graph.contains_key("suggest"),
+        "{graph:?}"
+    );
+    let mut done = BTreeSet::new();
+    for module in graph.keys() {
+        let cycle = find_circle(module, &graph, &mut Vec::new(), &mut done);
+        assert!(
+            cycle.is_none(),
+            "a circle of imports: {}",
+            cycle.unwrap_or_default().join(" -> ")
+        );
+    }
+}
+
+fn find_circle(
+    module: &str,
+    graph: &BTreeMap<String, BTreeSet<String>>,
+    path: &mut Vec<String>,
+    done: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    if let Some(start) = path.iter().position(|seen| seen == module) {
+        let mut cycle = path[start..].to_vec();
+        cycle.push(module.to_owned());
+        return Some(cycle);
+    }
+    if !done.insert(module.to_owned()) {
+        return None;
+    }
+    path.push(module.to_owned());
+    let found = graph
+        .get(module)
+        .into_iter()
+        .flatten()
+        .find_map(|next| find_circle(next, graph, path, done));
+    path.pop();
+    found
 }

@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::report::{CoverageReport, Place};
+use super::leaf::Place;
+use super::report::CoverageReport;
 use crate::rules::decision::Verdict;
 
 /// What a CI run requires of a report.

@@ -4,7 +4,8 @@
 
 use std::fmt::Write;
 
-use super::report::{CoverageReport, LeafReport, MethodReport};
+use super::leaf::LeafReport;
+use super::report::{CoverageReport, MethodReport};
 use super::suggest::Suggestion;
 use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, reasons_in_words};
 use super::totals::Totals;

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::addition::Addition;
+use super::leaf::Place;
 use super::personal::looks_personal;
-use super::report::Place;
 use super::subject::Subject;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::plan::LeafDecision;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::report::LeafReport;
+use super::leaf::LeafReport;
 use crate::rules::decision::{AllowedBy, Reason, Verdict};
 use crate::shape::Kind;
 
@@ -182,5 +182,19 @@ impl Why {
             Why::Reserved => Some(Reason::Reserved),
             Why::DuplicatePath => Some(Reason::DuplicatePath),
         }
+    }
+}
+
+// The report's leaves are written and read through their JSON form.
+impl Serialize for LeafReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        LeafJson::from(self.clone()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for LeafReport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = LeafJson::deserialize(deserializer)?;
+        LeafReport::try_from(json).map_err(serde::de::Error::custom)
     }
 }
