@@ -1,86 +1,34 @@
-//! The wrapped body: open the span, run the original body inside it
-//! (unchanged: `return` and `?` keep their meaning), record the outcome.
+//! Wrapping in place (trait impls, returned futures, `impl Trait`): the
+//! original body runs inside the span in a closure or an instrumented
+//! future (unchanged: `return` and `?` keep their meaning).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::component::expand::site;
+use crate::component::expand::builders::{Names, finish, open, span};
 use crate::component::model::{Binding, Method, Output};
 use crate::component::types;
 
-/// The hygienic names the wrapper binds: invisible to the user's body.
-struct Names {
-    call: syn::Ident,
-    entered: syn::Ident,
-    result: syn::Ident,
-    future: syn::Ident,
-    ret: syn::Ident,
-    ok: syn::Ident,
-    err: syn::Ident,
-}
-
-impl Names {
-    fn new() -> Names {
-        let ident = |name: &str| syn::Ident::new(name, Span::mixed_site());
-        Names {
-            call: ident("__caci_call"),
-            entered: ident("__caci_entered"),
-            result: ident("__caci_result"),
-            future: ident("__caci_future"),
-            ret: ident("__caci_ret"),
-            ok: ident("__caci_ok"),
-            err: ident("__caci_err"),
-        }
-    }
-}
-
-/// What the wrapper runs inside the span.
-pub(crate) enum Inner<'a> {
-    /// The original body, moved into a closure.
-    Block(&'a syn::Block),
-    /// A call of the sibling function that holds the original body.
-    Call(TokenStream),
-}
-
-/// The new body of `method`: open the span, run `inner` in it, finish.
-pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
+/// The new body of `method`, wrapped in place: open the span, run the
+/// original `block` in it (a closure, or an instrumented future), finish.
+pub(crate) fn body(method: &Method, block: &syn::Block) -> TokenStream {
     let names = Names::new();
     let Names {
         call, result, future, ..
     } = &names;
     let p = &method.private;
-    let items = site::items(method);
-    let start = site::start(method);
-    let start = match inner {
-        // A sibling's caller has checked the level.
-        Inner::Call(_) => start,
-        Inner::Block(_) => {
-            let level_enabled = site::level_enabled(method);
-            // Checked before any value is probed: a disabled call costs one
-            // comparison and one atomic load.
-            quote!(if #level_enabled { #start } else { #p::MethodCall::disabled() })
+    let open = open(method, &names, true);
+    let span = span(&names);
+    let run_sync = |inner: &TokenStream, diverges: bool| {
+        if diverges {
+            quote!(#call.in_scope(move || -> ! #inner))
+        } else {
+            quote!(#call.in_scope(move || #inner))
         }
-    };
-    let open = quote! {
-        #items
-        let #call = #start;
-    };
-    let span = quote!(::core::clone::Clone::clone(#call.span()));
-    let is_call = matches!(inner, Inner::Call(_));
-    // A sibling is called directly inside the entered span: no closure, so
-    // `#[track_caller]` locations pass through.
-    let entered = &names.entered;
-    let run_sync = |inner: &TokenStream, diverges: bool| match (is_call, diverges) {
-        (true, _) => quote!({
-            let #entered = #call.enter();
-            #inner
-        }),
-        (false, true) => quote!(#call.in_scope(move || -> ! #inner)),
-        (false, false) => quote!(#call.in_scope(move || #inner)),
     };
     match &method.output {
         Output::Never => {
-            let inner = original(method, inner, None, &names);
+            let inner = original(method, block, None, &names);
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
@@ -92,7 +40,7 @@ pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
             }
         }
         Output::Value(ty) => {
-            let inner = original(method, inner, Some(ty), &names);
+            let inner = original(method, block, Some(ty), &names);
             let run = if method.is_async {
                 quote!(#p::Instrument::instrument(async move #inner, #span).await)
             } else {
@@ -116,7 +64,7 @@ pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
             output,
             boxed,
         } => {
-            let inner = original(method, inner, Some(declared), &names);
+            let inner = original(method, block, Some(declared), &names);
             let finish = finish(method, &quote!(#result), &names);
             let param = match output.as_ref().and_then(types::in_body) {
                 Some(ty) => quote!(#result: &#ty),
@@ -144,12 +92,7 @@ pub(crate) fn body(method: &Method, inner: &Inner<'_>) -> TokenStream {
 /// The `if let .. = None::<R>` fixes the block's return type before the body
 /// runs, so `?` and `return` infer as they do in the function (the trick
 /// `async-trait` uses); `let __caci_ret: R` coerces the tail expression.
-fn original(method: &Method, inner: &Inner<'_>, ty: Option<&syn::Type>, names: &Names) -> TokenStream {
-    let block = match inner {
-        Inner::Block(block) => block,
-        // A call has its type already, and the sibling destructures.
-        Inner::Call(call) => return quote!({ #call }),
-    };
+fn original(method: &Method, block: &syn::Block, ty: Option<&syn::Type>, names: &Names) -> TokenStream {
     let ret = &names.ret;
     let destructure: Vec<TokenStream> = method
         .inputs
@@ -200,38 +143,4 @@ fn original(method: &Method, inner: &Inner<'_>, ty: Option<&syn::Type>, names: &
         #[allow(unreachable_code)]
         #ret
     })
-}
-
-/// Finishes `__caci_call` with the outcome of the value `result` refers to:
-/// `error` for an `Err`, `ok` otherwise, with the output when captured.
-fn finish(method: &Method, result: &TokenStream, names: &Names) -> TokenStream {
-    let p = &method.private;
-    let Names { call, ok, err, .. } = names;
-    let (ok_pattern, output) = if method.captures_output {
-        let erased = quote! {{
-            #[allow(unused_imports)]
-            use #p::{ViaCapture as _, ViaOpaque as _};
-            (&#p::Probe(#ok)).caci_erase()
-        }};
-        (quote!(#ok), erased)
-    } else {
-        (quote!(_), quote!(::core::option::Option::None))
-    };
-    quote! {
-        match {
-            #[allow(unused_imports)]
-            use #p::{ViaResult as _, ViaValue as _};
-            (&#p::Probe(#result)).caci_outcome()
-        } {
-            ::core::result::Result::Ok(#ok_pattern) => #call.finish_ok(#output),
-            ::core::result::Result::Err(#err) => #call.finish_err(
-                ::core::any::type_name_of_val(#err),
-                {
-                    #[allow(unused_imports)]
-                    use #p::{ViaDisplay as _, ViaNoDisplay as _};
-                    (&#p::Probe(#err)).caci_display()
-                },
-            ),
-        }
-    }
 }

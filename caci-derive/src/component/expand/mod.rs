@@ -3,6 +3,7 @@
 //! gets a new body ([`in_place`], or [`sibling`] functions around it) around
 //! a call site ([`site`]).
 
+mod builders;
 mod in_place;
 mod sibling;
 mod site;
@@ -64,7 +65,7 @@ pub(crate) fn wrap(
             *param.pat = plain_pattern(renamed);
         }
     }
-    let body = in_place::body(method, &in_place::Inner::Block(block));
+    let body = in_place::body(method, block);
     replace_body(block, body);
     TokenStream::new()
 }

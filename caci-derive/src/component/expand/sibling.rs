@@ -17,7 +17,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 
-use crate::component::expand::{Place, in_place, plain_pattern, replace_body, site};
+use crate::component::expand::builders::{self, Names};
+use crate::component::expand::{Place, plain_pattern, replace_body, site};
 use crate::component::model::{Binding, Method, Output};
 use crate::component::types;
 
@@ -71,7 +72,7 @@ pub(crate) fn wrap(
     let plain_call = awaited(method, call(method, sig, &plain_ident, place));
     let mut traced_sig = sig.clone();
     traced_sig.ident = traced_ident.clone();
-    let traced_body = in_place::body(method, &in_place::Inner::Call(plain_call.clone()));
+    let traced_body = traced_body(method, &plain_call);
     let traced = quote! {
         #(#carried)*
         #[inline(never)]
@@ -93,6 +94,51 @@ pub(crate) fn wrap(
     quote! {
         #plain
         #traced
+    }
+}
+
+/// The traced sibling's body: open the span (the caller checked the level),
+/// call the plain sibling inside it, finish.
+fn traced_body(method: &Method, plain_call: &TokenStream) -> TokenStream {
+    let names = Names::new();
+    let Names {
+        call, result, entered, ..
+    } = &names;
+    let p = &method.private;
+    let open = builders::open(method, &names, false);
+    // Called directly inside the entered span, with no closure: a
+    // `#[track_caller]` location passes through.
+    let run = if method.is_async {
+        let span = builders::span(&names);
+        quote!(#p::Instrument::instrument(async move { #plain_call }, #span).await)
+    } else {
+        quote!({
+            let #entered = #call.enter();
+            { #plain_call }
+        })
+    };
+    let ty = match &method.output {
+        Output::Never => {
+            return quote! {
+                #open
+                #run
+            };
+        }
+        Output::Value(ty) => ty,
+        // `applies` keeps returned futures in place; a future is a value here.
+        Output::Future { declared, .. } => declared,
+    };
+    // `()` is no `Result`: nothing to look at.
+    let finish = if types::is_unit(ty) {
+        quote!(#call.finish_ok(::core::option::Option::None))
+    } else {
+        builders::finish(method, &quote!(&#result), &names)
+    };
+    quote! {
+        #open
+        let #result = #run;
+        #finish;
+        #result
     }
 }
 
