@@ -4,7 +4,10 @@
 //! renders them. Struct and variant fields hold a function that produces the
 //! field's shape on demand, so recursive types have finite shapes.
 
+use std::any::TypeId;
+use std::cell::RefCell;
 use std::fmt;
+use std::thread::LocalKey;
 
 /// The kind of a value, as the configuration's `allow_kind` and the decision
 /// rule see it.
@@ -309,31 +312,10 @@ impl VariantShape {
 /// `Capture::trusted`), answering `true` for a type already being asked
 /// about on this thread: a recursive type adds no impl of its own.
 pub fn trusted_fields<T: ?Sized>(fields: impl FnOnce() -> bool) -> bool {
-    use std::any::TypeId;
-    use std::cell::RefCell;
     thread_local! {
         static ASKING: RefCell<Vec<TypeId>> = const { RefCell::new(Vec::new()) };
     }
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            ASKING.with(|asking| asking.borrow_mut().pop());
-        }
-    }
-    let id = typeid::of::<T>();
-    let reentered = ASKING.with(|asking| {
-        let mut asking = asking.borrow_mut();
-        let reentered = asking.contains(&id);
-        if !reentered {
-            asking.push(id);
-        }
-        reentered
-    });
-    if reentered {
-        return true;
-    }
-    let _pop = Pop;
-    fields()
+    unless_reentered::<T, _>(&ASKING, usize::MAX, fields).unwrap_or(true)
 }
 
 /// Builds `T`'s shape unless it is already being built on this thread (a
@@ -342,32 +324,40 @@ pub fn trusted_fields<T: ?Sized>(fields: impl FnOnce() -> bool) -> bool {
 /// opaque. Struct and variant fields are built lazily, so only newtypes and
 /// containers need this.
 pub fn guarded<T: ?Sized>(build: impl FnOnce() -> Shape) -> Shape {
-    use std::any::TypeId;
-    use std::cell::RefCell;
     thread_local! {
         static BUILDING: RefCell<Vec<TypeId>> = const { RefCell::new(Vec::new()) };
     }
-    struct Pop;
+    unless_reentered::<T, _>(&BUILDING, 64, build).unwrap_or_else(|| Shape::opaque(std::any::type_name::<T>()))
+}
+
+/// Runs `body` with `T` on the thread's `stack`, or returns `None` when `T`
+/// is on it already or the stack is `max` deep: how plan-time walks over
+/// possibly recursive types terminate.
+fn unless_reentered<T: ?Sized, R>(
+    stack: &'static LocalKey<RefCell<Vec<TypeId>>>,
+    max: usize,
+    body: impl FnOnce() -> R,
+) -> Option<R> {
+    struct Pop(&'static LocalKey<RefCell<Vec<TypeId>>>);
     impl Drop for Pop {
         fn drop(&mut self) {
-            BUILDING.with(|building| building.borrow_mut().pop());
+            self.0.with(|stack| stack.borrow_mut().pop());
         }
     }
-    const MAX_NESTING: usize = 64;
     let id = typeid::of::<T>();
-    let enter = BUILDING.with(|building| {
-        let mut building = building.borrow_mut();
-        let enter = building.len() < MAX_NESTING && !building.contains(&id);
+    let enter = stack.with(|stack| {
+        let mut stack = stack.borrow_mut();
+        let enter = stack.len() < max && !stack.contains(&id);
         if enter {
-            building.push(id);
+            stack.push(id);
         }
         enter
     });
     if !enter {
-        return Shape::opaque(std::any::type_name::<T>());
+        return None;
     }
-    let _pop = Pop;
-    build()
+    let _pop = Pop(stack);
+    Some(body())
 }
 
 #[cfg(test)]
