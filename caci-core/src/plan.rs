@@ -280,7 +280,7 @@ impl<'r> Planner<'r> {
                     .map(|variant| {
                         let aliases = self.aliases.len();
                         self.aliases.extend([variant.name, variant.declared]);
-                        let nodes = self.fields_of(&variant.fields, shape);
+                        let nodes = self.fields_of(&variant.fields, shape, true);
                         self.aliases.truncate(aliases);
                         nodes
                     })
@@ -295,7 +295,7 @@ impl<'r> Planner<'r> {
                 }
             }
             ShapeBody::Struct(fields) => {
-                let nodes = self.fields_of(fields, shape);
+                let nodes = self.fields_of(fields, shape, false);
                 if nodes.is_empty() {
                     Node::Skip
                 } else {
@@ -313,8 +313,13 @@ impl<'r> Planner<'r> {
     }
 
     /// One node per field, or an empty list when none is captured.
-    fn fields_of(&mut self, fields: &[FieldShape], owner: &Shape) -> Box<[Node]> {
+    /// `variant`: the fields are an enum variant's, whose path already has
+    /// a leaf (the variant's name), so a cut there is not a leaf of its own.
+    fn fields_of(&mut self, fields: &[FieldShape], owner: &Shape, variant: bool) -> Box<[Node]> {
         if self.path.len() >= self.rules.limits.max_depth && fields.iter().any(|field| !field.flatten) {
+            if variant {
+                return Box::new([]);
+            }
             self.decisions.push(LeafDecision {
                 path: self.path.join("."),
                 rust_type: owner.short_type_name(),
@@ -325,7 +330,10 @@ impl<'r> Planner<'r> {
             });
             return Box::new([]);
         }
-        let nodes: Box<[Node]> = fields.iter().map(|field| self.field(field, owner.type_name)).collect();
+        // The struct a field belongs to is the struct itself through
+        // `Option`, `Box`, `Rc`, `Arc` and references.
+        let owner_name = crate::shape::transparent_inner(owner.type_name);
+        let nodes: Box<[Node]> = fields.iter().map(|field| self.field(field, owner_name)).collect();
         if nodes.iter().all(Node::is_skip) {
             Box::new([])
         } else {

@@ -218,6 +218,29 @@ pub(crate) fn short_type_name(full: &str) -> String {
     out
 }
 
+/// The type a transparent wrapper holds (`Option`, `Box`, `Rc`, `Arc`,
+/// references), unwrapped as often as it is wrapped: the struct whose
+/// fields a shape lists, whatever holds it. Any other name is itself.
+pub(crate) fn transparent_inner(mut type_name: &'static str) -> &'static str {
+    const WRAPPERS: [&str; 4] = [
+        "core::option::Option<",
+        "alloc::boxed::Box<",
+        "alloc::rc::Rc<",
+        "alloc::sync::Arc<",
+    ];
+    loop {
+        let trimmed = type_name.trim_start_matches("&mut ").trim_start_matches('&');
+        if trimmed.len() != type_name.len() {
+            type_name = trimmed;
+            continue;
+        }
+        match WRAPPERS.iter().find_map(|wrapper| type_name.strip_prefix(wrapper)) {
+            Some(inner) if inner.ends_with('>') => type_name = &inner[..inner.len() - 1],
+            _ => return type_name,
+        }
+    }
+}
+
 /// Every type path named in a full type name, generic arguments included,
 /// without their own arguments: `core::option::Option<app::Password>` names
 /// `core::option::Option` and `app::Password`. The floor and `denied_types`
@@ -372,6 +395,23 @@ mod tests {
         );
         assert_eq!(short_type_name("&[u8; 4]"), "&[u8; 4]");
         assert_eq!(short_type_name("bool"), "bool");
+    }
+
+    #[test]
+    fn transparent_wrappers_unwrap_to_the_type_they_hold() {
+        assert_eq!(
+            transparent_inner("core::option::Option<app::Shipping>"),
+            "app::Shipping"
+        );
+        assert_eq!(
+            transparent_inner("&alloc::boxed::Box<core::option::Option<alloc::sync::Arc<app::Shipping>>>"),
+            "app::Shipping"
+        );
+        assert_eq!(
+            transparent_inner("alloc::vec::Vec<app::Shipping>"),
+            "alloc::vec::Vec<app::Shipping>"
+        );
+        assert_eq!(transparent_inner("app::Shipping"), "app::Shipping");
     }
 
     #[test]

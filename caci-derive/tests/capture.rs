@@ -304,3 +304,65 @@ fn item_leaves_appear_in_the_decisions_under_the_list_path() {
     assert!(!verdict("order.items.quantity"));
     assert!(!verdict("order.items.card_number"));
 }
+
+#[derive(Telemetry)]
+struct Shipping {
+    carrier: String,
+    eta_days: u32,
+}
+
+#[test]
+fn an_allowed_struct_is_seen_through_option_box_and_arc() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_struct::<Shipping>()
+        .build()
+        .unwrap();
+    let shipping = || Shipping {
+        carrier: "UPS".into(),
+        eta_days: 3,
+    };
+    let ((), captured) = caci_testkit::capture(&config, || {
+        let optional = Some(shipping());
+        let boxed = Box::new(shipping());
+        let shared = std::sync::Arc::new(shipping());
+        let _span =
+            caci_core::span!(Level::INFO, "ship", optional = optional, boxed = boxed, shared = shared).entered();
+    });
+    captured.span("ship").assert_fields_exactly(&[
+        "optional.carrier",
+        "optional.eta_days",
+        "boxed.carrier",
+        "boxed.eta_days",
+        "shared.carrier",
+        "shared.eta_days",
+    ]);
+}
+
+#[derive(Telemetry)]
+enum Delivery {
+    Courier { carrier: String },
+    Pickup { store: String, slot: u32 },
+    Later,
+}
+
+#[derive(Telemetry)]
+struct Order2 {
+    delivery: Delivery,
+}
+
+#[test]
+fn a_data_enum_cut_at_the_depth_limit_is_one_leaf_per_path() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_kind(Kind::Enum)
+        .max_depth(2)
+        .build()
+        .unwrap();
+    let inputs = [caci_core::Input::new("order", <Order2 as caci_core::Capture>::shape())];
+    let decisions = config.decisions(&inputs, None);
+    let paths: Vec<&str> = decisions.iter().map(|decision| decision.path.as_str()).collect();
+    let mut unique = paths.clone();
+    unique.dedup();
+    assert_eq!(paths, unique, "one leaf per path: {decisions:#?}");
+    assert_eq!(paths, ["order.delivery"]);
+    assert!(decisions[0].verdict.is_captured());
+}
