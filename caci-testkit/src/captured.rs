@@ -35,6 +35,8 @@ pub struct CapturedSpan {
 /// One event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapturedEvent {
+    /// Its name (`event file.rs:12` unless given with `name:`).
+    pub name: String,
     /// Its target.
     pub target: String,
     /// Its level.

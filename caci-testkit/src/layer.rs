@@ -103,6 +103,7 @@ where
             .event_span(event)
             .and_then(|span| span.extensions().get::<Index>().map(|index| index.0));
         self.store().events.push(CapturedEvent {
+            name: event.metadata().name().to_owned(),
             target: event.metadata().target().to_owned(),
             level: *event.metadata().level(),
             fields: fields.0,

@@ -44,19 +44,20 @@ impl Captured {
             }
         }
         for event in &self.events {
-            if event
-                .fields
-                .iter()
-                .any(|(name, value)| name.contains(raw) || value.as_text().contains(raw))
+            if event.name.contains(raw)
+                || event
+                    .fields
+                    .iter()
+                    .any(|(name, value)| name.contains(raw) || value.as_text().contains(raw))
             {
-                panic!("`{raw}` was captured, in an event: {:?}", event.fields);
+                panic!("`{raw}` was captured, in an event `{}`: {:?}", event.name, event.fields);
             }
         }
         self
     }
 
-    /// Asserts that no captured field name has a segment on `deny` (use
-    /// `DenyList::floor()` for the built-in floor).
+    /// Asserts that no captured field name, of a span or of an event, has a
+    /// segment on `deny` (use `DenyList::floor()` for the built-in floor).
     ///
     /// ```
     /// # use caci_core::{Level, TelemetryCaptureConfiguration};
@@ -75,6 +76,16 @@ impl Captured {
                     panic!(
                         "span `{}` carries `{name}` = {value}, and `{segment}` is denied",
                         span.name
+                    );
+                }
+            }
+        }
+        for event in &self.events {
+            for (name, value) in &event.fields {
+                if let Some(segment) = name.split('.').find(|segment| deny.is_denied(segment)) {
+                    panic!(
+                        "event `{}` carries `{name}` = {value}, and `{segment}` is denied",
+                        event.name
                     );
                 }
             }

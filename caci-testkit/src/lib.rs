@@ -24,7 +24,7 @@
 //!
 //! | need | call |
 //! |---|---|
-//! | run and capture | [`capture`], [`capture_async`] |
+//! | run and capture | [`capture`], [`capture_async`] (this thread), [`capture_all_threads`], [`capture_all_threads_async`] (every thread: multi-thread runtimes) |
 //! | one span / how many / none | [`Captured::span`], [`Captured::assert_count`], [`Captured::assert_none`] |
 //! | by field values | [`SpanQuery`] |
 //! | field values | [`CapturedSpan::assert_field`], [`CapturedSpan::assert_field_typed`], [`CapturedSpan::assert_no_field`], [`CapturedSpan::assert_fields_exactly`] |
@@ -40,6 +40,7 @@ mod aggregate;
 mod assert;
 mod captured;
 mod coverage;
+mod global;
 mod layer;
 mod leak;
 mod matrix;
@@ -50,6 +51,7 @@ mod value;
 pub use aggregate::{ABSENT, GroupCounts};
 pub use captured::{Captured, CapturedEvent, CapturedSpan};
 pub use coverage::{assert_coverage_at_least, component, coverage, coverage_snapshot};
+pub use global::{capture_all_threads, capture_all_threads_async};
 pub use matrix::matrix;
 pub use query::SpanQuery;
 pub use render::MASKED_FIELDS;

@@ -47,6 +47,8 @@ impl FieldValue {
             FieldValue::U64(value) => Some(i128::from(value)),
             FieldValue::I128(value) => Some(value),
             FieldValue::U128(value) => i128::try_from(value).ok(),
+            // A float with no fractional part is the integer it equals.
+            FieldValue::F64(value) if value.fract() == 0.0 && value.abs() < 2f64.powi(63) => Some(value as i128),
             _ => None,
         }
     }
@@ -59,12 +61,16 @@ impl FieldValue {
         }
     }
 
-    /// Equality that ignores integer width and signedness, and lets a string
-    /// match a `Debug`/`Display` rendering of the same text.
+    /// Equality that ignores integer width and signedness, compares a float
+    /// with no fractional part equal to the integer it is (`3.0` matches
+    /// `3`; `3.5` matches only `3.5`), and lets a string match a
+    /// `Debug`/`Display` rendering of the same text.
     ///
     /// ```
     /// use caci_testkit::FieldValue;
     /// assert!(FieldValue::I64(42).matches(&FieldValue::U64(42)));
+    /// assert!(FieldValue::F64(3.0).matches(&FieldValue::I64(3)));
+    /// assert!(!FieldValue::F64(3.5).matches(&FieldValue::I64(3)));
     /// assert!(FieldValue::Debug("STARTER".into()).matches(&FieldValue::Str("STARTER".into())));
     /// assert!(!FieldValue::Bool(true).matches(&FieldValue::Str("true".into())));
     /// ```

@@ -309,3 +309,25 @@ fn async_bodies_are_captured_across_awaits() {
     assert_eq!((output, polls), ("done", 2));
     captured.assert_count("SubscriptionService.activate_features", 2);
 }
+
+#[test]
+fn leak_checks_cover_event_names_and_event_fields() {
+    let ((), captured) = capture(&config(), || {
+        tracing::event!(name: "signup for ada@example.com", tracing::Level::INFO, plan = "PRO");
+        tracing::info!(password = "hunter2", "created");
+    });
+    let message = failure(|| {
+        captured.assert_never_contains("ada@example.com");
+    });
+    assert!(
+        message.contains("in an event `signup for ada@example.com`"),
+        "{message}"
+    );
+    let message = failure(|| {
+        captured.assert_no_denied_fields(&DenyList::floor());
+    });
+    assert!(
+        message.contains("event `") && message.contains("`password` is denied"),
+        "{message}"
+    );
+}
