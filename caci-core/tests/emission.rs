@@ -195,3 +195,35 @@ fn one_call_site_follows_the_configuration_in_force_on_each_call() {
     second.span("Site.shared").assert_fields_exactly(&["plan", "country"]);
     third.span("Site.shared").assert_fields_exactly(&["plan"]);
 }
+
+#[test]
+fn integers_beyond_64_bits_stay_integers() {
+    let config = allow(&["big", "huge", "small"]);
+    let big: i128 = i128::from(i64::MIN) - 1;
+    let huge: u128 = u128::from(u64::MAX) + 1;
+    let small: i128 = -3;
+    let ((), captured) = capture(&config, || {
+        let _span = caci_core::span!(Level::INFO, "Wide.run", big = big, huge = huge, small = small).entered();
+    });
+    let span = captured.span("Wide.run");
+    assert_eq!(span.field("big"), Some(&caci_testkit::FieldValue::I128(big)));
+    assert_eq!(span.field("huge"), Some(&caci_testkit::FieldValue::U128(huge)));
+    assert_eq!(span.field("small"), Some(&caci_testkit::FieldValue::I64(-3)));
+}
+
+#[test]
+fn date_times_obey_the_string_limit() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_fields(["at", "local"])
+        .max_string_len(8)
+        .build()
+        .unwrap();
+    let at = time::macros::datetime!(2026-11-25 12:00:00 UTC);
+    let local = time::macros::datetime!(2026-11-25 12:00:00);
+    let ((), captured) = capture(&config, || {
+        let _span = caci_core::span!(Level::INFO, "When.run", at = at, local = local).entered();
+    });
+    let span = captured.span("When.run");
+    assert_eq!(span.field("at").unwrap().as_text(), "2026-11-…");
+    assert_eq!(span.field("local").unwrap().as_text(), "2026-11-…");
+}

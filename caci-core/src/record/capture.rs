@@ -204,13 +204,35 @@ impl<'a, 'v> Out<'a, 'v> {
     /// A date and time, rendered in RFC 3339 (`2026-11-25T12:00:00Z`).
     #[inline]
     pub fn offset_date_time(self, value: &'v time::OffsetDateTime) {
-        self.leaf(Slot::text(Text::OffsetDateTime(value)));
+        let max = self.sink.max_string_len();
+        self.leaf(Slot::text(Text::OffsetDateTime(value, max)));
     }
 
     /// A date and time without an offset, rendered `2026-11-25T12:00:00`.
     #[inline]
     pub fn primitive_date_time(self, value: &'v time::PrimitiveDateTime) {
-        self.leaf(Slot::text(Text::PrimitiveDateTime(value)));
+        let max = self.sink.max_string_len();
+        self.leaf(Slot::text(Text::PrimitiveDateTime(value, max)));
+    }
+
+    /// A 128-bit signed integer: recorded as `i64` when it fits, else as
+    /// `i128` (never as text).
+    #[inline]
+    pub fn i128(self, value: &'v i128) {
+        match i64::try_from(*value) {
+            Ok(narrow) => self.i64(narrow),
+            Err(_) => self.leaf(Slot::I128(value)),
+        }
+    }
+
+    /// A 128-bit unsigned integer: recorded as `i64` when it fits, else as
+    /// `u64` or `u128` (never as text).
+    #[inline]
+    pub fn u128(self, value: &'v u128) {
+        match u64::try_from(*value) {
+            Ok(narrow) => self.u64(narrow),
+            Err(_) => self.leaf(Slot::U128(value)),
+        }
     }
 
     /// A value whose `Display` never exceeds `width` characters (UUIDs,

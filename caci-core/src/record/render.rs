@@ -12,9 +12,9 @@ use crate::plan::{Columns, Node};
 pub(crate) enum Text<'v> {
     Truncated(&'v str),
     /// RFC 3339, e.g. `2026-11-25T12:00:00Z`.
-    OffsetDateTime(&'v time::OffsetDateTime),
+    OffsetDateTime(&'v time::OffsetDateTime, usize),
     /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
-    PrimitiveDateTime(&'v time::PrimitiveDateTime),
+    PrimitiveDateTime(&'v time::PrimitiveDateTime, usize),
     Display(&'v dyn fmt::Display, usize),
     List(&'v dyn ListValue, RenderLimits<'v>),
     Map(&'v dyn MapValue, RenderLimits<'v>),
@@ -29,14 +29,18 @@ impl fmt::Display for Text<'_> {
                 f.write_str(value)?;
                 f.write_char(TRUNCATION_MARK)
             }
-            Text::OffsetDateTime(value) => value
-                .format_into(&mut FmtIo(f), &time::format_description::well_known::Rfc3339)
-                .map(drop)
-                .map_err(|_| fmt::Error),
-            Text::PrimitiveDateTime(value) => value
-                .format_into(&mut FmtIo(f), PRIMITIVE_DATE_TIME)
-                .map(drop)
-                .map_err(|_| fmt::Error),
+            // Cut to the string limit like every rendering (a cut ends the
+            // formatting with an error, which the mark replaces).
+            Text::OffsetDateTime(value, max_len) => {
+                let mut out = LimitedWriter::new(f, *max_len);
+                let _ = value.format_into(&mut FmtIo(&mut out), &time::format_description::well_known::Rfc3339);
+                out.finish()
+            }
+            Text::PrimitiveDateTime(value, max_len) => {
+                let mut out = LimitedWriter::new(f, *max_len);
+                let _ = value.format_into(&mut FmtIo(&mut out), PRIMITIVE_DATE_TIME);
+                out.finish()
+            }
             Text::Display(..) | Text::List(..) | Text::Map(..) | Text::Column(..) => {
                 // These run the user's `Display` and `Capture` impls, inside
                 // the subscriber: a panic there must not take it down.
@@ -76,7 +80,7 @@ impl Text<'_> {
                 let _ = render_column(*list, columns, *slot, &limits, &mut out);
                 out.finish()
             }
-            Text::Truncated(_) | Text::OffsetDateTime(_) | Text::PrimitiveDateTime(_) => Ok(()),
+            Text::Truncated(_) | Text::OffsetDateTime(..) | Text::PrimitiveDateTime(..) => Ok(()),
         }
     }
 }
@@ -84,10 +88,10 @@ impl Text<'_> {
 const PRIMITIVE_DATE_TIME: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
 
-/// Lets `time`'s `io::Write` formatting write into a `fmt::Formatter`.
-struct FmtIo<'a, 'f>(&'a mut fmt::Formatter<'f>);
+/// Lets `time`'s `io::Write` formatting write into a `fmt::Write`.
+struct FmtIo<'a>(&'a mut dyn fmt::Write);
 
-impl std::io::Write for FmtIo<'_, '_> {
+impl std::io::Write for FmtIo<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;
         self.0.write_str(text).map_err(std::io::Error::other)?;

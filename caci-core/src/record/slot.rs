@@ -18,6 +18,9 @@ pub(crate) enum Slot<'v> {
     Bool(bool),
     I64(i64),
     U64(u64),
+    /// Beyond 64 bits, borrowed so a slot stays small.
+    I128(&'v i128),
+    U128(&'v u128),
     F64(f64),
     Str(&'v str),
     /// Known to fit the string limit: formatted directly.
@@ -79,6 +82,8 @@ impl<'v> Slot<'v> {
             Slot::Bool(value) => Some(value),
             Slot::I64(value) => Some(value),
             Slot::U64(value) => Some(value),
+            Slot::I128(value) => Some(value),
+            Slot::U128(value) => Some(value),
             Slot::F64(value) => Some(value),
             Slot::Str(value) => Some(value),
             Slot::Short(value) => Some(value),
@@ -92,6 +97,8 @@ impl<'v> Slot<'v> {
             Slot::Bool(value) => write!(out, "{value}"),
             Slot::I64(value) => write!(out, "{value}"),
             Slot::U64(value) => write!(out, "{value}"),
+            Slot::I128(value) => write!(out, "{value}"),
+            Slot::U128(value) => write!(out, "{value}"),
             Slot::F64(value) => write!(out, "{value}"),
             Slot::Str(value) => out.write_str(value),
             Slot::Short(value) => write!(out, "{value:?}"),

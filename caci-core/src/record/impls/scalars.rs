@@ -90,10 +90,7 @@ impl Capture for i128 {
     }
     #[inline]
     fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        match i64::try_from(*self) {
-            Ok(value) => out.i64(value),
-            Err(_) => out.display(self),
-        }
+        out.i128(self);
     }
 }
 
@@ -106,10 +103,7 @@ impl Capture for u128 {
     }
     #[inline]
     fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        match u64::try_from(*self) {
-            Ok(value) => out.u64(value),
-            Err(_) => out.display(self),
-        }
+        out.u128(self);
     }
 }
 
