@@ -134,15 +134,7 @@ pub use caci_derive::{Telemetry, component, instrument_fn};
 macro_rules! span {
     ($level:expr, $name:expr $(, $field:ident = $value:expr)* $(,)?) => {{
         static __CACI_CALL_SITE: $crate::__private::CallSite =
-            $crate::__private::CallSite::new($crate::__private::SiteInfo {
-                name: $name,
-                target: ::core::module_path!(),
-                level: $level,
-                module_path: ::core::module_path!(),
-                file: ::core::file!(),
-                line: ::core::line!(),
-                inputs: &[$(::core::stringify!($field)),*],
-            });
+            $crate::__private::CallSite::new($crate::__caci_site_info!($name, $level $(, $field)*));
         if $crate::__private::level_enabled($level) {
             match ($(&$value,)*) {
                 __caci_values => __CACI_CALL_SITE.span(
@@ -175,15 +167,11 @@ macro_rules! span {
 macro_rules! event {
     ($level:expr, $message:expr $(, $field:ident = $value:expr)* $(,)?) => {{
         static __CACI_EVENT_SITE: $crate::__private::CallSite =
-            $crate::__private::CallSite::new_event($crate::__private::SiteInfo {
-                name: ::core::concat!("event ", ::core::file!(), ":", ::core::line!()),
-                target: ::core::module_path!(),
-                level: $level,
-                module_path: ::core::module_path!(),
-                file: ::core::file!(),
-                line: ::core::line!(),
-                inputs: &[$(::core::stringify!($field)),*],
-            });
+            $crate::__private::CallSite::new_event($crate::__caci_site_info!(
+                ::core::concat!("event ", ::core::file!(), ":", ::core::line!()),
+                $level
+                $(, $field)*
+            ));
         if $crate::__private::level_enabled($level) {
             match ($(&$value,)*) {
                 __caci_values => __CACI_EVENT_SITE.event(
@@ -231,15 +219,11 @@ macro_rules! event {
 macro_rules! record {
     ($($field:ident = $value:expr),+ $(,)?) => {{
         static __CACI_RECORD_SITE: $crate::__private::CallSite =
-            $crate::__private::CallSite::new($crate::__private::SiteInfo {
-                name: ::core::concat!("record ", ::core::file!(), ":", ::core::line!()),
-                target: ::core::module_path!(),
-                level: $crate::__private::Level::TRACE,
-                module_path: ::core::module_path!(),
-                file: ::core::file!(),
-                line: ::core::line!(),
-                inputs: &[$(::core::stringify!($field)),*],
-            });
+            $crate::__private::CallSite::new($crate::__caci_site_info!(
+                ::core::concat!("record ", ::core::file!(), ":", ::core::line!()),
+                $crate::__private::Level::TRACE
+                $(, $field)*
+            ));
         match ($(&$value,)*) {
             __caci_values => __CACI_RECORD_SITE.record(
                 $crate::__private::type_key(&__caci_values),
@@ -247,6 +231,24 @@ macro_rules! record {
             ),
         }
     }};
+}
+
+/// The `SiteInfo` of a `span!`, `event!` or `record!` call site: where it
+/// is, and its inputs' names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __caci_site_info {
+    ($name:expr, $level:expr $(, $field:ident)*) => {
+        $crate::__private::SiteInfo {
+            name: $name,
+            target: ::core::module_path!(),
+            level: $level,
+            module_path: ::core::module_path!(),
+            file: ::core::file!(),
+            line: ::core::line!(),
+            inputs: &[$(::core::stringify!($field)),*],
+        }
+    };
 }
 
 /// What generated code uses. Not public API: no stability guarantees.

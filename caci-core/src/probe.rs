@@ -25,8 +25,8 @@ pub trait ViaCapture<'a> {
     fn caci_shape(&self) -> Shape;
     /// The value, erased with its type's identity, for an input.
     fn caci_erase_typed(&self) -> Option<Erased<'a>>;
-    /// The type's identity, as [`DynCapture::dyn_type_id`] of the erased
-    /// value gives it.
+    /// The type as a plan records it: the identity [`Erased`] carries, and
+    /// whether its impl is trusted.
     fn caci_type_id(&self) -> Option<InputType>;
 }
 

@@ -17,6 +17,25 @@ const LAYERS: &[&[&str]] = &[
     &["coverage"],
 ];
 
+/// The module names that follow any of `prefixes` in `text`'s code lines
+/// (comment lines left out).
+fn names_after(text: &str, prefixes: &[&str]) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+        for prefix in prefixes {
+            for (index, _) in line.match_indices(prefix) {
+                let rest = &line[index + prefix.len()..];
+                names.push(
+                    rest.chars()
+                        .take_while(|ch| ch.is_ascii_lowercase() || *ch == '_')
+                        .collect(),
+                );
+            }
+        }
+    }
+    names
+}
+
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
 }
@@ -54,16 +73,9 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
         }
         let text = std::fs::read_to_string(&file).unwrap();
         let used = graph.entry(module.clone()).or_default();
-        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
-            for (index, _) in line.match_indices("crate::") {
-                let rest = &line[index + "crate::".len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|ch| ch.is_ascii_lowercase() || *ch == '_')
-                    .collect();
-                if name != module && layer_of(&name).is_some() {
-                    used.insert(name);
-                }
+        for name in names_after(&text, &["crate::"]) {
+            if name != module && layer_of(&name).is_some() {
+                used.insert(name);
             }
         }
     }
@@ -122,18 +134,9 @@ fn coverage_imports() -> BTreeMap<String, BTreeSet<String>> {
     for module in &modules {
         let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
         let used = graph.entry(module.clone()).or_default();
-        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
-            for prefix in ["super::", "crate::coverage::"] {
-                for (index, _) in line.match_indices(prefix) {
-                    let rest = &line[index + prefix.len()..];
-                    let name: String = rest
-                        .chars()
-                        .take_while(|ch| ch.is_ascii_lowercase() || *ch == '_')
-                        .collect();
-                    if name != *module && modules.contains(&name) {
-                        used.insert(name);
-                    }
-                }
+        for name in names_after(&text, &["super::", "crate::coverage::"]) {
+            if name != *module && modules.contains(&name) {
+                used.insert(name);
             }
         }
     }

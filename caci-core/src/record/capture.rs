@@ -65,9 +65,6 @@ pub trait Capture {
 pub trait DynCapture {
     /// The shape of the value's type.
     fn dyn_shape(&self) -> Shape;
-    /// The identity of the value's type: a plan records only values of the
-    /// types it was made for.
-    fn dyn_type_id(&self) -> TypeId;
     /// The value's type as a plan records it: its identity and whether its
     /// `Capture` impl is trusted not to panic.
     #[doc(hidden)]
@@ -79,11 +76,6 @@ pub trait DynCapture {
 impl<T: Capture + ?Sized> DynCapture for T {
     fn dyn_shape(&self) -> Shape {
         T::shape()
-    }
-
-    #[inline]
-    fn dyn_type_id(&self) -> TypeId {
-        typeid::of::<T>()
     }
 
     fn dyn_input_type(&self) -> InputType {

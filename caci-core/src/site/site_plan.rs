@@ -178,6 +178,21 @@ impl SitePlan {
         }
     }
 
+    /// [`fill_sink`], or [`fill_contained`] when the plan has an input whose
+    /// `Capture` impl is not trusted (the same choice a span's opening
+    /// makes, decided when the site was planned).
+    ///
+    /// [`fill_sink`]: Self::fill_sink
+    /// [`fill_contained`]: Self::fill_contained
+    #[inline(always)]
+    fn fill_guarded_if_needed<'v>(&'v self, sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<Erased<'v>>>) {
+        if self.plan.guarded {
+            self.fill_contained(sink, values);
+        } else {
+            self.fill_sink(sink, values);
+        }
+    }
+
     /// [`fill_sink`](Self::fill_sink) after a `Capture` impl panicked: input
     /// by input, each guarded, clearing what a panicking one wrote.
     fn fill_contained<'v>(&'v self, mut sink: Sink<'_, 'v>, values: impl Iterator<Item = Option<Erased<'v>>>) {
@@ -257,7 +272,7 @@ impl SitePlan {
     fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
         let message = tracing::field::display(message);
         self.with_values(
-            |sink| self.fill_contained(sink, values),
+            |sink| self.fill_guarded_if_needed(sink, values),
             &[Some(&message)],
             |values| tracing::Event::dispatch(self.metadata, values),
         );
@@ -333,7 +348,7 @@ impl SitePlan {
     ) {
         let mut slots: [Slot<'v>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
         let captured = self.plan.fields.len().min(SMALL_SLOTS);
-        self.fill_contained(
+        self.fill_guarded_if_needed(
             Sink::Slots {
                 slots: &mut slots[..captured],
                 limits: self.render_limits(),
