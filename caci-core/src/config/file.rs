@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::rules::{ConfigError, ConfigSpec, LIMIT_KEYS, Problem, TOP_LEVEL_KEYS};
+use crate::rules::{ConfigError, ConfigSpec, LIMIT_KEYS, Problem, SCOPE_KEYS, TOP_LEVEL_KEYS};
 
 /// The formats a configuration file can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +72,7 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
     };
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, &mut problems),
+        "scopes" => scopes_problems(entry, &mut problems),
         "capture_error_messages" | "scrub_values" => {
             entry.is_boolean() || {
                 problems.push(Problem::new(
@@ -115,6 +116,46 @@ fn string_list_problems(key: &str, value: &Value, problems: &mut Vec<Problem>) -
         }
     }
     problems.len() == before
+}
+
+/// Whether the scopes can stay: each entry is a table with a `component`;
+/// an entry with problems is reported and left out.
+fn scopes_problems(value: &mut Value, problems: &mut Vec<Problem>) -> bool {
+    let Value::Array(scopes) = value else {
+        problems.push(Problem::new("scopes", "expected a list of tables (`[[scopes]]`)"));
+        return false;
+    };
+    let mut index = 0;
+    scopes.retain(|scope| {
+        let location = format!("scopes[{index}]");
+        index += 1;
+        let before = problems.len();
+        let Value::Object(table) = scope else {
+            problems.push(Problem::new(location, "expected a table with a `component`"));
+            return false;
+        };
+        if !table.contains_key("component") {
+            problems.push(Problem::new(&location, "missing `component`"));
+        }
+        for (key, entry) in table {
+            let at = format!("{location}.{key}");
+            match key.as_str() {
+                "component" | "method" | "ttl" if !entry.is_string() => {
+                    problems.push(Problem::new(at, format!("expected a string, found {entry}")));
+                }
+                "component" | "method" | "ttl" => {}
+                known if SCOPE_KEYS.contains(&known) => {
+                    string_list_problems(&at, entry, problems);
+                }
+                _ => problems.push(Problem::new(
+                    at,
+                    format!("unknown scope setting (expected one of: {})", SCOPE_KEYS.join(", ")),
+                )),
+            }
+        }
+        problems.len() == before
+    });
+    true
 }
 
 /// Whether the limits table can stay; bad entries are reported and removed.
@@ -172,6 +213,44 @@ mod tests {
                 "limits.max_depth",
                 "limits.max_items"
             ]
+        );
+    }
+
+    #[test]
+    fn scopes_are_read_and_their_problems_located() {
+        let toml = r#"
+            [[scopes]]
+            component = "PaymentGateway"
+            method = "authorize"
+            allowed_field_names = ["amount_cents"]
+            ttl = "15m"
+
+            [[scopes]]
+            method = 3
+            allowed_kinds = ["uuid"]
+        "#;
+        let (spec, problems) = parse_spec(toml, Format::Toml).unwrap();
+        assert_eq!(spec.scopes.len(), 1, "the entry with problems is left out");
+        assert_eq!(spec.scopes[0].place(), "PaymentGateway.authorize");
+        assert_eq!(spec.scopes[0].ttl.as_deref(), Some("15m"));
+        let problems: Vec<_> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.location, p.message))
+            .collect();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("scopes[1]: missing `component`"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("scopes[1].method: expected a string"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("scopes[1].allowed_kinds: unknown scope setting"))
         );
     }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::rules::deny;
-pub use crate::rules::{ConfigError, ConfigSpec, Limits, LimitsSpec, MAX_FIELDS_PER_SPAN_CEILING, Problem};
+pub use crate::rules::{ConfigError, ConfigSpec, Limits, LimitsSpec, MAX_FIELDS_PER_SPAN_CEILING, Problem, ScopeSpec};
 pub use file::Format;
 
 use crate::rules::{Rules, compile};

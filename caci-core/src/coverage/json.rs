@@ -132,6 +132,7 @@ fn known_settings(mut value: serde_json::Value) -> Result<ConfigSpec, String> {
             max_string_len: Some(1),
             max_fields_per_span: Some(1),
         },
+        scopes: vec![crate::config::ScopeSpec::new("Component", None)],
         ..ConfigSpec::default()
     };
     let known = serde_json::to_value(every_setting).map_err(|err| err.to_string())?;

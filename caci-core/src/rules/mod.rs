@@ -18,8 +18,8 @@ pub(crate) mod words;
 pub use compile::MAX_FIELDS_PER_SPAN_CEILING;
 pub(crate) use compile::{Rules, compile};
 pub use error::{ConfigError, Problem};
-pub use spec::{ConfigSpec, LimitsSpec};
-pub(crate) use spec::{LIMIT_KEYS, TOP_LEVEL_KEYS};
+pub use spec::{ConfigSpec, LimitsSpec, ScopeSpec};
+pub(crate) use spec::{LIMIT_KEYS, SCOPE_KEYS, TOP_LEVEL_KEYS};
 
 /// Limits that bound what one call captures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -62,6 +62,69 @@ pub struct ConfigSpec {
     /// Limits; absent entries take their defaults.
     #[serde(default)]
     pub limits: LimitsSpec,
+    /// Allowances for one component, or one method of it, on top of the
+    /// lists above. The deny floor, `sensitive`, denied types and the limits
+    /// still apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<ScopeSpec>,
+}
+
+/// Allowances that apply at the wrapped methods of one component, or of one
+/// of its methods, only.
+///
+/// ```toml
+/// [[scopes]]
+/// component = "PaymentGateway"
+/// method = "authorize"              # the whole component when left out
+/// allowed_field_names = ["amount_cents", "currency"]
+/// allowed_field_kinds = ["uuid"]
+/// ttl = "15m"                       # optional: reverts by itself
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ScopeSpec {
+    /// The component's name, as `#[component]` gives it (`PaymentGateway`).
+    pub component: String,
+    /// One method of the component; `None` for all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// As [`ConfigSpec::allowed_field_names`], at this scope only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_field_names: Vec<String>,
+    /// As [`ConfigSpec::allowed_field_kinds`], at this scope only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_field_kinds: Vec<String>,
+    /// As [`ConfigSpec::allowed_structs`], at this scope only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_structs: Vec<String>,
+    /// As [`ConfigSpec::allowed_dictionaries`], at this scope only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_dictionaries: Vec<String>,
+    /// How long the scope lasts once installed, such as `"15m"` or
+    /// `"1h 30m"`; `None` for as long as the configuration is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+}
+
+impl ScopeSpec {
+    /// A scope for `component`, or for one `method` of it, allowing nothing yet.
+    pub fn new(component: impl Into<String>, method: Option<&str>) -> Self {
+        ScopeSpec {
+            component: component.into(),
+            method: method.map(str::to_owned),
+            ..ScopeSpec::default()
+        }
+    }
+
+    /// Where the scope applies, as span names read: `PaymentGateway` or
+    /// `PaymentGateway.authorize`.
+    pub fn place(&self) -> String {
+        match &self.method {
+            Some(method) => format!("{}.{method}", self.component),
+            None => self.component.clone(),
+        }
+    }
 }
 
 impl Default for ConfigSpec {
@@ -78,6 +141,7 @@ impl Default for ConfigSpec {
             capture_error_messages: false,
             scrub_values: true,
             limits: LimitsSpec::default(),
+            scopes: Vec::new(),
         }
     }
 }
@@ -117,6 +181,18 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "capture_error_messages",
     "scrub_values",
     "limits",
+    "scopes",
+];
+
+/// Keys of one `scopes` entry.
+pub(crate) const SCOPE_KEYS: &[&str] = &[
+    "component",
+    "method",
+    "allowed_field_names",
+    "allowed_field_kinds",
+    "allowed_structs",
+    "allowed_dictionaries",
+    "ttl",
 ];
 
 /// Keys of the `limits` table.
@@ -146,6 +222,15 @@ mod tests {
                 max_string_len: Some(1),
                 max_fields_per_span: Some(1),
             },
+            scopes: vec![ScopeSpec {
+                component: "PaymentGateway".into(),
+                method: Some("authorize".into()),
+                allowed_field_names: vec!["amount_cents".into()],
+                allowed_field_kinds: vec!["uuid".into()],
+                allowed_structs: vec!["Payment".into()],
+                allowed_dictionaries: vec!["flags".into()],
+                ttl: Some("15m".into()),
+            }],
         };
         let value = serde_json::to_value(&every_setting).unwrap();
         let keys = |value: &serde_json::Value| -> Vec<String> {
@@ -160,6 +245,7 @@ mod tests {
         };
         assert_eq!(keys(&value), sorted(TOP_LEVEL_KEYS));
         assert_eq!(keys(&value["limits"]), sorted(LIMIT_KEYS));
+        assert_eq!(keys(&value["scopes"][0]), sorted(SCOPE_KEYS));
         let again: ConfigSpec = serde_json::from_value(value).unwrap();
         assert_eq!(again, every_setting);
     }
