@@ -101,8 +101,8 @@ mod site;
 
 pub use rules::decision;
 
-pub use active::{current_configuration, install, with_configuration};
-pub use config::{ConfigBuilder, ConfigError, Limits, TelemetryCaptureConfiguration};
+pub use active::{Widening, current_configuration, install, install_for, with_configuration};
+pub use config::{ConfigBuilder, ConfigError, Limits, ScopeBuilder, TelemetryCaptureConfiguration};
 pub use method::{METHOD_FIELDS, MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
 pub use record::MapKey;

@@ -140,7 +140,13 @@ impl MethodSite {
     /// A method site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo, method: MethodInfo) -> Self {
         MethodSite {
-            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span, &[]),
+            core: SiteCore::new(
+                info,
+                METHOD_FIELDS,
+                SiteKind::Span,
+                &[],
+                Some((method.component, method.method)),
+            ),
             method,
         }
     }
@@ -183,7 +189,13 @@ impl MethodSite {
     /// fill once it has opened.
     pub const fn with_late_fields(info: SiteInfo, method: MethodInfo, late: &'static [&'static str]) -> Self {
         MethodSite {
-            core: SiteCore::new(info, METHOD_FIELDS, SiteKind::Span, late),
+            core: SiteCore::new(
+                info,
+                METHOD_FIELDS,
+                SiteKind::Span,
+                late,
+                Some((method.component, method.method)),
+            ),
             method,
         }
     }

@@ -127,6 +127,9 @@ pub struct LeafDecision {
     pub enclosing_type: Option<&'static str>,
     /// Whether it is captured, and why (not).
     pub verdict: Verdict,
+    /// The scope that allowed it, when the global lists did not: where it
+    /// applies, as `PaymentGateway` or `PaymentGateway.authorize`.
+    pub scope: Option<String>,
 }
 
 /// A planned call site.
@@ -168,9 +171,12 @@ pub(crate) struct PlannedInput {
 
 use crate::rules::decision::OUTPUT_NAME;
 
-pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>) -> Plan {
+/// Plans a call site under `rules`; `site` is the wrapped method it is, as
+/// (component, method), where the rules' scopes for it apply.
+pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Input], output: Option<&Shape>) -> Plan {
     let mut planner = Planner {
         rules,
+        site,
         path: Vec::new(),
         aliases: Vec::new(),
         types: Vec::new(),
@@ -219,6 +225,7 @@ pub(crate) fn plan(rules: &Arc<Rules>, inputs: &[Input], output: Option<&Shape>)
 
 struct Planner<'r> {
     rules: &'r Arc<Rules>,
+    site: Option<(&'r str, &'r str)>,
     /// The path's segments, as captured.
     path: Vec<&'r str>,
     /// Identifiers behind the path that the floor checks too.
@@ -327,6 +334,7 @@ impl<'r> Planner<'r> {
                 item_kind: None,
                 enclosing_type: None,
                 verdict: Verdict::NotCaptured(Reason::BeyondDepth),
+                scope: None,
             });
             return Box::new([]);
         }
@@ -392,13 +400,23 @@ impl<'r> Planner<'r> {
         };
         let prefix = format!("{}.", self.path.join("."));
         let rules = self.rules;
+        let scoped = self.site.into_iter().flat_map(|(component, method)| {
+            rules
+                .scopes
+                .iter()
+                .filter(move |scope| scope.applies_at(component, method))
+                .flat_map(|scope| &scope.allowed.paths)
+        });
         let mut keys: Vec<&'r str> = rules
+            .allowed
             .paths
             .iter()
+            .chain(scoped)
             .filter_map(|path| path.strip_prefix(&prefix))
             .filter(|key| !key.contains('.'))
             .collect();
         keys.sort_unstable();
+        keys.dedup();
         let mut entries = Vec::new();
         for key in keys {
             self.path.push(key);
@@ -434,12 +452,15 @@ impl<'r> Planner<'r> {
         leaf.enclosing_type = enclosing_type;
         leaf.sensitive = sensitive;
         leaf.output = self.output;
-        let mut verdict = decision::decide(self.rules, &leaf);
+        leaf.site = self.site;
+        let (mut verdict, scope) = decision::decide_in_scope(self.rules, &leaf);
+        let mut scope = scope.map(|index| self.rules.spec.scopes[index].place());
         let path = self.path.join(".");
         let mut node = Node::Skip;
         if verdict.is_captured() {
             if self.taken.contains(&path) {
                 verdict = Verdict::NotCaptured(Reason::DuplicatePath);
+                scope = None;
             } else if self.fields.len() < self.rules.limits.max_fields_per_span {
                 node = Node::Leaf {
                     slot: u16::try_from(self.fields.len()).expect("at most 128 fields per span"),
@@ -448,6 +469,7 @@ impl<'r> Planner<'r> {
                 self.fields.push(path.clone());
             } else {
                 verdict = Verdict::NotCaptured(Reason::FieldLimit);
+                scope = None;
             }
         }
         self.decisions.push(LeafDecision {
@@ -457,6 +479,7 @@ impl<'r> Planner<'r> {
             item_kind,
             enclosing_type,
             verdict,
+            scope,
         });
         node
     }

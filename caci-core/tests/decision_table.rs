@@ -251,7 +251,7 @@ fn row_11_allowed_kinds_are_captured_wherever_they_are() {
 }
 
 #[test]
-fn row_12_anything_else_is_not_captured() {
+fn row_13_anything_else_is_not_captured() {
     let config = config();
     assert_eq!(
         config.decide(&Leaf::new(&["note"], Kind::String)),
@@ -332,4 +332,41 @@ fn after_the_rows_a_captured_string_that_looks_secret_is_scrubbed() {
     captured
         .span("scrubbed")
         .assert_field("note", "refused for no@terms.example");
+}
+
+#[test]
+fn row_12_a_scope_allows_at_its_component_or_method_only() {
+    let config = TelemetryCaptureConfiguration::builder()
+        .scope("PaymentGateway", Some("authorize"), |scope| {
+            scope.allow_field("amount_cents")
+        })
+        .scope("Ledger", None, |scope| scope.allow_kind(Kind::Uuid))
+        .build()
+        .unwrap();
+    let amount = Leaf::new(&["amount_cents"], Kind::UnsignedInteger);
+    assert_eq!(
+        config.decide(&amount),
+        not_captured(Reason::NotAllowed),
+        "no site: no scope"
+    );
+    assert_eq!(
+        config.decide(&amount.clone().at("PaymentGateway", "authorize")),
+        captured(AllowedBy::Name)
+    );
+    assert_eq!(
+        config.decide(&amount.clone().at("PaymentGateway", "refund")),
+        not_captured(Reason::NotAllowed)
+    );
+    let id = Leaf::new(&["order_id"], Kind::Uuid);
+    assert_eq!(
+        config.decide(&id.clone().at("Ledger", "post")),
+        captured(AllowedBy::Kind)
+    );
+    assert_eq!(
+        config.decide(&id.at("PaymentGateway", "authorize")),
+        not_captured(Reason::NotAllowed)
+    );
+    // Rows 1-6 still win inside a scope.
+    let token = Leaf::new(&["access_token"], Kind::Uuid).at("Ledger", "post");
+    assert_eq!(config.decide(&token), denied("access_token"));
 }

@@ -115,9 +115,10 @@ fn an_installed_configuration_applies_to_every_thread_and_can_be_swapped() {
     assert_eq!(warning.level, Level::WARN);
     let fields = format!("{:?}", warning.fields);
     assert!(
-        fields.contains("removes entries from the built-in deny floor") && fields.contains("address"),
+        warning.field("floor_removals").is_some_and(|value| value.as_text() == "address"),
         "{fields}"
     );
+    assert!(fields.contains("+floor_removals [address]"), "{fields}");
 }
 
 /// A value that installs a wider configuration while it is being recorded.

@@ -75,6 +75,26 @@ impl Captured {
     }
 }
 
+impl CapturedEvent {
+    /// The value of field `name`, if recorded (`message` included).
+    ///
+    /// ```
+    /// use caci_core::TelemetryCaptureConfiguration;
+    ///
+    /// let ((), captured) = caci_testkit::capture(&TelemetryCaptureConfiguration::default(), || {
+    ///     tracing::info!(attempts = 3, "retrying");
+    /// });
+    /// let event = &captured.events()[0];
+    /// assert_eq!(event.field("attempts").map(ToString::to_string).as_deref(), Some("3"));
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value)
+    }
+}
+
 impl CapturedSpan {
     /// The value of field `name`, if recorded.
     pub fn field(&self, name: &str) -> Option<&FieldValue> {

@@ -24,7 +24,7 @@
 //!
 //! | need | call |
 //! |---|---|
-//! | run and capture | [`capture`], [`capture_async`] (this thread), [`capture_all_threads`], [`capture_all_threads_async`] (every thread: multi-thread runtimes) |
+//! | run and capture | [`capture`], [`capture_async`] (this thread), [`capture_installed`] (this thread, the installed configuration), [`capture_all_threads`], [`capture_all_threads_async`] (every thread: multi-thread runtimes) |
 //! | one span / how many / none | [`Captured::span`], [`Captured::assert_count`], [`Captured::assert_none`] |
 //! | by field values | [`SpanQuery`] |
 //! | field values | [`CapturedSpan::assert_field`], [`CapturedSpan::assert_field_typed`], [`CapturedSpan::assert_no_field`], [`CapturedSpan::assert_fields_exactly`] |
@@ -65,6 +65,29 @@ use std::task::{Context, Poll};
 use caci_core::TelemetryCaptureConfiguration;
 use tracing::Dispatch;
 use tracing_subscriber::layer::SubscriberExt;
+
+/// Runs `body` under a capturing subscriber on this thread, with the
+/// configuration installed for the process (by [`caci_core::install`],
+/// [`caci_core::install_for`] or a reload) rather than one of the test's
+/// own: for tests of what an install does.
+///
+/// ```
+/// use caci_core::TelemetryCaptureConfiguration;
+///
+/// let ((), captured) = caci_testkit::capture_installed(|| {
+///     caci_core::install(TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap());
+/// });
+/// let change = captured.events().iter().find(|event| event.target == "caci").unwrap();
+/// assert!(change.field("added.fields").is_some_and(|fields| fields.to_string().contains("plan")));
+/// ```
+pub fn capture_installed<R>(body: impl FnOnce() -> R) -> (R, Captured) {
+    let (dispatch, store) = capturing_dispatch();
+    let result = tracing::dispatcher::with_default(&dispatch, || {
+        refresh_interest();
+        body()
+    });
+    (result, take(&store))
+}
 
 /// Runs `body` with `config` in force on this thread and a capturing
 /// subscriber as its default, and returns its result with what it recorded.

@@ -4,14 +4,18 @@
 //! a rule allows it and nothing forbids it; the full rule, with its order, is
 //! documented on [`crate::rules::decision`].
 
+mod change;
 mod file;
+mod scope;
 
 use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::rules::deny;
 pub use crate::rules::{ConfigError, ConfigSpec, Limits, LimitsSpec, MAX_FIELDS_PER_SPAN_CEILING, Problem, ScopeSpec};
+pub use change::{ConfigChange, ConfigId, ListChange};
 pub use file::Format;
+pub use scope::ScopeBuilder;
 
 use crate::rules::{Rules, compile};
 use crate::shape::Kind;
@@ -53,6 +57,21 @@ impl TelemetryCaptureConfiguration {
     /// Starts a builder; see the type's documentation.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// A builder holding this configuration, to widen or narrow it.
+    ///
+    /// ```
+    /// use caci_core::TelemetryCaptureConfiguration;
+    ///
+    /// let base = TelemetryCaptureConfiguration::builder().allow_field("plan").build().unwrap();
+    /// let wider = base.to_builder().allow_field("country").build().unwrap();
+    /// assert_eq!(wider.spec().allowed_field_names, ["plan", "country"]);
+    /// ```
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            spec: self.rules.spec.clone(),
+        }
     }
 
     /// Checks and compiles a [`ConfigSpec`].
@@ -119,6 +138,17 @@ impl TelemetryCaptureConfiguration {
         &self.rules.spec
     }
 
+    /// A short identity of this configuration's content; see [`ConfigId`].
+    pub fn id(&self) -> ConfigId {
+        ConfigId::of(&self.rules.spec)
+    }
+
+    /// How long `scope`, one of this configuration's scopes, lasts once installed.
+    pub(crate) fn scope_ttl(&self, scope: &ScopeSpec) -> Option<std::time::Duration> {
+        let index = self.rules.spec.scopes.iter().position(|own| own == scope)?;
+        self.rules.scopes[index].ttl
+    }
+
     /// Every leaf decision for a call site with these inputs (and output,
     /// captured under `return`), without calling anything: what the
     /// coverage report and tests read.
@@ -133,7 +163,35 @@ impl TelemetryCaptureConfiguration {
     /// assert!(!decisions[1].verdict.is_captured());
     /// ```
     pub fn decisions(&self, inputs: &[crate::Input], output: Option<&crate::Shape>) -> Vec<crate::LeafDecision> {
-        crate::plan::plan(&self.rules, inputs, output).decisions
+        crate::plan::plan(&self.rules, None, inputs, output).decisions
+    }
+
+    /// Every leaf decision at `component`'s method `method` with these
+    /// inputs (and output): as [`decisions`](Self::decisions), with the
+    /// scopes for that method applied.
+    ///
+    /// ```
+    /// use caci_core::{Capture, Input, TelemetryCaptureConfiguration};
+    ///
+    /// let config = TelemetryCaptureConfiguration::builder()
+    ///     .scope("PaymentGateway", Some("authorize"), |scope| scope.allow_field("amount_cents"))
+    ///     .build()
+    ///     .unwrap();
+    /// let inputs = [Input::new("amount_cents", u64::shape())];
+    /// let at = config.decisions_at("PaymentGateway", "authorize", &inputs, None);
+    /// assert!(at[0].verdict.is_captured());
+    /// assert_eq!(at[0].scope.as_deref(), Some("PaymentGateway.authorize"));
+    /// let elsewhere = config.decisions_at("PaymentGateway", "refund", &inputs, None);
+    /// assert!(!elsewhere[0].verdict.is_captured());
+    /// ```
+    pub fn decisions_at(
+        &self,
+        component: &str,
+        method: &str,
+        inputs: &[crate::Input],
+        output: Option<&crate::Shape>,
+    ) -> Vec<crate::LeafDecision> {
+        crate::plan::plan(&self.rules, Some((component, method)), inputs, output).decisions
     }
 
     /// Applies the decision rule ([`crate::rules::decision`]) to one leaf.
@@ -298,6 +356,33 @@ impl ConfigBuilder {
     /// See [`Limits::max_fields_per_span`].
     pub fn max_fields_per_span(mut self, fields: usize) -> Self {
         self.spec.limits.max_fields_per_span = Some(fields);
+        self
+    }
+
+    /// Adds allowances that apply at `component`'s wrapped methods only, or
+    /// at its method `method` only, on top of the global ones; the deny
+    /// floor, `sensitive`, denied types and the limits still apply there.
+    /// See [`ScopeBuilder`].
+    ///
+    /// ```
+    /// use caci_core::TelemetryCaptureConfiguration;
+    ///
+    /// let config = TelemetryCaptureConfiguration::builder()
+    ///     .scope("PaymentGateway", Some("authorize"), |scope| scope.allow_field("amount_cents"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(config.spec().scopes[0].place(), "PaymentGateway.authorize");
+    /// ```
+    pub fn scope(
+        mut self,
+        component: impl Into<String>,
+        method: Option<&str>,
+        allow: impl FnOnce(ScopeBuilder) -> ScopeBuilder,
+    ) -> Self {
+        let scope = ScopeBuilder {
+            spec: crate::rules::ScopeSpec::new(component, method),
+        };
+        self.spec.scopes.push(allow(scope).spec);
         self
     }
 

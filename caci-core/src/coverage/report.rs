@@ -97,7 +97,7 @@ impl CoverageReport {
                 let site = descriptor.site();
                 let (inputs, output) = descriptor.shapes();
                 let output = output.filter(|_| info.captures_output);
-                let decisions = config.decisions(&inputs, output.as_ref());
+                let decisions = config.decisions_at(info.component, info.method, &inputs, output.as_ref());
                 Subject {
                     info,
                     site,

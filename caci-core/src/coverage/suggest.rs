@@ -242,7 +242,12 @@ fn decide_again(config: &TelemetryCaptureConfiguration, decision: &LeafDecision)
 /// Re-plans the whole method under `config`, matching leaves by path (and
 /// occurrence, for paths that repeat across enum variants).
 fn replan(config: &TelemetryCaptureConfiguration, subject: &Subject, suggestion: &mut Suggestion) {
-    let after = config.decisions(&subject.inputs, subject.output.as_ref());
+    let after = config.decisions_at(
+        subject.info.component,
+        subject.info.method,
+        &subject.inputs,
+        subject.output.as_ref(),
+    );
     let mut verdicts: HashMap<&str, Vec<&Verdict>> = HashMap::new();
     for decision in &after {
         verdicts.entry(&decision.path).or_default().push(&decision.verdict);

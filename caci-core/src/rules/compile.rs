@@ -32,11 +32,10 @@ pub(crate) struct Rules {
     /// plans by it.
     pub(crate) id: u64,
     pub(crate) spec: ConfigSpec,
-    pub(crate) names: HashSet<String>,
-    pub(crate) paths: HashSet<String>,
-    pub(crate) kinds: BTreeSet<Kind>,
-    pub(crate) structs: Vec<String>,
-    pub(crate) dictionaries: HashSet<String>,
+    /// What is allowed everywhere.
+    pub(crate) allowed: Allowances,
+    /// What is allowed at one component or method only, in the spec's order.
+    pub(crate) scopes: Vec<Scope>,
     pub(crate) deny: DenyList,
     pub(crate) denied_types: DeniedTypes,
     pub(crate) deny_floor_removals: Vec<String>,
@@ -47,6 +46,130 @@ pub(crate) struct Rules {
     pub(crate) scrub_values: bool,
 }
 
+/// The four allow lists, compiled: globally, or for one scope.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Allowances {
+    pub(crate) names: HashSet<String>,
+    pub(crate) paths: HashSet<String>,
+    pub(crate) kinds: BTreeSet<Kind>,
+    pub(crate) structs: Vec<String>,
+    pub(crate) dictionaries: HashSet<String>,
+}
+
+/// Allowances that apply at one component's wrapped methods, or one method's.
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    pub(crate) component: String,
+    pub(crate) method: Option<String>,
+    pub(crate) allowed: Allowances,
+    /// How long it lasts once installed (a file's `ttl`).
+    pub(crate) ttl: Option<std::time::Duration>,
+}
+
+impl Scope {
+    /// Whether the scope applies at `component`'s method `method`.
+    pub(crate) fn applies_at(&self, component: &str, method: &str) -> bool {
+        self.component == component && self.method.as_deref().is_none_or(|own| own == method)
+    }
+}
+
+/// The allow lists as written, wherever they are: the top level or a scope.
+struct AllowLists<'s> {
+    /// The key prefix problems are located under (`""` or `scopes[2].`).
+    at: String,
+    names: &'s [String],
+    kinds: &'s [String],
+    structs: &'s [String],
+    dictionaries: &'s [String],
+}
+
+/// Checks and compiles one set of allow lists against the deny list.
+fn compile_allowances(
+    lists: &AllowLists<'_>,
+    deny: &DenyList,
+    added: &HashSet<String>,
+    problems: &mut Vec<Problem>,
+) -> Allowances {
+    let at = &lists.at;
+    let (names, paths) = compile_allowed_names(lists.names, at, deny, added, problems);
+    let kinds = compile_kinds(lists.kinds, at, problems);
+    check_each(
+        lists.structs,
+        &format!("{at}allowed_structs"),
+        check_type_path,
+        problems,
+    );
+    check_each(
+        lists.dictionaries,
+        &format!("{at}allowed_dictionaries"),
+        check_path,
+        problems,
+    );
+    Allowances {
+        names,
+        paths,
+        kinds,
+        structs: lists.structs.to_vec(),
+        dictionaries: lists.dictionaries.iter().cloned().collect(),
+    }
+}
+
+fn compile_scopes(
+    spec: &ConfigSpec,
+    deny: &DenyList,
+    added: &HashSet<String>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Scope> {
+    let mut scopes = Vec::with_capacity(spec.scopes.len());
+    for (index, scope) in spec.scopes.iter().enumerate() {
+        let at = format!("scopes[{index}].");
+        if !is_rust_identifier(&scope.component) {
+            problems.push(Problem::new(
+                format!("{at}component"),
+                format!("`{}` is not a component name such as `PaymentGateway`", scope.component),
+            ));
+        }
+        if let Some(method) = scope.method.as_deref().filter(|method| !is_rust_identifier(method)) {
+            problems.push(Problem::new(
+                format!("{at}method"),
+                format!("`{method}` is not a method name such as `authorize`"),
+            ));
+        }
+        let ttl = scope
+            .ttl
+            .as_deref()
+            .and_then(|ttl| match humantime::parse_duration(ttl) {
+                Ok(duration) if !duration.is_zero() => Some(duration),
+                Ok(_) => {
+                    problems.push(Problem::new(format!("{at}ttl"), "must be longer than zero"));
+                    None
+                }
+                Err(err) => {
+                    problems.push(Problem::new(
+                        format!("{at}ttl"),
+                        format!("`{ttl}` is not a duration such as `15m` or `1h 30m`: {err}"),
+                    ));
+                    None
+                }
+            });
+        let lists = AllowLists {
+            at,
+            names: &scope.allowed_field_names,
+            kinds: &scope.allowed_field_kinds,
+            structs: &scope.allowed_structs,
+            dictionaries: &scope.allowed_dictionaries,
+        };
+        let allowed = compile_allowances(&lists, deny, added, problems);
+        scopes.push(Scope {
+            component: scope.component.clone(),
+            method: scope.method.clone(),
+            allowed,
+            ttl,
+        });
+    }
+    scopes
+}
+
 pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     let mut problems = Vec::new();
     let added: HashSet<String> = spec
@@ -55,15 +178,15 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         .map(|name| deny::normalize(name))
         .collect();
     let deny = DenyList::with_changes(&spec.denied_field_names, &spec.deny_floor_removals);
-    let (names, paths) = compile_allowed_names(spec, &deny, &added, &mut problems);
-    let kinds = compile_kinds(spec, &mut problems);
-    check_each(&spec.allowed_structs, "allowed_structs", check_type_path, &mut problems);
-    check_each(
-        &spec.allowed_dictionaries,
-        "allowed_dictionaries",
-        check_path,
-        &mut problems,
-    );
+    let lists = AllowLists {
+        at: String::new(),
+        names: &spec.allowed_field_names,
+        kinds: &spec.allowed_field_kinds,
+        structs: &spec.allowed_structs,
+        dictionaries: &spec.allowed_dictionaries,
+    };
+    let allowed = compile_allowances(&lists, &deny, &added, &mut problems);
+    let scopes = compile_scopes(spec, &deny, &added, &mut problems);
     check_each(
         &spec.denied_field_names,
         "denied_field_names",
@@ -79,11 +202,8 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     Ok(Rules {
         id: identity_of(spec),
         spec: spec.clone(),
-        names,
-        paths,
-        kinds,
-        structs: spec.allowed_structs.clone(),
-        dictionaries: spec.allowed_dictionaries.iter().cloned().collect(),
+        allowed,
+        scopes,
         deny,
         denied_types: DeniedTypes::new(&spec.denied_types),
         deny_floor_removals: spec.deny_floor_removals.clone(),
@@ -105,14 +225,15 @@ fn check_each(list: &[String], key: &str, check: fn(&str) -> Result<(), String>,
 /// Plain names and dotted paths, apart; a segment the deny list denies is a
 /// problem (the floor is lifted only by an explicit removal).
 fn compile_allowed_names(
-    spec: &ConfigSpec,
+    allowed: &[String],
+    at: &str,
     deny: &DenyList,
     added: &HashSet<String>,
     problems: &mut Vec<Problem>,
 ) -> (HashSet<String>, HashSet<String>) {
     let (mut names, mut paths) = (HashSet::new(), HashSet::new());
-    for (index, name) in spec.allowed_field_names.iter().enumerate() {
-        let location = format!("allowed_field_names[{index}]");
+    for (index, name) in allowed.iter().enumerate() {
+        let location = format!("{at}allowed_field_names[{index}]");
         if let Err(message) = check_path(name) {
             problems.push(Problem::new(location, message));
             continue;
@@ -145,23 +266,23 @@ fn compile_allowed_names(
 }
 
 /// The allowed kinds; `integer` stands for both integer kinds.
-fn compile_kinds(spec: &ConfigSpec, problems: &mut Vec<Problem>) -> BTreeSet<Kind> {
+fn compile_kinds(allowed: &[String], at: &str, problems: &mut Vec<Problem>) -> BTreeSet<Kind> {
     let mut kinds = BTreeSet::new();
-    for (index, kind) in spec.allowed_field_kinds.iter().enumerate() {
+    for (index, kind) in allowed.iter().enumerate() {
         if kind.eq_ignore_ascii_case("integer") {
             kinds.extend([Kind::SignedInteger, Kind::UnsignedInteger]);
             continue;
         }
         match kind.parse::<Kind>() {
             Ok(Kind::Struct | Kind::Map | Kind::Opaque) => problems.push(Problem::new(
-                format!("allowed_field_kinds[{index}]"),
+                format!("{at}allowed_field_kinds[{index}]"),
                 format!("kind `{kind}` cannot be allowed by kind; use allowed_structs or allowed_dictionaries"),
             )),
             Ok(parsed) => {
                 kinds.insert(parsed);
             }
             Err(message) => problems.push(Problem::new(
-                format!("allowed_field_kinds[{index}]"),
+                format!("{at}allowed_field_kinds[{index}]"),
                 format!("{message}, or `integer`"),
             )),
         }
@@ -245,6 +366,13 @@ fn check_identifier(name: &str) -> Result<(), String> {
         Some(bad) => Err(format!("`{name}` contains `{bad}`, which no field name has")),
         None => Ok(()),
     }
+}
+
+/// A name as Rust spells a type or a method: `PaymentGateway`, `authorize`.
+fn is_rust_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|ch| ch.is_alphanumeric() || ch == '_')
 }
 
 /// A `denied_types` entry: a type path whose segments may hold `*`.
@@ -356,7 +484,7 @@ mod tests {
             ..spec
         };
         let rules = compile(&spec).expect("valid once removed");
-        assert!(rules.paths.contains("user.email"));
+        assert!(rules.allowed.paths.contains("user.email"));
         assert!(!rules.deny.is_denied("email"));
     }
 
@@ -368,7 +496,7 @@ mod tests {
         };
         let rules = compile(&spec).unwrap();
         assert_eq!(
-            rules.kinds.into_iter().collect::<Vec<_>>(),
+            rules.allowed.kinds.into_iter().collect::<Vec<_>>(),
             [Kind::SignedInteger, Kind::UnsignedInteger, Kind::Uuid]
         );
     }

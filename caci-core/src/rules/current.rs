@@ -25,15 +25,12 @@ thread_local! {
     static SCOPED_ID: Cell<u64> = const { Cell::new(NOTHING_INSTALLED) };
 }
 
-/// Installs `rules` for the process and returns the previous ones; `before`
-/// runs first, under the same lock (the change is logged there).
-pub(crate) fn install(rules: Arc<Rules>, before: impl FnOnce(Option<&Rules>)) -> Option<Arc<Rules>> {
+/// Puts `rules` in force for the process (the `active` module decides which).
+pub(crate) fn install(rules: Arc<Rules>) {
     let _serialized = INSTALL_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    before(INSTALLED.load().as_deref());
     let id = rules.id;
-    let previous = INSTALLED.swap(Some(rules));
+    INSTALLED.store(Some(rules));
     INSTALLED_ID.store(id, Ordering::Release);
-    previous
 }
 
 /// Restores the previous thread-local rules when dropped.

@@ -20,7 +20,8 @@
 //! | 9 | the name is allowed | captured: [`Name`](AllowedBy::Name) |
 //! | 10 | the enclosing type is an allowed struct | captured: [`Struct`](AllowedBy::Struct) |
 //! | 11 | the kind is allowed (for a list, its items' kind) | captured: [`Kind`](AllowedBy::Kind) |
-//! | 12 | otherwise | not captured: [`NotAllowed`](Reason::NotAllowed) |
+//! | 12 | at a wrapped method, a scope for its component or for the method itself allows it by rows 7–11 | captured, by that row; the decision names the scope ([`LeafDecision::scope`](crate::LeafDecision::scope)) |
+//! | 13 | otherwise | not captured: [`NotAllowed`](Reason::NotAllowed) |
 //!
 //! Two rows belong to a call site rather than to one leaf: a captured leaf
 //! is dropped when the site already carries `max_fields_per_span` fields
@@ -79,6 +80,7 @@
 use std::fmt;
 
 use super::Rules;
+use super::compile::Allowances;
 use crate::shape::Kind;
 
 /// One leaf as the decision rule sees it.
@@ -103,6 +105,9 @@ pub struct Leaf<'a> {
     pub type_names: &'a [&'a str],
     /// Whether the leaf is part of a method's captured output (under `return`).
     pub output: bool,
+    /// The wrapped method the leaf is decided at, as (component, method):
+    /// the configuration's scopes for it apply too.
+    pub site: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Leaf<'a> {
@@ -117,6 +122,16 @@ impl<'a> Leaf<'a> {
             aliases: &[],
             type_names: &[],
             output: false,
+            site: None,
+        }
+    }
+
+    /// The same leaf, decided at `component`'s method `method`, where that
+    /// component's and method's scopes apply.
+    pub fn at(self, component: &'a str, method: &'a str) -> Self {
+        Leaf {
+            site: Some((component, method)),
+            ..self
         }
     }
 
@@ -256,57 +271,84 @@ impl fmt::Display for Reason {
 }
 
 pub(crate) fn decide(rules: &Rules, leaf: &Leaf<'_>) -> Verdict {
-    use Verdict::{Captured, NotCaptured};
+    decide_in_scope(rules, leaf).0
+}
 
+/// The verdict, and the index of the scope that allowed the leaf when the
+/// global lists did not.
+pub(crate) fn decide_in_scope(rules: &Rules, leaf: &Leaf<'_>) -> (Verdict, Option<usize>) {
+    use Verdict::NotCaptured;
+
+    if let Some(reason) = refused(rules, leaf) {
+        return (NotCaptured(reason), None);
+    }
+    if let Some(by) = allowed_by(&rules.allowed, leaf) {
+        return (Verdict::Captured(by), None);
+    }
+    let scoped = leaf.site.and_then(|(component, method)| {
+        rules
+            .scopes
+            .iter()
+            .enumerate()
+            .filter(|(_, scope)| scope.applies_at(component, method))
+            .find_map(|(index, scope)| allowed_by(&scope.allowed, leaf).map(|by| (by, index)))
+    });
+    match scoped {
+        Some((by, index)) => (Verdict::Captured(by), Some(index)),
+        None => (NotCaptured(Reason::NotAllowed), None),
+    }
+}
+
+/// Rows 1–6: what no allowance can lift.
+fn refused(rules: &Rules, leaf: &Leaf<'_>) -> Option<Reason> {
     if leaf.sensitive {
-        return NotCaptured(Reason::Sensitive);
+        return Some(Reason::Sensitive);
     }
     if let Some(reason) = denied_identifier(rules, leaf) {
-        return NotCaptured(reason);
+        return Some(reason);
     }
     if let Some(reason) = leaf.type_names.iter().find_map(|name| denied_type(rules, name)) {
-        return NotCaptured(reason);
+        return Some(reason);
     }
     if is_reserved(leaf) {
-        return NotCaptured(Reason::Reserved);
+        return Some(Reason::Reserved);
     }
     let items_are_leaves = leaf.item_kind.is_none_or(|kind| kind.is_leaf() && kind != Kind::List);
     if leaf.kind == Kind::Opaque || leaf.kind == Kind::Struct || !items_are_leaves {
-        return NotCaptured(Reason::TypeNotCapturable);
+        return Some(Reason::TypeNotCapturable);
     }
     if leaf.path.len() > rules.limits.max_depth {
-        return NotCaptured(Reason::BeyondDepth);
+        return Some(Reason::BeyondDepth);
     }
+    None
+}
+
+/// Rows 7–11 against one set of allowances: the global one or a scope's.
+fn allowed_by(allowed: &Allowances, leaf: &Leaf<'_>) -> Option<AllowedBy> {
     let name = leaf.path.last().copied().unwrap_or_default();
     let joined = leaf.path.join(".");
     if leaf.kind == Kind::Map {
-        return if rules.dictionaries.contains(&joined) || rules.dictionaries.contains(name) {
-            Captured(AllowedBy::Dictionary)
-        } else {
-            NotCaptured(Reason::NotAllowed)
-        };
+        let dictionary = allowed.dictionaries.contains(&joined) || allowed.dictionaries.contains(name);
+        return dictionary.then_some(AllowedBy::Dictionary);
     }
-    if leaf.path.len() > 1 && rules.paths.contains(&joined) {
-        return Captured(AllowedBy::Path);
+    if leaf.path.len() > 1 && allowed.paths.contains(&joined) {
+        return Some(AllowedBy::Path);
     }
-    if rules.names.contains(name) {
-        return Captured(AllowedBy::Name);
+    if allowed.names.contains(name) {
+        return Some(AllowedBy::Name);
     }
     if leaf
         .enclosing_type
-        .is_some_and(|type_name| struct_allowed(rules, type_name))
+        .is_some_and(|type_name| struct_allowed(allowed, type_name))
     {
-        return Captured(AllowedBy::Struct);
+        return Some(AllowedBy::Struct);
     }
     let kind = if leaf.kind == Kind::List {
         leaf.item_kind.unwrap_or(Kind::Opaque)
     } else {
         leaf.kind
     };
-    if rules.kinds.contains(&kind) {
-        return Captured(AllowedBy::Kind);
-    }
-    NotCaptured(Reason::NotAllowed)
+    allowed.kinds.contains(&kind).then_some(AllowedBy::Kind)
 }
 
 /// The path a method's return value is captured under.
@@ -369,10 +411,10 @@ pub(crate) fn denied_type(rules: &Rules, type_name: &str) -> Option<Reason> {
 /// Whether `type_name` (from `std::any::type_name`) is an allowed struct:
 /// entries with `::` match the full path, others the type's own name;
 /// generic arguments are ignored.
-pub(crate) fn struct_allowed(rules: &Rules, type_name: &str) -> bool {
+pub(crate) fn struct_allowed(allowed: &Allowances, type_name: &str) -> bool {
     let base = type_name.split('<').next().unwrap_or(type_name);
     let own_name = base.rsplit("::").next().unwrap_or(base);
-    rules.structs.iter().any(|entry| {
+    allowed.structs.iter().any(|entry| {
         if entry.contains("::") {
             entry == base
         } else {

@@ -150,6 +150,53 @@ fn yes() -> bool {
     true
 }
 
+impl ConfigSpec {
+    /// This configuration with `wider`'s allowances added: every list is
+    /// the union (this one's entries first), a limit `wider` sets replaces
+    /// this one's, error messages are captured when either captures them,
+    /// and values are scrubbed unless both turn scrubbing off. Denials and
+    /// floor removals add up as well; the result is checked when compiled.
+    ///
+    /// ```
+    /// use caci_core::config::ConfigSpec;
+    ///
+    /// let mut base = ConfigSpec::default();
+    /// base.allowed_field_names = vec!["plan".into()];
+    /// let mut wider = ConfigSpec::default();
+    /// wider.allowed_field_names = vec!["plan".into(), "country".into()];
+    /// wider.limits.max_depth = Some(4);
+    /// let merged = base.widened_by(&wider);
+    /// assert_eq!(merged.allowed_field_names, ["plan", "country"]);
+    /// assert_eq!(merged.limits.max_depth, Some(4));
+    /// ```
+    pub fn widened_by(&self, wider: &ConfigSpec) -> ConfigSpec {
+        fn union<T: Clone + PartialEq>(first: &[T], second: &[T]) -> Vec<T> {
+            let mut all = first.to_vec();
+            all.extend(second.iter().filter(|entry| !first.contains(entry)).cloned());
+            all
+        }
+        let limits = &wider.limits;
+        ConfigSpec {
+            allowed_field_names: union(&self.allowed_field_names, &wider.allowed_field_names),
+            allowed_field_kinds: union(&self.allowed_field_kinds, &wider.allowed_field_kinds),
+            allowed_structs: union(&self.allowed_structs, &wider.allowed_structs),
+            allowed_dictionaries: union(&self.allowed_dictionaries, &wider.allowed_dictionaries),
+            denied_field_names: union(&self.denied_field_names, &wider.denied_field_names),
+            deny_floor_removals: union(&self.deny_floor_removals, &wider.deny_floor_removals),
+            denied_types: union(&self.denied_types, &wider.denied_types),
+            capture_error_messages: self.capture_error_messages || wider.capture_error_messages,
+            scrub_values: self.scrub_values || wider.scrub_values,
+            limits: LimitsSpec {
+                max_depth: limits.max_depth.or(self.limits.max_depth),
+                max_list_items: limits.max_list_items.or(self.limits.max_list_items),
+                max_string_len: limits.max_string_len.or(self.limits.max_string_len),
+                max_fields_per_span: limits.max_fields_per_span.or(self.limits.max_fields_per_span),
+            },
+            scopes: union(&self.scopes, &wider.scopes),
+        }
+    }
+}
+
 /// Limits as written in a file: each one optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -61,14 +61,14 @@ impl CallSite {
     /// A span call site; `const` so it can be a `static`.
     pub const fn new(info: SiteInfo) -> Self {
         CallSite {
-            core: SiteCore::new(info, &[], SiteKind::Span, &[]),
+            core: SiteCore::new(info, &[], SiteKind::Span, &[], None),
         }
     }
 
     /// An event call site; `const` so it can be a `static`.
     pub const fn new_event(info: SiteInfo) -> Self {
         CallSite {
-            core: SiteCore::new(info, EVENT_FIELDS, SiteKind::Event, &[]),
+            core: SiteCore::new(info, EVENT_FIELDS, SiteKind::Event, &[], None),
         }
     }
 
@@ -117,7 +117,7 @@ impl CallSite {
     /// force, given its inputs' shapes (used by tests and reports).
     pub fn decisions(&self, values: &[Erased<'_>]) -> Vec<LeafDecision> {
         let rules = current::current_rules();
-        plan::plan(&rules, &self.inputs(values), None).decisions
+        plan::plan(&rules, None, &self.inputs(values), None).decisions
     }
 
     fn inputs(&self, values: &[Erased<'_>]) -> Vec<Input> {
@@ -142,6 +142,9 @@ pub(crate) struct SiteCore {
     /// Names of fields CACI itself records (outcome, duration…), after the
     /// captured ones.
     fixed_fields: &'static [&'static str],
+    /// The wrapped method this site is, as (component, method): the
+    /// configuration's scopes for it apply.
+    method: Option<(&'static str, &'static str)>,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
     /// Every plan made here, one per (configuration, instantiation): a
@@ -163,12 +166,14 @@ impl SiteCore {
         fixed_fields: &'static [&'static str],
         kind: SiteKind,
         late: &'static [&'static str],
+        method: Option<(&'static str, &'static str)>,
     ) -> Self {
         SiteCore {
             info,
             kind,
             late,
             fixed_fields,
+            method,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
             interned: Mutex::new(Vec::new()),
@@ -232,7 +237,7 @@ impl SiteCore {
         inputs: &[Input],
         output: Option<&Shape>,
     ) -> &'static SitePlan {
-        let plan = plan::plan(&rules, inputs, output);
+        let plan = plan::plan(&rules, self.method, inputs, output);
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         // Late fields never shadow a captured field or one of CACI's own.
