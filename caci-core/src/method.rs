@@ -122,8 +122,23 @@ impl MethodDescriptor {
     }
 
     /// Its inputs with their shapes, and its output's shape when captured.
+    /// An input whose type depends on a generic parameter (`T`, `impl
+    /// Capture`) has a [`Shape::generic`] shape here: see
+    /// [`instantiations`](Self::instantiations).
     pub fn shapes(&self) -> (Vec<Input>, Option<Shape>) {
         (self.shapes)()
+    }
+
+    /// For a generic method, the inputs' (and output's) shapes of each
+    /// instantiation called so far in this process, in the order they were
+    /// first called (at most 16 are kept); empty for other methods.
+    pub fn instantiations(&self) -> Vec<(Vec<Input>, Option<Shape>)> {
+        self.site
+            .core
+            .instantiations()
+            .into_iter()
+            .map(|instantiation| (instantiation.inputs, instantiation.output))
+            .collect()
     }
 }
 
@@ -329,7 +344,7 @@ pub fn instantiation<G: ?Sized, V: ?Sized>(values: &V) -> TypeId {
 /// The instantiation of a method that is not generic.
 #[inline]
 pub fn not_generic() -> TypeId {
-    TypeId::of::<()>()
+    crate::site::not_generic_key()
 }
 
 /// Runs `future` inside the call's span (entered on every poll, never held

@@ -261,6 +261,17 @@ impl<'r> Planner<'r> {
     fn value(&mut self, shape: &Shape, rust_type: &str, enclosing: Option<&'static str>) -> Node {
         match &shape.body {
             ShapeBody::Scalar(_) | ShapeBody::Opaque => self.leaf(shape, rust_type, enclosing),
+            ShapeBody::Generic => {
+                let node = self.leaf(shape, rust_type, enclosing);
+                // Rows 1-4 still speak (a `password: T` is denied whatever
+                // `T` is); a generic type is not "not capturable".
+                if let Some(decision) = self.decisions.last_mut()
+                    && decision.verdict == Verdict::NotCaptured(Reason::TypeNotCapturable)
+                {
+                    decision.verdict = Verdict::NotCaptured(Reason::DependsOnType);
+                }
+                node
+            }
             ShapeBody::Sensitive => self.decide_leaf(Kind::Opaque, None, enclosing, true, rust_type),
             ShapeBody::List(item) if matches!(item.body, ShapeBody::Struct(_)) => self.columns(item, enclosing),
             ShapeBody::List(item) => self.decide_leaf(shape.kind(), Some(item.kind()), enclosing, false, rust_type),

@@ -148,6 +148,10 @@ pub enum ShapeBody {
     /// A type marked `#[telemetry(sensitive)]` itself: no use of it is ever
     /// captured, and its values are never visited.
     Sensitive,
+    /// A generic parameter's type (`T`, `impl Capture`) in a description
+    /// without an instantiation: what is captured depends on the type each
+    /// call passes, which is planned apart.
+    Generic,
 }
 
 impl Shape {
@@ -165,6 +169,15 @@ impl Shape {
         Shape {
             type_name,
             body: ShapeBody::Opaque,
+        }
+    }
+
+    /// The shape of a generic parameter's type, written `type_name` (`T`,
+    /// `impl Capture`), where no instantiation is known.
+    pub fn generic(type_name: &'static str) -> Shape {
+        Shape {
+            type_name,
+            body: ShapeBody::Generic,
         }
     }
 
@@ -190,7 +203,7 @@ impl Shape {
             ShapeBody::Struct(_) => Kind::Struct,
             ShapeBody::List(_) => Kind::List,
             ShapeBody::Map(_) => Kind::Map,
-            ShapeBody::Opaque | ShapeBody::Sensitive => Kind::Opaque,
+            ShapeBody::Opaque | ShapeBody::Sensitive | ShapeBody::Generic => Kind::Opaque,
         }
     }
 

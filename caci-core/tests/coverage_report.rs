@@ -247,6 +247,7 @@ fn totals_count_every_leaf_once_per_method_component_and_overall() {
             ("denied", 2),
             ("sensitive", 1),
             ("type_not_capturable", 1),
+            ("depends_on_type", 0),
             ("beyond_depth", 1),
             ("field_limit", 0),
             ("denied_type", 0),

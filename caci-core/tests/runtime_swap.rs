@@ -115,7 +115,9 @@ fn an_installed_configuration_applies_to_every_thread_and_can_be_swapped() {
     assert_eq!(warning.level, Level::WARN);
     let fields = format!("{:?}", warning.fields);
     assert!(
-        warning.field("floor_removals").is_some_and(|value| value.as_text() == "address"),
+        warning
+            .field("floor_removals")
+            .is_some_and(|value| value.as_text() == "address"),
         "{fields}"
     );
     assert!(fields.contains("+floor_removals [address]"), "{fields}");

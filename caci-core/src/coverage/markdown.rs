@@ -27,7 +27,7 @@ fn html(text: &str) -> String {
 
 fn other(totals: &Totals) -> usize {
     let counts = &totals.not_captured;
-    counts.type_not_capturable + counts.beyond_depth + counts.field_limit
+    counts.type_not_capturable + counts.depends_on_type + counts.beyond_depth + counts.field_limit
 }
 
 impl CoverageReport {

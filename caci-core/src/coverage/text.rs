@@ -126,6 +126,7 @@ pub(crate) fn reasons_in_words(counts: &ReasonCounts) -> Vec<String> {
                 "denied" => "denied",
                 "sensitive" => "marked sensitive",
                 "type_not_capturable" => "type not capturable",
+                "depends_on_type" => "depends on the type",
                 "beyond_depth" => "beyond the depth limit",
                 "field_limit" => "beyond the fields-per-span limit",
                 "denied_type" => "of a denied type",

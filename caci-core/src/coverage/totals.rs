@@ -79,6 +79,10 @@ pub struct ReasonCounts {
     pub sensitive: usize,
     /// The type has no capturable form ([`Reason::TypeNotCapturable`]).
     pub type_not_capturable: usize,
+    /// The type is a generic parameter ([`Reason::DependsOnType`]): see the
+    /// method's instantiations.
+    #[serde(default)]
+    pub depends_on_type: usize,
     /// Deeper than `max_depth` ([`Reason::BeyondDepth`]).
     pub beyond_depth: usize,
     /// Over `max_fields_per_span` ([`Reason::FieldLimit`]).
@@ -92,7 +96,7 @@ pub struct ReasonCounts {
 }
 
 /// The stable code of a reason, as the JSON schema spells it:
-/// `not_allowed`, `denied`, `sensitive`, `type_not_capturable`,
+/// `not_allowed`, `denied`, `sensitive`, `type_not_capturable`, `depends_on_type`,
 /// `beyond_depth`, `field_limit`, `denied_type`, `reserved`,
 /// `duplicate_path`.
 pub fn reason_code(reason: &Reason) -> &'static str {
@@ -101,6 +105,7 @@ pub fn reason_code(reason: &Reason) -> &'static str {
         Reason::Denied { .. } => "denied",
         Reason::Sensitive => "sensitive",
         Reason::TypeNotCapturable => "type_not_capturable",
+        Reason::DependsOnType => "depends_on_type",
         Reason::BeyondDepth => "beyond_depth",
         Reason::FieldLimit => "field_limit",
         Reason::DeniedType { .. } => "denied_type",
@@ -149,6 +154,7 @@ impl ReasonCounts {
             Reason::Denied { .. } => &mut self.denied,
             Reason::Sensitive => &mut self.sensitive,
             Reason::TypeNotCapturable => &mut self.type_not_capturable,
+            Reason::DependsOnType => &mut self.depends_on_type,
             Reason::BeyondDepth => &mut self.beyond_depth,
             Reason::FieldLimit => &mut self.field_limit,
             Reason::DeniedType { .. } => &mut self.denied_type,
@@ -170,6 +176,7 @@ impl ReasonCounts {
             ("denied", self.denied),
             ("sensitive", self.sensitive),
             ("type_not_capturable", self.type_not_capturable),
+            ("depends_on_type", self.depends_on_type),
             ("beyond_depth", self.beyond_depth),
             ("field_limit", self.field_limit),
             ("denied_type", self.denied_type),
@@ -185,6 +192,7 @@ impl ReasonCounts {
             &mut self.denied,
             &mut self.sensitive,
             &mut self.type_not_capturable,
+            &mut self.depends_on_type,
             &mut self.beyond_depth,
             &mut self.field_limit,
             &mut self.denied_type,

@@ -228,6 +228,10 @@ pub enum Reason {
     Reserved,
     /// Its type has no capturable form.
     TypeNotCapturable,
+    /// Its type is a generic parameter: what is captured depends on the
+    /// type of each call (the coverage report lists the instantiations
+    /// planned so far).
+    DependsOnType,
     /// Its path is deeper than `max_depth`.
     BeyondDepth,
     /// No rule allows it.
@@ -263,6 +267,7 @@ impl fmt::Display for Reason {
             Reason::Reserved => f.write_str("reserved for CACI's own fields"),
             Reason::DuplicatePath => f.write_str("another leaf is captured under this path"),
             Reason::TypeNotCapturable => f.write_str("type not capturable"),
+            Reason::DependsOnType => f.write_str("depends on the type of each call (generic)"),
             Reason::BeyondDepth => f.write_str("beyond the depth limit"),
             Reason::NotAllowed => f.write_str("not allowed"),
             Reason::FieldLimit => f.write_str("beyond the fields-per-span limit"),

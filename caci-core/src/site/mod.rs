@@ -151,6 +151,26 @@ pub(crate) struct SiteCore {
     /// configuration swapped back in finds its plan again.
     plans: Mutex<Vec<&'static SitePlan>>,
     interned: Mutex<Vec<&'static DynamicCallsite>>,
+    /// The shapes of the instantiations of a generic method planned so
+    /// far (at most [`MAX_KEPT_INSTANTIATIONS`]), for the coverage report.
+    instantiations: Mutex<Vec<Instantiation>>,
+}
+
+/// The key of a method that is not generic (see `method::not_generic`).
+pub(crate) fn not_generic_key() -> TypeId {
+    TypeId::of::<()>()
+}
+
+/// How many instantiations of one generic method a site describes to the
+/// coverage report; later ones are planned and captured all the same.
+pub(crate) const MAX_KEPT_INSTANTIATIONS: usize = 16;
+
+/// One instantiation of a generic method: its inputs' and output's shapes.
+#[derive(Clone, Debug)]
+pub(crate) struct Instantiation {
+    pub(crate) key: TypeId,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) output: Option<Shape>,
 }
 
 /// What a site emits.
@@ -177,6 +197,7 @@ impl SiteCore {
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
             interned: Mutex::new(Vec::new()),
+            instantiations: Mutex::new(Vec::new()),
         }
     }
 
@@ -222,11 +243,36 @@ impl SiteCore {
                     });
                 let plan = self.make_plan(rules, config_id, key, &inputs, output.as_ref());
                 plans.push(plan);
+                if key != not_generic_key() {
+                    self.keep_instantiation(key, &inputs, output.as_ref());
+                }
                 plan
             }
         };
         self.current.set(plan);
         plan
+    }
+
+    fn keep_instantiation(&self, key: TypeId, inputs: &[Input], output: Option<&Shape>) {
+        let mut kept = self
+            .instantiations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.len() < MAX_KEPT_INSTANTIATIONS && kept.iter().all(|known| known.key != key) {
+            kept.push(Instantiation {
+                key,
+                inputs: inputs.to_vec(),
+                output: output.cloned(),
+            });
+        }
+    }
+
+    /// The instantiations planned so far, in the order they were first called.
+    pub(crate) fn instantiations(&self) -> Vec<Instantiation> {
+        self.instantiations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     fn make_plan(

@@ -76,14 +76,15 @@ pub(crate) fn items(method: &Method) -> TokenStream {
 }
 
 /// An input's shape for the descriptor: by its type when the nested `fn`
-/// can name it, else opaque under the type as written.
+/// can name it, else generic under the type as written (each call's type is
+/// planned when it is called).
 fn descriptor_shape(method: &Method, input: &Input) -> TokenStream {
     let p = &method.private;
     match method.scope.outside(&input.ty) {
         Some(ty) => type_shape(p, &ty),
         None => {
             let written = type_string(&input.ty);
-            quote!(#p::Shape::opaque(#written))
+            quote!(#p::Shape::generic(#written))
         }
     }
 }
@@ -98,7 +99,7 @@ fn descriptor_output(method: &Method) -> TokenStream {
         Some(ty) => output_shape(p, &ty),
         None => {
             let written = type_string(ty);
-            quote!(#p::Shape::opaque(#written))
+            quote!(#p::Shape::generic(#written))
         }
     };
     quote!(::core::option::Option::Some(#shape))
