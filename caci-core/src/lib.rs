@@ -68,6 +68,7 @@
 //! | say what may be captured | [`TelemetryCaptureConfiguration`], [`config::deny`] |
 //! | know why a leaf is (not) captured | [`decision`] |
 //! | see what every method will capture, gate CI | `coverage` (cargo feature `coverage`) |
+//! | reload the configuration when its file changes | `reload` (cargo feature `reload`) |
 //! | test it | the `caci-testkit` crate |
 
 // How the pieces fit, bottom-up; no module imports one above it (the
@@ -85,7 +86,8 @@
 //    wrapping, and the compile-time probes generated code uses.
 // 6. `config`: `TelemetryCaptureConfiguration`, its builder and files.
 // 7. `active`: installing and swapping the configuration in force.
-// 8. `coverage` (cargo feature `coverage`): the report, its CLI and gate.
+// 8. `coverage` (cargo feature `coverage`): the report, its CLI and gate;
+//    `reload` (cargo feature `reload`): re-installing a watched file.
 mod active;
 pub mod config;
 #[cfg(feature = "coverage")]
@@ -94,6 +96,8 @@ mod method;
 mod plan;
 mod probe;
 mod record;
+#[cfg(feature = "reload")]
+pub mod reload;
 mod rules;
 mod safety;
 mod shape;

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["site", "method", "probe"],
     &["config"],
     &["active"],
-    &["coverage"],
+    &["coverage", "reload"],
 ];
 
 /// The module names that follow any of `prefixes` in `text`'s code lines

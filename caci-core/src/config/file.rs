@@ -1,7 +1,7 @@
 //! Loading a configuration from JSON or TOML text: syntax first, then the
 //! schema with every problem collected, then the rules.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::rules::{ConfigError, ConfigSpec, LIMIT_KEYS, Problem, SCOPE_KEYS, TOP_LEVEL_KEYS};
 
@@ -25,10 +25,18 @@ impl Format {
     }
 }
 
-/// Parses `text` into a [`ConfigSpec`] and the schema problems found on the
-/// way; entries with schema problems are left out of the spec so its other
-/// problems can be reported in the same error. Only a syntax error stops early.
-pub(crate) fn parse_spec(text: &str, format: Format) -> Result<(ConfigSpec, Vec<Problem>), ConfigError> {
+/// A file's settings once its schema is checked: entries with problems are
+/// left out, so the others can still be merged, compiled and reported.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub(crate) settings: Map<String, Value>,
+    /// The base file the settings are built on, as written.
+    pub(crate) extends: Option<String>,
+    pub(crate) problems: Vec<Problem>,
+}
+
+/// Parses and checks `text`; only a syntax error stops early.
+pub(crate) fn check(text: &str, format: Format) -> Result<Checked, ConfigError> {
     let mut value = match format {
         Format::Json => serde_json::from_str::<Value>(text).map_err(|err| {
             ConfigError::single(
@@ -47,10 +55,45 @@ pub(crate) fn parse_spec(text: &str, format: Format) -> Result<(ConfigSpec, Vec<
             serde_json::to_value(table).map_err(|err| ConfigError::single("document", err.to_string()))?
         }
     };
-    let problems = schema_problems(&mut value);
-    let spec = serde_json::from_value(value).map_err(|err| ConfigError::single("document", err.to_string()))?;
-    Ok((spec, problems))
+    let mut problems = Vec::new();
+    let extends = schema_problems(&mut value, &mut problems);
+    let Value::Object(settings) = value else {
+        unreachable!("schema_problems leaves a table")
+    };
+    Ok(Checked {
+        settings,
+        extends,
+        problems,
+    })
 }
+
+/// The spec checked settings describe.
+pub(crate) fn into_spec(settings: Map<String, Value>) -> Result<ConfigSpec, ConfigError> {
+    serde_json::from_value(Value::Object(settings)).map_err(|err| ConfigError::single("document", err.to_string()))
+}
+
+/// Parses `text` into a [`ConfigSpec`] and the schema problems found on the
+/// way; entries with schema problems are left out of the spec so its other
+/// problems can be reported in the same error. Only a syntax error stops
+/// early. Text has no file to resolve `extends` against: it is a problem.
+pub(crate) fn parse_spec(text: &str, format: Format) -> Result<(ConfigSpec, Vec<Problem>), ConfigError> {
+    let Checked {
+        settings,
+        extends,
+        mut problems,
+    } = check(text, format)?;
+    if extends.is_some() {
+        problems.push(Problem::new(
+            EXTENDS,
+            "`extends` needs a file to resolve its path against: load with `from_path`",
+        ));
+    }
+    Ok((into_spec(settings)?, problems))
+}
+
+/// The key naming a base file. A file-layer key only: a [`ConfigSpec`]
+/// holds the merged result, never the chain.
+pub(crate) const EXTENDS: &str = "extends";
 
 fn line_and_column(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
@@ -59,20 +102,31 @@ fn line_and_column(text: &str, offset: usize) -> String {
     format!("line {line}, column {column}")
 }
 
-/// Reports every schema problem and removes the offending entries.
-fn schema_problems(value: &mut Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
+/// Reports every schema problem and removes the offending entries, and
+/// `extends`, which it returns.
+fn schema_problems(value: &mut Value, problems: &mut Vec<Problem>) -> Option<String> {
     let Value::Object(top) = value else {
         problems.push(Problem::new(
             "document",
             "expected a table of settings at the top level",
         ));
-        *value = Value::Object(serde_json::Map::new());
-        return problems;
+        *value = Value::Object(Map::new());
+        return None;
+    };
+    let extends = match top.remove(EXTENDS) {
+        Some(Value::String(path)) if !path.is_empty() => Some(path),
+        Some(other) => {
+            problems.push(Problem::new(
+                EXTENDS,
+                format!("expected the path of a base file, such as \"../org/caci-base.toml\", found {other}"),
+            ));
+            None
+        }
+        None => None,
     };
     top.retain(|key, entry| match key.as_str() {
-        "limits" => limits_problems(entry, &mut problems),
-        "scopes" => scopes_problems(entry, &mut problems),
+        "limits" => limits_problems(entry, problems),
+        "scopes" => scopes_problems(entry, problems),
         "capture_error_messages" | "scrub_values" => {
             entry.is_boolean() || {
                 problems.push(Problem::new(
@@ -82,7 +136,7 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
                 false
             }
         }
-        known if TOP_LEVEL_KEYS.contains(&known) => string_list_problems(key, entry, &mut problems),
+        known if TOP_LEVEL_KEYS.contains(&known) => string_list_problems(key, entry, problems),
         unknown => {
             let location = if unknown.is_empty() {
                 "\"\" (an empty key)"
@@ -91,12 +145,15 @@ fn schema_problems(value: &mut Value) -> Vec<Problem> {
             };
             problems.push(Problem::new(
                 location,
-                format!("unknown setting (expected one of: {})", TOP_LEVEL_KEYS.join(", ")),
+                format!(
+                    "unknown setting (expected one of: {}, {EXTENDS})",
+                    TOP_LEVEL_KEYS.join(", ")
+                ),
             ));
             false
         }
     });
-    problems
+    extends
 }
 
 /// Whether the list can stay: when an item is not a string, each such item

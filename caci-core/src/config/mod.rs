@@ -5,6 +5,7 @@
 //! documented on [`crate::rules::decision`].
 
 mod change;
+mod extends;
 mod file;
 mod scope;
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 pub use crate::rules::deny;
 pub use crate::rules::{ConfigError, ConfigSpec, Limits, LimitsSpec, MAX_FIELDS_PER_SPAN_CEILING, Problem, ScopeSpec};
 pub use change::{ConfigChange, ConfigId, ListChange};
+pub(crate) use extends::load;
 pub use file::Format;
 pub use scope::ScopeBuilder;
 
@@ -120,17 +122,44 @@ impl TelemetryCaptureConfiguration {
         }
     }
 
-    /// Loads a configuration file, JSON or TOML by its extension. Errors name
-    /// the file.
+    /// Loads a configuration file, JSON or TOML by its extension, and the
+    /// base files it `extends`. Errors name the file, and the base file of
+    /// each problem that is in one.
+    ///
+    /// ```
+    /// use caci_core::TelemetryCaptureConfiguration;
+    /// # let dir = std::env::temp_dir().join(format!("caci-doc-extends-{}", std::process::id()));
+    /// # std::fs::create_dir_all(dir.join("org")).unwrap();
+    /// # std::fs::create_dir_all(dir.join("billing")).unwrap();
+    /// // One base for many services, kept by the platform team:
+    /// std::fs::write(
+    ///     dir.join("org/caci-base.toml"),
+    ///     "allowed_field_kinds = [\"uuid\", \"enum\"]\ndenied_field_names = [\"internal_note\"]\n\
+    ///      [limits]\nmax_depth = 2\nmax_string_len = 64\n",
+    /// )?;
+    /// // A service's own file: its names on top of the base, one limit changed.
+    /// std::fs::write(
+    ///     dir.join("billing/caci.toml"),
+    ///     "extends = \"../org/caci-base.toml\"\nallowed_field_names = [\"plan\"]\n\
+    ///      [limits]\nmax_string_len = 128\n",
+    /// )?;
+    /// let config = TelemetryCaptureConfiguration::from_path(dir.join("billing/caci.toml"))?;
+    /// assert_eq!(config.spec().allowed_field_kinds, ["uuid", "enum"]);
+    /// assert_eq!(config.spec().allowed_field_names, ["plan"]);
+    /// assert_eq!(config.limits().max_depth, 2); // from the base
+    /// assert_eq!(config.limits().max_string_len, 128); // the service's own
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// `extends` is a path relative to the file that holds it; a base may
+    /// extend another. Lists (`scopes` too) are joined, base first, without
+    /// duplicates; `capture_error_messages`, `scrub_values` and each limit
+    /// come from the nearest file that sets them. `deny_floor_removals` is
+    /// refused in a base: a service lifts the floor in its own file or not
+    /// at all. A cycle, or a base that cannot be read, is an error at the
+    /// `extends` that names it.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
-        let path = path.as_ref();
-        let shown = path.display().to_string();
-        let format = Format::from_path(path).ok_or_else(|| {
-            ConfigError::single("file name", "expected a `.json` or `.toml` extension").in_source(&shown)
-        })?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| ConfigError::single("file", format!("cannot read it: {err}")).in_source(&shown))?;
-        Self::from_text(&text, format).map_err(|err| err.in_source(&shown))
+        load(path.as_ref()).result
     }
 
     /// The configuration as data (as a file would hold it).

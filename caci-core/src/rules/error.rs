@@ -23,10 +23,15 @@ pub struct ConfigError {
 }
 
 /// One problem: where it is (a key path such as `allowed_field_names[2]`, or
-/// a line and column for syntax errors) and what is wrong.
+/// a line and column for syntax errors), in which file, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
-    /// Where the problem is.
+    /// The base file the problem is in, when it is one the loaded file
+    /// [`extends`](crate::TelemetryCaptureConfiguration::from_path); `None`
+    /// for the loaded file itself ([`ConfigError::source_name`]) or text.
+    pub file: Option<String>,
+    /// Where the problem is in that file.
     pub location: String,
     /// What is wrong, and what to do about it where that is not obvious.
     pub message: String,
@@ -52,7 +57,8 @@ impl ConfigError {
         &self.problems
     }
 
-    /// The file the configuration came from, if any.
+    /// The file loaded (the service's own file when it `extends` others), if
+    /// any; [`Problem::file`] says which file each problem is in.
     pub fn source_name(&self) -> Option<&str> {
         self.source.as_deref()
     }
@@ -61,9 +67,15 @@ impl ConfigError {
 impl Problem {
     pub(crate) fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
+            file: None,
             location: location.into(),
             message: message.into(),
         }
+    }
+
+    pub(crate) fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
     }
 }
 
@@ -76,7 +88,10 @@ impl fmt::Display for ConfigError {
             None => write!(f, "invalid CACI configuration ({count} {plural}):")?,
         }
         for problem in &self.problems {
-            write!(f, "\n  - {}: {}", problem.location, problem.message)?;
+            match &problem.file {
+                Some(file) => write!(f, "\n  - in `{file}`, {}: {}", problem.location, problem.message)?,
+                None => write!(f, "\n  - {}: {}", problem.location, problem.message)?,
+            }
         }
         Ok(())
     }

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 /// The configuration as data: what the builder fills in and what files hold.
 ///
 /// Field names follow the seed's Python configuration. Every list defaults to
-/// empty and every limit to [`Limits::default`](crate::Limits).
+/// empty and every limit to [`Limits::default`](crate::Limits). A file may
+/// also name a base file it builds on, `extends`; the spec holds the merged
+/// result (see [`from_path`](crate::TelemetryCaptureConfiguration::from_path)).
 ///
 /// ```json
 /// {
