@@ -177,9 +177,16 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline]
     pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
-            let limits = self.sink.render_limits();
-            let value = limits.scrubbed(value).unwrap_or(value);
-            self.sink.put(*slot, Slot::string(value, limits.max_string_len()));
+            let value = self.sink.render_limits().scrubbed(value).unwrap_or(value);
+            self.sink.put_str(*slot, value);
+        }
+    }
+
+    /// A character, recorded as a one-character string.
+    #[inline]
+    pub fn char(mut self, value: &'v char) {
+        if let Node::Leaf { slot } = self.node {
+            self.sink.put_char(*slot, value);
         }
     }
 
@@ -263,12 +270,11 @@ impl<'a, 'v> Out<'a, 'v> {
                 cut_names,
             } => {
                 if let Some(slot) = name_slot {
-                    let name = if *cut_names {
-                        cut_name(name, &self.sink)
+                    if *cut_names {
+                        self.sink.put_str(*slot, name);
                     } else {
-                        Slot::Str(name)
-                    };
-                    self.sink.put(*slot, name);
+                        self.sink.put(*slot, Slot::Str(name));
+                    }
                 }
                 let nodes = variants.get(index)?;
                 (!nodes.is_empty()).then_some(Fields { nodes, sink: self.sink })
@@ -319,11 +325,6 @@ impl<'a, 'v> Out<'a, 'v> {
             _ => {}
         }
     }
-}
-
-#[cold]
-fn cut_name<'v>(name: &'static str, sink: &Sink<'_, 'v>) -> Slot<'v> {
-    Slot::string(name, sink.max_string_len())
 }
 
 /// Where a struct or a variant offers its fields; see [`Out::fields`].

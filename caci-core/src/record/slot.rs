@@ -30,14 +30,6 @@ pub(crate) enum Slot<'v> {
 
 impl<'v> Slot<'v> {
     #[inline]
-    pub(crate) fn string(value: &'v str, max_len: usize) -> Self {
-        match truncation_point(value, max_len) {
-            None => Slot::Str(value),
-            Some(end) => Slot::Text(tracing::field::display(Text::Truncated(&value[..end]))),
-        }
-    }
-
-    #[inline]
     pub(crate) fn display(value: &'v dyn fmt::Display, max_len: usize) -> Self {
         Slot::Text(tracing::field::display(Text::Display(value, max_len)))
     }
@@ -123,6 +115,59 @@ pub(crate) fn truncation_point(value: &str, max_chars: usize) -> Option<usize> {
 /// Marks text that was cut to the configured length.
 pub(crate) const TRUNCATION_MARK: char = '…';
 
+/// How many bytes of cut strings and chars one recording keeps in its
+/// frame, so that they reach `tracing` as strings (`record_str`), as
+/// uncut ones do: four strings cut at the default 255 ASCII characters.
+/// Past it, a cut string is rendered through `record_debug`.
+pub(crate) const CUT_BYTES: usize = 1024;
+
+/// Room in the recording's frame for the cut strings and chars it records.
+pub(crate) struct Cuts<'b> {
+    rest: &'b mut [u8],
+}
+
+impl<'b> Cuts<'b> {
+    /// Cuts written into `buffer`.
+    #[inline]
+    pub(crate) fn new(buffer: &'b mut [u8]) -> Self {
+        Cuts { rest: buffer }
+    }
+
+    /// No room: for plans that never cut a string.
+    #[inline]
+    pub(crate) fn none() -> Self {
+        Cuts { rest: &mut [] }
+    }
+
+    /// `text` as a string of the frame, when there is room for it.
+    fn keep(&mut self, parts: &[&str]) -> Option<&'b str> {
+        let needed: usize = parts.iter().map(|part| part.len()).sum();
+        if self.rest.len() < needed {
+            return None;
+        }
+        let (kept, rest) = std::mem::take(&mut self.rest).split_at_mut(needed);
+        self.rest = rest;
+        let mut at = 0;
+        for part in parts {
+            kept[at..at + part.len()].copy_from_slice(part.as_bytes());
+            at += part.len();
+        }
+        std::str::from_utf8(kept).ok()
+    }
+
+    /// `prefix` followed by the truncation mark.
+    pub(crate) fn cut(&mut self, prefix: &str) -> Option<&'b str> {
+        let mut mark = [0; 4];
+        self.keep(&[prefix, TRUNCATION_MARK.encode_utf8(&mut mark)])
+    }
+
+    /// One character as a string.
+    pub(crate) fn char(&mut self, ch: char) -> Option<&'b str> {
+        let mut bytes = [0; 4];
+        self.keep(&[ch.encode_utf8(&mut bytes)])
+    }
+}
+
 /// The limits and deny list that a rendering obeys: the rules in force,
 /// behind one pointer so a slot stays small.
 #[derive(Clone, Copy)]
@@ -167,6 +212,7 @@ pub(crate) enum Sink<'a, 'v> {
     Slots {
         slots: &'a mut [Slot<'v>],
         limits: RenderLimits<'v>,
+        cuts: &'a mut Cuts<'v>,
     },
     Render(&'a mut dyn LeafSink<'v>),
 }
@@ -182,6 +228,44 @@ impl<'v> Sink<'_, 'v> {
             }
             Sink::Render(renderer) => renderer.put(slot, value),
         }
+    }
+
+    /// A string cut to the configured length: recorded as a string, cut or
+    /// not, while the frame has room for the cut copy.
+    #[inline]
+    pub(crate) fn put_str(&mut self, slot: u16, value: &'v str) {
+        match truncation_point(value, self.max_string_len()) {
+            None => self.put(slot, Slot::Str(value)),
+            Some(end) => self.put_cut(slot, &value[..end]),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn put_cut(&mut self, slot: u16, prefix: &'v str) {
+        let kept = match self {
+            Sink::Slots { cuts, .. } => cuts.cut(prefix),
+            Sink::Render(_) => None,
+        };
+        let value = match kept {
+            Some(kept) => Slot::Str(kept),
+            None => Slot::Text(tracing::field::display(Text::Truncated(prefix))),
+        };
+        self.put(slot, value);
+    }
+
+    /// A character, recorded as a one-character string.
+    #[inline]
+    pub(crate) fn put_char(&mut self, slot: u16, value: &'v char) {
+        let kept = match self {
+            Sink::Slots { cuts, .. } => cuts.char(*value),
+            _ => None,
+        };
+        let value = match kept {
+            Some(kept) => Slot::Str(kept),
+            None => Slot::display(value, usize::MAX),
+        };
+        self.put(slot, value);
     }
 
     #[inline]
@@ -210,7 +294,11 @@ impl<'v> Sink<'_, 'v> {
     #[inline]
     pub(crate) fn reborrow(&mut self) -> Sink<'_, 'v> {
         match self {
-            Sink::Slots { slots, limits } => Sink::Slots { slots, limits: *limits },
+            Sink::Slots { slots, limits, cuts } => Sink::Slots {
+                slots,
+                limits: *limits,
+                cuts,
+            },
             Sink::Render(renderer) => Sink::Render(&mut **renderer),
         }
     }

@@ -11,7 +11,7 @@ use tracing::{Metadata, Span};
 use super::callsite::DynamicCallsite;
 use crate::plan::Plan;
 use crate::record::capture::{DynCapture, Erased, Out};
-use crate::record::slot::{RenderLimits, Sink, Slot};
+use crate::record::slot::{CUT_BYTES, Cuts, RenderLimits, Sink, Slot};
 use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 
 /// Room for every field a span can declare: the captured ones (at most the
@@ -98,11 +98,7 @@ impl SitePlan {
     #[cold]
     #[inline(never)]
     fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
-        self.with_values(
-            |sink| self.fill_contained(sink, values),
-            &[],
-            |values| Span::new(self.metadata, values),
-        )
+        self.with_values(Fill::Contained(values), &[], |values| Span::new(self.metadata, values))
     }
 
     /// Shared by every call site (generic only over the iterator type): one
@@ -132,9 +128,12 @@ impl SitePlan {
     /// least the number of captured fields; the extra pairs are absent.
     #[inline(always)]
     fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
-        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
+        // Only a plan that may cut a string pays for room to keep the cut.
+        let mut room = self.plan.may_cut.then_some([0u8; CUT_BYTES]);
+        let mut cuts = room.as_mut().map_or_else(Cuts::none, |room| Cuts::new(room));
+        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
         let captured = self.captured.len().min(N);
-        self.fill(&mut slots[..captured], values);
+        self.fill(&mut slots[..captured], &mut cuts, shorten(values));
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
         let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
@@ -146,20 +145,22 @@ impl SitePlan {
 
     #[inline(never)]
     fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
-        self.with_values(
-            |sink| self.fill_sink(sink, values),
-            &[],
-            |values| Span::new(self.metadata, values),
-        )
+        self.with_values(Fill::Inputs(values), &[], |values| Span::new(self.metadata, values))
     }
 
     /// Writes the inputs' allowed leaves into `slots`.
     #[inline(always)]
-    fn fill<'v>(&'v self, slots: &mut [Slot<'v>], values: impl Iterator<Item = Option<Erased<'v>>>) {
+    fn fill<'v>(
+        &'v self,
+        slots: &mut [Slot<'v>],
+        cuts: &mut Cuts<'v>,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+    ) {
         self.fill_sink(
             Sink::Slots {
                 slots,
                 limits: self.render_limits(),
+                cuts,
             },
             values,
         );
@@ -234,6 +235,18 @@ impl SitePlan {
         }
     }
 
+    /// Writes the output's allowed leaves; a `Capture` impl that panics
+    /// loses them all.
+    fn fill_output<'v>(&'v self, mut sink: Sink<'_, 'v>, output: &'v dyn DynCapture) {
+        if let Some(node) = &self.plan.output {
+            let recorded = catch_unwind(AssertUnwindSafe(|| output.dyn_record(Out::new(node, sink.reborrow()))));
+            if recorded.is_err() {
+                crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
+                sink.clear(0..self.plan.fields.len());
+            }
+        }
+    }
+
     /// Records the output's allowed values, with the fixed fields' values
     /// (in `fixed_fields` order), on `span`.
     pub(crate) fn record_output<'v>(
@@ -243,16 +256,7 @@ impl SitePlan {
         fixed: &[Option<&'v dyn Value>],
     ) {
         self.with_values(
-            |mut sink| {
-                if let Some(node) = &self.plan.output {
-                    let recorded =
-                        catch_unwind(AssertUnwindSafe(|| output.dyn_record(Out::new(node, sink.reborrow()))));
-                    if recorded.is_err() {
-                        crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
-                        sink.clear(0..self.plan.fields.len());
-                    }
-                }
-            },
+            Fill::<std::iter::Empty<Option<Erased<'v>>>>::Output(output),
             fixed,
             |values| span.record_all(values),
         );
@@ -271,20 +275,18 @@ impl SitePlan {
     #[inline(never)]
     fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
         let message = tracing::field::display(message);
-        self.with_values(
-            |sink| self.fill_guarded_if_needed(sink, values),
-            &[Some(&message)],
-            |values| tracing::Event::dispatch(self.metadata, values),
-        );
+        self.with_values(Fill::GuardedIfNeeded(values), &[Some(&message)], |values| {
+            tracing::Event::dispatch(self.metadata, values)
+        });
     }
 
     /// Runs `deliver` with a value set over every declared field: the
     /// captured ones as `fill` writes them, then the fixed ones from `fixed`
     /// (absent past its end).
     #[inline]
-    fn with_values<'v, R>(
+    fn with_values<'v, I: Iterator<Item = Option<Erased<'v>>>, R>(
         &'v self,
-        fill: impl FnOnce(Sink<'_, 'v>),
+        fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
@@ -292,40 +294,49 @@ impl SitePlan {
         // does not initialise (or probe the stack for) kilobytes.
         let declared = self.callsite.field_names.len();
         if declared <= SMALL_SLOTS {
-            self.with_buffers::<SMALL_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<SMALL_SLOTS, I, R>(fill, fixed, deliver)
         } else {
             self.with_large_buffers(fill, fixed, deliver)
         }
     }
 
     #[inline(never)]
-    fn with_large_buffers<'v, R>(
+    fn with_large_buffers<'v, I: Iterator<Item = Option<Erased<'v>>>, R>(
         &'v self,
-        fill: impl FnOnce(Sink<'_, 'v>),
+        fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         if self.callsite.field_names.len() <= MEDIUM_SLOTS {
-            self.with_buffers::<MEDIUM_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<MEDIUM_SLOTS, I, R>(fill, fixed, deliver)
         } else {
-            self.with_buffers::<MAX_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<MAX_SLOTS, I, R>(fill, fixed, deliver)
         }
     }
 
     #[inline(always)]
-    fn with_buffers<'v, const N: usize, R>(
+    fn with_buffers<'v, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R>(
         &'v self,
-        fill: impl FnOnce(Sink<'_, 'v>),
+        fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         let captured = self.plan.fields.len();
         let declared = self.callsite.field_names.len();
-        let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
-        fill(Sink::Slots {
+        let mut room = [0u8; CUT_BYTES];
+        let mut cuts = Cuts::new(&mut room);
+        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
+        let sink = Sink::Slots {
             slots: &mut slots[..captured],
             limits: self.render_limits(),
-        });
+            cuts: &mut cuts,
+        };
+        match fill {
+            Fill::Inputs(values) => self.fill_sink(sink, shorten(values)),
+            Fill::Contained(values) => self.fill_contained(sink, shorten(values)),
+            Fill::GuardedIfNeeded(values) => self.fill_guarded_if_needed(sink, shorten(values)),
+            Fill::Output(output) => self.fill_output(sink, output),
+        }
         let mut recorded: [Option<&dyn Value>; N] = [None; N];
         let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
         for (entry, slot) in captured_values.iter_mut().zip(&slots) {
@@ -346,14 +357,17 @@ impl SitePlan {
         target: &'static DynamicCallsite,
         values: impl Iterator<Item = Option<Erased<'v>>>,
     ) {
-        let mut slots: [Slot<'v>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
+        let mut room = [0u8; CUT_BYTES];
+        let mut cuts = Cuts::new(&mut room);
+        let mut slots: [Slot<'_>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
         let captured = self.plan.fields.len().min(SMALL_SLOTS);
         self.fill_guarded_if_needed(
             Sink::Slots {
                 slots: &mut slots[..captured],
                 limits: self.render_limits(),
+                cuts: &mut cuts,
             },
-            values,
+            shorten(values),
         );
         let late = target.late_fields();
         let fields = tracing_core::callsite::Callsite::metadata(target).fields();
@@ -393,6 +407,26 @@ impl SitePlan {
     pub(crate) fn captures_error_messages(&self) -> bool {
         self.rules.capture_error_messages
     }
+}
+
+/// What a recording writes into the slots of its frame.
+enum Fill<'v, I> {
+    /// The inputs, unguarded (trusted impls).
+    Inputs(I),
+    /// The inputs, each guarded.
+    Contained(I),
+    /// The inputs, guarded when the plan has an untrusted impl.
+    GuardedIfNeeded(I),
+    /// A method's output.
+    Output(&'v dyn DynCapture),
+}
+
+/// The values, borrowed for as long as a recording's frame (where its cut
+/// strings are kept).
+#[inline(always)]
+#[allow(clippy::map_identity, reason = "the map is the coercion to the shorter lifetime")]
+fn shorten<'s, 'v: 's>(values: impl Iterator<Item = Option<Erased<'v>>>) -> impl Iterator<Item = Option<Erased<'s>>> {
+    values.map(|value| -> Option<Erased<'s>> { value })
 }
 
 /// `Span::new`, out of line: each buffer size shares one copy.

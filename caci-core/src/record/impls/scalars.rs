@@ -42,7 +42,7 @@ scalars! {
     [] u128 => UnsignedInteger, |value, out| out.u128(value);
     [] f32 => Float, |value, out| out.f64(f64::from(*value));
     [] f64 => Float, |value, out| out.f64(*value);
-    [] char => String, |value, out| out.display(value);
+    [] char => String, |value, out| out.char(value);
     [] str => String, |value, out| out.str(value);
     [] String => String, |value, out| out.str(value);
     [] Cow<'_, str> => String, |value, out| out.str(value);
