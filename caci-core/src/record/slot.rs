@@ -26,6 +26,10 @@ pub(crate) enum Slot<'v> {
     /// Known to fit the string limit: formatted directly.
     Short(DisplayValue<&'v dyn fmt::Display>),
     Text(DisplayValue<Text<'v>>),
+    /// A leaf of a computed value (`Out::computed`), copied out of it.
+    Owned(Box<str>),
+    OwnedI128(Box<i128>),
+    OwnedU128(Box<u128>),
 }
 
 impl<'v> Slot<'v> {
@@ -74,6 +78,27 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(text))
     }
 
+    /// The same value, owning what it borrowed: a string or a rendering
+    /// becomes an owned string (rendered now), a wide integer is boxed.
+    pub(crate) fn into_owned(self) -> Slot<'static> {
+        match self {
+            Slot::Absent => Slot::Absent,
+            Slot::Bool(value) => Slot::Bool(value),
+            Slot::I64(value) => Slot::I64(value),
+            Slot::U64(value) => Slot::U64(value),
+            Slot::F64(value) => Slot::F64(value),
+            Slot::I128(value) => Slot::OwnedI128(Box::new(*value)),
+            Slot::U128(value) => Slot::OwnedU128(Box::new(*value)),
+            Slot::Str(value) => Slot::Owned(value.into()),
+            // `DisplayValue`'s `Debug` is its value's `Display`.
+            Slot::Short(value) => Slot::Owned(format!("{value:?}").into()),
+            Slot::Text(value) => Slot::Owned(format!("{value:?}").into()),
+            Slot::Owned(value) => Slot::Owned(value),
+            Slot::OwnedI128(value) => Slot::OwnedI128(value),
+            Slot::OwnedU128(value) => Slot::OwnedU128(value),
+        }
+    }
+
     /// The value as `tracing` records it: typed where a type exists.
     #[inline]
     pub(crate) fn as_value(&self) -> Option<&dyn Value> {
@@ -88,6 +113,9 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => Some(value),
             Slot::Short(value) => Some(value),
             Slot::Text(value) => Some(value),
+            Slot::Owned(value) => Some(value),
+            Slot::OwnedI128(value) => Some(&**value),
+            Slot::OwnedU128(value) => Some(&**value),
         }
     }
 
@@ -103,6 +131,9 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => out.write_str(value),
             Slot::Short(value) => write!(out, "{value:?}"),
             Slot::Text(value) => write!(out, "{value:?}"),
+            Slot::Owned(value) => out.write_str(value),
+            Slot::OwnedI128(value) => write!(out, "{value}"),
+            Slot::OwnedU128(value) => write!(out, "{value}"),
         }
     }
 }
