@@ -12,7 +12,7 @@ use super::render::{Render, Text};
 use super::slot::{LeafSink, RenderLimits, Sink, Slot};
 use crate::plan::InputType;
 use crate::plan::Node;
-use crate::shape::Shape;
+use crate::shape::{Kind, Shape};
 
 /// A type whose values CACI can capture.
 ///
@@ -41,10 +41,10 @@ use crate::shape::Shape;
     message = "`{Self}` cannot be captured by CACI",
     label = "`{Self}` does not implement `Capture`",
     note = "if you own `{Self}`, derive it: `#[derive(caci_core::Telemetry)]`",
-    note = "for a type you do not own, mark the field `#[telemetry(display)]` (captured as its `Display` text), \
-            `#[telemetry(with = \"path::to::fn\")]` (a function from `&{Self}` to a capturable value), or \
-            `#[telemetry(skip)]` (left out); `chrono`, `rust_decimal` and `jiff` types are capturable with \
-            caci-core's features of those names"
+    note = "if you do not, mark the field: `#[telemetry(display)]` captures its `Display` text, \
+            `#[telemetry(with = \"path::to::fn\")]` what a function from `&{Self}` returns, \
+            `#[telemetry(skip)]` leaves it out",
+    note = "`chrono`, `rust_decimal` and `jiff` types are capturable with caci-core's features of the same names"
 )]
 pub trait Capture {
     /// The static shape of the type, used to plan call sites and to build the
@@ -124,6 +124,50 @@ pub fn input_type_of<T: Capture + ?Sized>() -> InputType {
     InputType {
         id: typeid::of::<T>(),
         trusted: T::trusted(),
+    }
+}
+
+/// The shape of a `#[telemetry(display)]` field of type `T`: a string,
+/// under `T`'s name (so the floor and `denied_types` see `T`).
+#[doc(hidden)]
+pub fn display_shape<T: ?Sized>() -> Shape {
+    Shape::scalar::<T>(Kind::String)
+}
+
+/// Records a `#[telemetry(display)]` field: see [`Out::display`].
+#[doc(hidden)]
+#[inline]
+pub fn record_display<'v, T: fmt::Display>(value: &'v T, out: Out<'_, 'v>) {
+    out.display(value);
+}
+
+/// What [`with_field`] is asked for.
+#[doc(hidden)]
+pub enum WithJob<'a, 'v, T: ?Sized> {
+    /// The field's shape.
+    Shape,
+    /// Record the field's value.
+    Record(&'v T, Out<'a, 'v>),
+}
+
+/// A `#[telemetry(with = "...")]` field of type `T`: its shape (what the
+/// function returns, known from its type alone, under `T`'s name, as a
+/// newtype's is its field's under its own), or a record of its value (the
+/// function runs only then, when the plan captures some of the field; see
+/// [`Out::computed`]).
+///
+/// One function for both, called the same way by the shape and the record:
+/// a wrong function is one error (the compiler reports identical errors
+/// once), at the path the user wrote.
+#[doc(hidden)]
+#[inline]
+pub fn with_field<T: ?Sized, R: Capture>(with: fn(&T) -> R, job: WithJob<'_, '_, T>) -> Option<Shape> {
+    match job {
+        WithJob::Shape => Some(R::shape().renamed(std::any::type_name::<T>())),
+        WithJob::Record(value, out) => {
+            out.computed(with(value));
+            None
+        }
     }
 }
 
