@@ -253,6 +253,28 @@ impl<'v> Sink<'_, 'v> {
 mod tests {
     use super::*;
 
+    fn text(slot: &Slot<'_>) -> String {
+        let mut out = String::new();
+        slot.write_text(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn owned_slots_keep_their_types_and_render_borrowed_text_once() {
+        let wide = i128::MIN;
+        assert!(matches!(Slot::I64(-3).into_owned(), Slot::I64(-3)));
+        assert!(matches!(Slot::Bool(true).into_owned(), Slot::Bool(true)));
+        assert!(matches!(Slot::I128(&wide).into_owned(), Slot::OwnedI128(value) if *value == wide));
+        let owned = {
+            let borrowed = String::from("a longer value");
+            Slot::string(&borrowed, 8).into_owned()
+        };
+        assert!(matches!(&owned, Slot::Owned(_)));
+        assert_eq!(text(&owned), "a longer…");
+        let owned = Slot::Str("plain").into_owned();
+        assert_eq!(text(&owned), "plain");
+    }
+
     #[test]
     fn truncation_cuts_on_a_char_boundary() {
         assert_eq!(truncation_point("abc", 3), None);
