@@ -268,7 +268,9 @@ pub mod __private {
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
         ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
     };
-    pub use crate::record::capture::{Capture, DynCapture, Erased, Fields, Out, input_type_of};
+    pub use crate::record::capture::{
+        Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,
+    };
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};

@@ -28,17 +28,25 @@ pub enum Kind {
     UnsignedInteger,
     /// `f32`, `f64`.
     Float,
-    /// `str`, `String`, `char`, `Cow<str>`.
+    /// An exact decimal number, captured as its text so no digit or trailing
+    /// zero is lost (`12.3400`): `rust_decimal::Decimal` (feature
+    /// `rust_decimal`).
+    Decimal,
+    /// `str`, `String`, `char`, `Cow<str>`, and fields captured through
+    /// their `Display` (`#[telemetry(display)]`).
     String,
     /// `uuid::Uuid`.
     Uuid,
-    /// `time::OffsetDateTime`, `time::PrimitiveDateTime`.
+    /// `time::OffsetDateTime`, `time::PrimitiveDateTime`; with their
+    /// features, `chrono::DateTime<Tz>`, `chrono::NaiveDateTime`,
+    /// `jiff::Timestamp`, `jiff::ZonedDateTime`, `jiff::civil::DateTime`.
     DateTime,
-    /// `time::Date`.
+    /// `time::Date`; `chrono::NaiveDate`, `jiff::civil::Date`.
     Date,
-    /// `time::Time`.
+    /// `time::Time`; `chrono::NaiveTime`, `jiff::civil::Time`.
     Time,
-    /// `time::Duration`.
+    /// `time::Duration`; `chrono::TimeDelta`, `jiff::SignedDuration`,
+    /// `jiff::Span`.
     Duration,
     /// An enum deriving `Telemetry`: its variant name.
     Enum,
@@ -54,11 +62,12 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Bool,
         Kind::SignedInteger,
         Kind::UnsignedInteger,
         Kind::Float,
+        Kind::Decimal,
         Kind::String,
         Kind::Uuid,
         Kind::DateTime,
@@ -79,6 +88,7 @@ impl Kind {
             Kind::SignedInteger => "signed_integer",
             Kind::UnsignedInteger => "unsigned_integer",
             Kind::Float => "float",
+            Kind::Decimal => "decimal",
             Kind::String => "string",
             Kind::Uuid => "uuid",
             Kind::DateTime => "datetime",
@@ -133,7 +143,8 @@ pub struct Shape {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ShapeBody {
-    /// One typed value (bool, integer, float, string, uuid, date and time kinds).
+    /// One typed value (bool, integer, float, decimal, string, uuid, date and
+    /// time kinds).
     Scalar(Kind),
     /// An enum: its variants, each with its fields (none for a unit variant).
     Enum(Vec<VariantShape>),
@@ -430,6 +441,7 @@ mod tests {
     #[test]
     fn kinds_parse_case_insensitively_and_reject_unknown_names() {
         assert_eq!("DateTime".parse::<Kind>(), Ok(Kind::DateTime));
+        assert_eq!("decimal".parse::<Kind>(), Ok(Kind::Decimal));
         let err = "integer_ish".parse::<Kind>().unwrap_err();
         assert!(err.contains("unknown kind `integer_ish`"), "{err}");
         for kind in Kind::ALL {

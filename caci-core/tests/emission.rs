@@ -40,7 +40,11 @@ fn scalars_are_recorded_with_their_types() {
     assert_eq!(span.field("big"), Some(&FieldValue::U64(u64::MAX)));
     assert_eq!(span.field("ratio"), Some(&FieldValue::F64(0.5)));
     assert_eq!(span.field("label"), Some(&FieldValue::Str("STARTER".into())));
-    assert_eq!(span.field("letter"), Some(&FieldValue::Str("x".into())), "a char is a string");
+    assert_eq!(
+        span.field("letter"),
+        Some(&FieldValue::Str("x".into())),
+        "a char is a string"
+    );
 }
 
 #[test]

@@ -87,19 +87,54 @@ use proc_macro::TokenStream;
 /// | field | `skip` | leaves the field out of the shape; its type need not implement `Capture` |
 /// | field | `sensitive` | keeps the field in the shape but never captures it, whatever the configuration allows; its type need not implement `Capture` |
 /// | field | `flatten` | puts the fields of this struct-typed field at its parent's level (`business.country`, not `business.address.country`) |
+/// | field | `display` | captures the field as a string (kind `string`) through its type's `Display`, scrubbed and cut like any string; formatted only when captured. For types you do not own |
+/// | field | `with = "path::to::fn"` | captures what `fn(&FieldType) -> R` (`R: Capture`) returns: `R`'s shape under the field type's name; the function runs only when the field is captured. For types you do not own |
 ///
 /// `rename` wins over `rename_all`. `flatten` needs a struct that derives
 /// `Telemetry`, on a named field or on the only field of a tuple variant.
 /// `skip` goes with no other field attribute, `flatten` with neither
-/// `sensitive` nor `rename`, and a newtype's field takes none (mark the
-/// fields that hold the newtype instead). Captured names are non-empty,
+/// `sensitive` nor `rename`, `display` and `with` with neither each other,
+/// `sensitive` nor `flatten`, and a newtype's field takes only `display` or
+/// `with` (mark the fields that hold the newtype instead). Captured names are non-empty,
 /// contain no `.`, and are unique within their struct, variant or enum.
+///
+/// # Types you do not own
+///
+/// ```
+/// use caci_core::{Telemetry, TelemetryCaptureConfiguration};
+///
+/// #[derive(Telemetry)]
+/// struct Millis(i64);
+///
+/// fn millis(waited: &std::time::Duration) -> Millis { Millis(waited.as_millis() as i64) }
+///
+/// #[derive(Telemetry)]
+/// struct Request {
+///     #[telemetry(display)] // request.peer = "10.0.0.1"
+///     peer: std::net::Ipv4Addr,
+///     #[telemetry(with = "millis")] // request.waited = 1500
+///     waited: std::time::Duration,
+/// }
+///
+/// let config = TelemetryCaptureConfiguration::builder().allow_fields(["peer", "waited"]).build().unwrap();
+/// let request = Request { peer: [10, 0, 0, 1].into(), waited: std::time::Duration::from_millis(1500) };
+/// let (_, captured) = caci_testkit::capture(&config, || {
+///     let _span = caci_core::span!(caci_core::Level::INFO, "handle", request = request).entered();
+/// });
+/// captured.span("handle").assert_field("request.peer", "10.0.0.1").assert_field("request.waited", 1500);
+/// ```
+///
+/// With caci-core's features `chrono`, `rust_decimal` and `jiff`, those
+/// crates' date, time, duration and decimal types are capturable as they
+/// are.
 ///
 /// # Errors
 ///
 /// Every problem in one item is reported at once, at the offending tokens.
 /// The type then still gets a `Capture` impl that captures nothing, so the
-/// code that uses it reports no further errors.
+/// code that uses it reports no further errors. A field whose type does not
+/// implement what its attributes need is one error, at its type (or at the
+/// `with` path).
 #[proc_macro_derive(Telemetry, attributes(telemetry))]
 pub fn derive_telemetry(input: TokenStream) -> TokenStream {
     telemetry::derive(input.into()).into()

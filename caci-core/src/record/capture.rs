@@ -8,17 +8,19 @@
 use std::any::TypeId;
 use std::fmt;
 
-use super::render::Text;
-use super::slot::{Sink, Slot};
+use super::render::{Render, Text};
+use super::slot::{LeafSink, RenderLimits, Sink, Slot};
 use crate::plan::InputType;
 use crate::plan::Node;
-use crate::shape::Shape;
+use crate::shape::{Kind, Shape};
 
 /// A type whose values CACI can capture.
 ///
-/// Derive it with `#[derive(Telemetry)]`; implement it by hand only for types
-/// you do not own the definition of (wrap them in a newtype) or whose leaves
-/// you compute.
+/// Derive it with `#[derive(Telemetry)]`. A field of a type you do not own
+/// is captured with `#[telemetry(display)]` (its `Display` text) or
+/// `#[telemetry(with = "path::to::fn")]` (a function to a capturable value);
+/// implement the trait by hand for a newtype of your own, or for leaves you
+/// compute.
 ///
 /// ```
 /// use caci_core::{Capture, Kind, Out, Shape};
@@ -38,7 +40,11 @@ use crate::shape::Shape;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be captured by CACI",
     label = "`{Self}` does not implement `Capture`",
-    note = "derive it with `#[derive(caci::Telemetry)]` on `{Self}`, or leave this field out with `#[telemetry(skip)]`"
+    note = "if you own `{Self}`, derive it: `#[derive(caci_core::Telemetry)]`",
+    note = "if you do not, mark the field: `#[telemetry(display)]` captures its `Display` text, \
+            `#[telemetry(with = \"path::to::fn\")]` what a function from `&{Self}` returns, \
+            `#[telemetry(skip)]` leaves it out",
+    note = "`chrono`, `rust_decimal` and `jiff` types are capturable with caci-core's features of the same names"
 )]
 pub trait Capture {
     /// The static shape of the type, used to plan call sites and to build the
@@ -121,6 +127,50 @@ pub fn input_type_of<T: Capture + ?Sized>() -> InputType {
     }
 }
 
+/// The shape of a `#[telemetry(display)]` field of type `T`: a string,
+/// under `T`'s name (so the floor and `denied_types` see `T`).
+#[doc(hidden)]
+pub fn display_shape<T: ?Sized>() -> Shape {
+    Shape::scalar::<T>(Kind::String)
+}
+
+/// Records a `#[telemetry(display)]` field: see [`Out::display`].
+#[doc(hidden)]
+#[inline]
+pub fn record_display<'v, T: fmt::Display>(value: &'v T, out: Out<'_, 'v>) {
+    out.display(value);
+}
+
+/// What [`with_field`] is asked for.
+#[doc(hidden)]
+pub enum WithJob<'a, 'v, T: ?Sized> {
+    /// The field's shape.
+    Shape,
+    /// Record the field's value.
+    Record(&'v T, Out<'a, 'v>),
+}
+
+/// A `#[telemetry(with = "...")]` field of type `T`: its shape (what the
+/// function returns, known from its type alone, under `T`'s name, as a
+/// newtype's is its field's under its own), or a record of its value (the
+/// function runs only then, when the plan captures some of the field; see
+/// [`Out::computed`]).
+///
+/// One function for both, called the same way by the shape and the record:
+/// a wrong function is one error (the compiler reports identical errors
+/// once), at the path the user wrote.
+#[doc(hidden)]
+#[inline]
+pub fn with_field<T: ?Sized, R: Capture>(with: fn(&T) -> R, job: WithJob<'_, '_, T>) -> Option<Shape> {
+    match job {
+        WithJob::Shape => Some(R::shape().renamed(std::any::type_name::<T>())),
+        WithJob::Record(value, out) => {
+            out.computed(with(value));
+            None
+        }
+    }
+}
+
 /// Where a value offers its leaves; see [`Capture::record`].
 ///
 /// Each method consumes the `Out`: a value is one leaf, one struct, one
@@ -190,14 +240,36 @@ impl<'a, 'v> Out<'a, 'v> {
         }
     }
 
-    /// A value with no typed form (UUIDs, dates), rendered through `Display`
-    /// only when a subscriber asks for it, and cut to the configured length.
+    /// A string given by a value's `Display` (what `#[telemetry(display)]`
+    /// records), formatted only when a subscriber asks for it, and then
+    /// treated as [`str`](Out::str) treats a string: scrubbed, and cut to the
+    /// configured length. A value that is not captured is never formatted.
     #[inline]
     pub fn display(mut self, value: &'v dyn fmt::Display) {
         if let Node::Leaf { slot } = self.node {
-            let max = self.sink.max_string_len();
-            self.sink.put(*slot, Slot::display(value, max));
+            let limits = self.sink.render_limits();
+            self.sink.put(*slot, Slot::text(Text::Scrubbed(value, limits)));
         }
+    }
+
+    /// A value computed for the capture rather than borrowed from the input
+    /// (what `#[telemetry(with = "...")]` records). It does not outlive
+    /// this call, so each of its captured leaves is copied out of it: a
+    /// string or a rendering (a date, a list) becomes an owned string, made
+    /// only for the leaves the plan captures.
+    #[inline]
+    pub fn computed<R: Capture>(mut self, value: R) {
+        let mut owning = Owning { sink: &mut self.sink };
+        value.record(Out::new(self.node, Sink::Render(&mut owning)));
+    }
+
+    /// A value of a foreign type rendered by CACI (chrono's dates), only when
+    /// a subscriber asks for it, and cut to the configured length.
+    #[cfg_attr(not(feature = "chrono"), allow(dead_code, reason = "used by feature-gated impls"))]
+    #[inline]
+    pub(crate) fn rendered(self, value: &'v dyn Render) {
+        let max = self.sink.max_string_len();
+        self.leaf(Slot::text(Text::Rendered(value, max)));
     }
 
     /// A date and time, rendered in RFC 3339 (`2026-11-25T12:00:00Z`).
@@ -337,10 +409,36 @@ impl<'v> Fields<'_, 'v> {
     /// Offers the field at `index` (its position in the type's shape).
     #[inline]
     pub fn field<T: Capture + ?Sized>(&mut self, index: usize, value: &'v T) {
-        match self.nodes.get(index) {
-            None | Some(Node::Skip) => {}
-            Some(node) => value.record(Out::new(node, self.sink.reborrow())),
+        if let Some(out) = self.at(index) {
+            value.record(out);
         }
+    }
+
+    /// Where to offer the field at `index` (its position in the type's
+    /// shape), or `None` when nothing of it is captured: then its value need
+    /// not be looked at, formatted or computed.
+    #[inline]
+    pub fn at(&mut self, index: usize) -> Option<Out<'_, 'v>> {
+        match self.nodes.get(index) {
+            None | Some(Node::Skip) => None,
+            Some(node) => Some(Out::new(node, self.sink.reborrow())),
+        }
+    }
+}
+
+/// Where a computed value's leaves go: into the sink they were meant for,
+/// owned, since the value is gone once it is recorded.
+struct Owning<'s, 'a, 'v> {
+    sink: &'s mut Sink<'a, 'v>,
+}
+
+impl<'t, 'v: 't> LeafSink<'t> for Owning<'_, '_, 'v> {
+    fn put(&mut self, slot: u16, value: Slot<'t>) {
+        self.sink.put(slot, value.into_owned());
+    }
+
+    fn render_limits(&self) -> RenderLimits<'t> {
+        self.sink.render_limits()
     }
 }
 

@@ -6,7 +6,7 @@
 
 pub(crate) mod capture;
 mod impls;
-mod render;
+pub(crate) mod render;
 pub(crate) mod slot;
 
 pub use impls::MapKey;

@@ -16,6 +16,12 @@ pub(crate) enum Text<'v> {
     /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
     PrimitiveDateTime(&'v time::PrimitiveDateTime, usize),
     Display(&'v dyn fmt::Display, usize),
+    /// A user's `Display` value captured as a string: formatted whole, then
+    /// scrubbed and cut as a captured `str` is.
+    Scrubbed(&'v dyn fmt::Display, RenderLimits<'v>),
+    /// A foreign type CACI renders itself (chrono's dates).
+    #[cfg_attr(not(feature = "chrono"), allow(dead_code, reason = "used by feature-gated impls"))]
+    Rendered(&'v dyn Render, usize),
     List(&'v dyn ListValue, RenderLimits<'v>),
     Map(&'v dyn MapValue, RenderLimits<'v>),
     /// One leaf (by slot) of every item of a list of structs.
@@ -41,7 +47,12 @@ impl fmt::Display for Text<'_> {
                 let _ = value.format_into(&mut FmtIo(&mut out), PRIMITIVE_DATE_TIME);
                 out.finish()
             }
-            Text::Display(..) | Text::List(..) | Text::Map(..) | Text::Column(..) => {
+            Text::Display(..)
+            | Text::Scrubbed(..)
+            | Text::Rendered(..)
+            | Text::List(..)
+            | Text::Map(..)
+            | Text::Column(..) => {
                 // These run the user's `Display` and `Capture` impls, inside
                 // the subscriber: a panic there must not take it down.
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render_user_code(f))) {
@@ -64,6 +75,23 @@ impl Text<'_> {
                 let _ = write!(out, "{value}");
                 out.finish()
             }
+            Text::Scrubbed(value, limits) => {
+                let mut text = String::new();
+                let _ = write!(text, "{value}");
+                let text = limits.scrubbed(&text).unwrap_or(&text);
+                match truncation_point(text, limits.max_string_len()) {
+                    None => f.write_str(text),
+                    Some(end) => {
+                        f.write_str(&text[..end])?;
+                        f.write_char(TRUNCATION_MARK)
+                    }
+                }
+            }
+            Text::Rendered(value, max_len) => {
+                let mut out = LimitedWriter::new(f, *max_len);
+                let _ = value.render(&mut out);
+                out.finish()
+            }
             Text::List(list, limits) => {
                 let mut out = LimitedWriter::new(f, limits.max_string_len());
                 let _ = render_list(*list, limits, &mut out);
@@ -83,6 +111,12 @@ impl Text<'_> {
             Text::Truncated(_) | Text::OffsetDateTime(..) | Text::PrimitiveDateTime(..) => Ok(()),
         }
     }
+}
+
+/// A foreign value CACI writes as text itself, where its own `Display` is
+/// not the rendering CACI gives its kind (chrono's `DateTime` in RFC 3339).
+pub(crate) trait Render {
+    fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result;
 }
 
 const PRIMITIVE_DATE_TIME: &[time::format_description::BorrowedFormatItem<'static>] =

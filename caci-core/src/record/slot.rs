@@ -26,6 +26,10 @@ pub(crate) enum Slot<'v> {
     /// Known to fit the string limit: formatted directly.
     Short(DisplayValue<&'v dyn fmt::Display>),
     Text(DisplayValue<Text<'v>>),
+    /// A leaf of a computed value (`Out::computed`), copied out of it.
+    Owned(Box<str>),
+    OwnedI128(Box<i128>),
+    OwnedU128(Box<u128>),
 }
 
 impl<'v> Slot<'v> {
@@ -66,6 +70,27 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(text))
     }
 
+    /// The same value, owning what it borrowed: a string or a rendering
+    /// becomes an owned string (rendered now), a wide integer is boxed.
+    pub(crate) fn into_owned(self) -> Slot<'static> {
+        match self {
+            Slot::Absent => Slot::Absent,
+            Slot::Bool(value) => Slot::Bool(value),
+            Slot::I64(value) => Slot::I64(value),
+            Slot::U64(value) => Slot::U64(value),
+            Slot::F64(value) => Slot::F64(value),
+            Slot::I128(value) => Slot::OwnedI128(Box::new(*value)),
+            Slot::U128(value) => Slot::OwnedU128(Box::new(*value)),
+            Slot::Str(value) => Slot::Owned(value.into()),
+            // `DisplayValue`'s `Debug` is its value's `Display`.
+            Slot::Short(value) => Slot::Owned(format!("{value:?}").into()),
+            Slot::Text(value) => Slot::Owned(format!("{value:?}").into()),
+            Slot::Owned(value) => Slot::Owned(value),
+            Slot::OwnedI128(value) => Slot::OwnedI128(value),
+            Slot::OwnedU128(value) => Slot::OwnedU128(value),
+        }
+    }
+
     /// The value as `tracing` records it: typed where a type exists.
     #[inline]
     pub(crate) fn as_value(&self) -> Option<&dyn Value> {
@@ -80,6 +105,9 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => Some(value),
             Slot::Short(value) => Some(value),
             Slot::Text(value) => Some(value),
+            Slot::Owned(value) => Some(value),
+            Slot::OwnedI128(value) => Some(&**value),
+            Slot::OwnedU128(value) => Some(&**value),
         }
     }
 
@@ -95,6 +123,9 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => out.write_str(value),
             Slot::Short(value) => write!(out, "{value:?}"),
             Slot::Text(value) => write!(out, "{value:?}"),
+            Slot::Owned(value) => out.write_str(value),
+            Slot::OwnedI128(value) => write!(out, "{value}"),
+            Slot::OwnedU128(value) => write!(out, "{value}"),
         }
     }
 }
@@ -309,6 +340,28 @@ impl<'v> Sink<'_, 'v> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(slot: &Slot<'_>) -> String {
+        let mut out = String::new();
+        slot.write_text(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn owned_slots_keep_their_types_and_render_borrowed_text_once() {
+        let wide = i128::MIN;
+        assert!(matches!(Slot::I64(-3).into_owned(), Slot::I64(-3)));
+        assert!(matches!(Slot::Bool(true).into_owned(), Slot::Bool(true)));
+        assert!(matches!(Slot::I128(&wide).into_owned(), Slot::OwnedI128(value) if *value == wide));
+        let owned = {
+            let borrowed = String::from("a longer value");
+            Slot::Text(tracing::field::display(Text::Truncated(&borrowed[..8]))).into_owned()
+        };
+        assert!(matches!(&owned, Slot::Owned(_)));
+        assert_eq!(text(&owned), "a longer…");
+        let owned = Slot::Str("plain").into_owned();
+        assert_eq!(text(&owned), "plain");
+    }
 
     #[test]
     fn truncation_cuts_on_a_char_boundary() {

@@ -129,6 +129,17 @@ fn model_method(
     if errors.handle(validate::method_args(&method_args)).is_none() {
         return Planned::Unwrapped;
     }
+    // A skipped method keeps whatever wraps it; a const fn is never wrapped.
+    if !method_args.skip.is_present()
+        && errors
+            .handle(validate::not_instrumented_twice(
+                &function.attrs,
+                validate::Wrapper::Component,
+            ))
+            .is_none()
+    {
+        return Planned::Unwrapped;
+    }
     let Some(context) = context else {
         return Planned::Unwrapped;
     };
@@ -232,6 +243,10 @@ pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream
         ));
     }
     errors.handle(validate::free_fn(&function.sig));
+    errors.handle(validate::not_instrumented_twice(
+        &function.attrs,
+        validate::Wrapper::InstrumentFn,
+    ));
     let mut errors = match errors.checkpoint() {
         Ok(errors) => errors,
         Err(errors) => return with_errors(errors, fallback(item)),

@@ -117,3 +117,61 @@ pub(crate) fn not_an_impl(item: &syn::Item) -> darling::Error {
     };
     error_at(span, format!("`#[component]` cannot be used on {what}"))
 }
+
+/// Which wrapper a function is already under, for [`not_instrumented_twice`].
+#[derive(Clone, Copy)]
+pub(crate) enum Wrapper {
+    /// A method of a `#[component]` impl.
+    Component,
+    /// A free function under `#[instrument_fn]`.
+    InstrumentFn,
+}
+
+/// Another span wrapper on a function CACI wraps would open a second span
+/// around the same call: `#[tracing::instrument]` (however it is spelled),
+/// or `#[instrument_fn]` inside a `#[component]` impl. Reported at that
+/// attribute, saying which to keep.
+pub(crate) fn not_instrumented_twice(attrs: &[syn::Attribute], wrapper: Wrapper) -> darling::Result<()> {
+    let mut errors = darling::Error::accumulator();
+    for attr in attrs {
+        let Some(other) = other_wrapper(attr.path()) else {
+            continue;
+        };
+        let message = match (wrapper, other) {
+            (Wrapper::Component, OtherWrapper::Tracing) => {
+                "this method is already wrapped in a span by `#[component]`, so `#[tracing::instrument]` would \
+                 open a second one around the same call: remove `#[tracing::instrument]`, or mark the method \
+                 `#[caci(skip)]` to keep tracing's span instead of CACI's"
+            }
+            (Wrapper::Component, OtherWrapper::InstrumentFn) => {
+                "this method is already wrapped in a span by `#[component]`: remove `#[instrument_fn]` (give its \
+                 options to `#[caci(...)]` on the method)"
+            }
+            (Wrapper::InstrumentFn, OtherWrapper::Tracing) => {
+                "this function is already wrapped in a span by `#[instrument_fn]`, so `#[tracing::instrument]` \
+                 would open a second one around the same call: keep one of the two"
+            }
+            (Wrapper::InstrumentFn, OtherWrapper::InstrumentFn) => "`#[instrument_fn]` is given twice: keep one",
+        };
+        errors.push(error_at(attr.meta.span(), message));
+    }
+    errors.finish()
+}
+
+enum OtherWrapper {
+    Tracing,
+    InstrumentFn,
+}
+
+/// `instrument`, `tracing::instrument`, `::tracing::instrument`,
+/// `tracing_attributes::instrument`; `instrument_fn`,
+/// `caci_core::instrument_fn`, `::caci_core::instrument_fn`.
+fn other_wrapper(path: &syn::Path) -> Option<OtherWrapper> {
+    let segments: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match segments.as_slice() {
+        ["instrument"] | ["tracing" | "tracing_attributes", "instrument"] => Some(OtherWrapper::Tracing),
+        ["instrument_fn"] | [_, "instrument_fn"] => Some(OtherWrapper::InstrumentFn),
+        _ => None,
+    }
+}

@@ -9,7 +9,7 @@ use syn::spanned::Spanned as _;
 
 use crate::case::RenameRule;
 use crate::telemetry::bounds;
-use crate::telemetry::model::{Body, Container, Field, Variant};
+use crate::telemetry::model::{Body, Container, Field, Variant, Via};
 use crate::type_string::type_string;
 
 /// The impls for a valid model.
@@ -90,13 +90,22 @@ fn trusted(container: &Container, private: &TokenStream) -> TokenStream {
         Body::Struct(fields) => fields.fields.iter().collect(),
         Body::Enum(variants) => variants.iter().flat_map(|variant| &variant.fields.fields).collect(),
     };
-    // Spanned and written as the shapes' `<T as Capture>::shape` is, so a
-    // type without `Capture` is reported once, not once more here.
-    let checks = fields.into_iter().filter(|field| field.is_recorded()).map(|field| {
-        let ty = &field.ty;
-        let trusted = quote_spanned!(ty.span()=> <#ty as #private::Capture>::trusted);
-        quote!((#trusted as fn() -> bool)())
-    });
+    let recorded: Vec<&Field> = fields.into_iter().filter(|field| field.is_recorded()).collect();
+    // A `with` function is the user's code, run when the value is recorded.
+    if recorded.iter().any(|field| matches!(field.via(), Via::With(_))) {
+        return quote!(false);
+    }
+    // A `display` field is formatted only when rendered, which is guarded
+    // there. The others are spanned and written as the shapes'
+    // `<T as Capture>::shape` is, so a type without `Capture` is reported
+    // once, not once more here.
+    let checks = recorded
+        .into_iter()
+        .filter(|field| matches!(field.via(), Via::Capture))
+        .map(|field| {
+            let capture_of = capture_of(&field.ty, private);
+            quote!((#capture_of::trusted as fn() -> bool)())
+        });
     quote!(true #(&& #checks)*)
 }
 
@@ -124,14 +133,81 @@ fn newtype_field(fields: &ast::Fields<Field>) -> Option<&Field> {
 
 /// A newtype is its inner value under its own type name.
 fn newtype(field: &Field, private: &TokenStream) -> (TokenStream, TokenStream) {
-    let ty = &field.ty;
-    let inner = quote_spanned!(ty.span()=> <#ty as #private::Capture>);
+    let shape = field_shape_now(field, private);
     (
         // Guarded: a newtype's shape is its field's, built eagerly, and
         // `struct Chain(Option<Box<Chain>>)` would never finish.
-        quote!(#private::guarded::<Self>(|| #inner::shape().renamed(#private::type_name::<Self>()))),
-        quote!(#inner::record(&self.0, __out)),
+        quote!(#private::guarded::<Self>(|| #shape.renamed(#private::type_name::<Self>()))),
+        record_call(field, quote!(&self.0), quote!(__out), private),
     )
+}
+
+/// `<T as Capture>`, at the field's type: where a missing impl is reported.
+fn capture_of(ty: &syn::Type, private: &TokenStream) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as #private::Capture>)
+}
+
+/// The field's `fn() -> Shape`: its type's, a string under its type's name
+/// for `display`, or what the `with` function returns under its type's name.
+/// Only this or [`record_call`] names what a field's type must implement,
+/// so a missing impl is reported once per field.
+fn field_shape_fn(field: &Field, private: &TokenStream) -> TokenStream {
+    let ty = &field.ty;
+    match field.via() {
+        Via::Capture => {
+            let capture_of = capture_of(ty, private);
+            quote!(#capture_of::shape)
+        }
+        // No `Display` bound: the record reports a missing one, at the type.
+        Via::Display => quote!(#private::display_shape::<#ty>),
+        Via::With(_) => {
+            let shape = field_shape_now(field, private);
+            quote!(|| #shape)
+        }
+    }
+}
+
+/// The field's shape, built: see [`field_shape_fn`].
+fn field_shape_now(field: &Field, private: &TokenStream) -> TokenStream {
+    let ty = &field.ty;
+    match field.via() {
+        Via::With(path) => {
+            let shape = with_field(ty, path, quote!(#private::WithJob::Shape), private);
+            let opaque = quote!(#private::Shape::opaque(#private::type_name::<#ty>()));
+            quote!(#shape.unwrap_or_else(|| #opaque))
+        }
+        Via::Capture | Via::Display => {
+            let shape_fn = field_shape_fn(field, private);
+            quote!(#shape_fn())
+        }
+    }
+}
+
+/// Offers `value` (a `&T`) to `out` as the field says.
+fn record_call(field: &Field, value: TokenStream, out: TokenStream, private: &TokenStream) -> TokenStream {
+    let ty = &field.ty;
+    match field.via() {
+        Via::Capture => {
+            let capture_of = capture_of(ty, private);
+            quote!(#capture_of::record(#value, #out))
+        }
+        Via::Display => {
+            let record = quote_spanned!(ty.span()=> #private::record_display::<#ty>);
+            quote!(#record(#value, #out))
+        }
+        Via::With(path) => {
+            let record = with_field(ty, path, quote!(#private::WithJob::Record(#value, #out)), private);
+            quote!(#record)
+        }
+    }
+}
+
+/// `with_field::<T, _>(path, job)`, at the user's path: the shape and the
+/// record both call it so, which makes a wrong function one error (the
+/// compiler reports identical errors once).
+fn with_field(ty: &syn::Type, path: &syn::Path, job: TokenStream, private: &TokenStream) -> TokenStream {
+    let call = quote_spanned!(path.span()=> #private::with_field::<#ty, _>);
+    quote!(#call(#path, #job))
 }
 
 /// A struct's `shape()` and `record()` bodies.
@@ -144,7 +220,7 @@ fn struct_body(fields: &[Field], rule: Option<RenameRule>, private: &TokenStream
             Some(ident) => quote!(#ident),
             None => Literal::usize_unsuffixed(recorded.position).into_token_stream(),
         };
-        recorded.call(quote!(&self.#member))
+        recorded.call(quote!(&self.#member), private)
     });
     let record = if shaped.recorded.is_empty() {
         TokenStream::new()
@@ -178,7 +254,7 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
         variant_shapes.push(quote! {
             #private::VariantShape::new(#name, #declared, #fields)
         });
-        arms.push(variant_arm(variant, index, &name, &shaped.recorded));
+        arms.push(variant_arm(variant, index, &name, &shaped.recorded, private));
         assertions.extend(shaped.assertions);
     }
     let shapes = vec_of(&variant_shapes, private);
@@ -203,7 +279,13 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
 
 /// `Self::Variant { .. } => { .. }`, binding only the recorded fields (by
 /// reference, under names that cannot clash with the user's).
-fn variant_arm(variant: &Variant, index: usize, name: &str, recorded: &[Recorded<'_>]) -> TokenStream {
+fn variant_arm(
+    variant: &Variant,
+    index: usize,
+    name: &str,
+    recorded: &[Recorded<'_>],
+    private: &TokenStream,
+) -> TokenStream {
     let ident = &variant.ident;
     let binding = |position: usize| format_ident!("__field{}", position);
     let pattern = match variant.fields.style {
@@ -237,7 +319,7 @@ fn variant_arm(variant: &Variant, index: usize, name: &str, recorded: &[Recorded
     }
     let calls = recorded
         .iter()
-        .map(|recorded| recorded.call(binding(recorded.position).into_token_stream()));
+        .map(|recorded| recorded.call(binding(recorded.position).into_token_stream(), private));
     quote! {
         #pattern => {
             if let ::core::option::Option::Some(mut __fields) = __out.variant(#index, #name) {
@@ -266,13 +348,18 @@ struct Recorded<'a> {
 }
 
 impl Recorded<'_> {
-    /// `__fields.field::<Type>(index, value);`: naming the user's type
-    /// makes a missing `Capture` impl point at it. Local names keep the
-    /// macro's span, which they were bound with.
-    fn call(&self, value: TokenStream) -> TokenStream {
+    /// The field's value offered where its shape index says, when the plan
+    /// captures some of it (only then is it formatted or converted). The
+    /// user's type names what it must implement, so a missing impl points at
+    /// it; local names keep the macro's span, which they were bound with.
+    fn call(&self, value: TokenStream, private: &TokenStream) -> TokenStream {
         let index = Literal::usize_unsuffixed(self.index);
-        let ty = &self.field.ty;
-        quote!(__fields.field::<#ty>(#index, #value);)
+        let record = record_call(self.field, value, quote!(__field_out), private);
+        quote! {
+            if let ::core::option::Option::Some(__field_out) = __fields.at(#index) {
+                #record;
+            }
+        }
     }
 }
 
@@ -309,7 +396,7 @@ fn field_shape(field: &Field, name: &str, private: &TokenStream) -> TokenStream 
     if field.sensitive.is_present() {
         return quote!(#private::FieldShape::sensitive(#name, #written));
     }
-    let shape_of = quote_spanned!(ty.span()=> <#ty as #private::Capture>::shape);
+    let shape_of = field_shape_fn(field, private);
     let shape = quote!(#private::FieldShape::new(#name, #written, #shape_of));
     if field.flatten.is_present() {
         quote!(#shape.flattened())

@@ -82,6 +82,53 @@ pub(crate) struct Field {
     pub(crate) flatten: Flag,
     /// In the shape, never captured; its type need not be capturable.
     pub(crate) sensitive: Flag,
+    /// Captured as a string, through its type's `Display`.
+    pub(crate) display: Flag,
+    /// Captured as what this function (`fn(&T) -> R`, `R: Capture`)
+    /// returns for it.
+    pub(crate) with: Option<FunctionPath>,
+}
+
+/// The function `with` names: `with = "amount::as_cents"` (or without the
+/// quotes), spanned at the user's tokens.
+pub(crate) struct FunctionPath(pub(crate) syn::Path);
+
+impl FromMeta for FunctionPath {
+    fn from_string(value: &str) -> darling::Result<Self> {
+        syn::parse_str::<syn::Path>(value).map(FunctionPath).map_err(|_| {
+            darling::Error::custom(format!(
+                "`with` takes the path of a function from `&FieldType` to a capturable value, such as \
+                 `with = \"amount::as_cents\"`; `{value}` is not a path"
+            ))
+        })
+    }
+
+    fn from_expr(expr: &syn::Expr) -> darling::Result<Self> {
+        match expr {
+            syn::Expr::Path(path) if path.qself.is_none() => Ok(FunctionPath(path.path.clone())),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => {
+                // Parsed at the literal, so errors about the function point there.
+                let parsed = Self::from_string(&text.value())?;
+                let path = text.parse::<syn::Path>().unwrap_or(parsed.0);
+                Ok(FunctionPath(path))
+            }
+            _ => Self::from_string(&quote::ToTokens::to_token_stream(expr).to_string()),
+        }
+        .map_err(|error| error.with_span(expr))
+    }
+}
+
+/// How a recorded field's value reaches `Out`.
+pub(crate) enum Via<'a> {
+    /// Its type's own `Capture` impl.
+    Capture,
+    /// `#[telemetry(display)]`: its `Display`, as a string.
+    Display,
+    /// `#[telemetry(with = "...")]`: the value the function returns.
+    With(&'a syn::Path),
 }
 
 /// A name given with `rename`: one non-empty path segment.
@@ -165,6 +212,15 @@ impl Field {
         self.is_in_shape() && !self.sensitive.is_present()
     }
 
+    /// How the field's value is recorded.
+    pub(crate) fn via(&self) -> Via<'_> {
+        match &self.with {
+            Some(path) => Via::With(&path.0),
+            None if self.display.is_present() => Via::Display,
+            None => Via::Capture,
+        }
+    }
+
     /// The attributes the field carries, with their spans, in a fixed order.
     pub(crate) fn attributes(&self) -> Vec<(&'static str, Span)> {
         let mut present = Vec::new();
@@ -172,10 +228,14 @@ impl Field {
             ("skip", self.skip),
             ("flatten", self.flatten),
             ("sensitive", self.sensitive),
+            ("display", self.display),
         ] {
             if flag.is_present() {
                 present.push((name, flag.span()));
             }
+        }
+        if let Some(path) = &self.with {
+            present.push(("with", path.0.span()));
         }
         if let Some(rename) = &self.rename {
             present.push(("rename", rename.span()));
@@ -204,6 +264,7 @@ fn checked_field(field: Field) -> darling::Result<Field> {
                 }
                 "flatten" => "a skipped field's own fields are left out with it",
                 "rename" => "a skipped field is not captured under any name",
+                "display" | "with" => "a skipped field is not captured at all",
                 _ => continue,
             };
             errors.push(error_at(
@@ -212,6 +273,36 @@ fn checked_field(field: Field) -> darling::Result<Field> {
             ));
         }
         return errors.finish_with(field);
+    }
+    if let (Some(path), true) = (&field.with, field.display.is_present()) {
+        errors.push(error_at(
+            path.0.span(),
+            "`with` cannot be combined with `display`: `display` captures the field's `Display` text, \
+             `with` the value the function returns for it; keep one",
+        ));
+    }
+    for (name, span) in field.attributes() {
+        if !matches!(name, "display" | "with") {
+            continue;
+        }
+        if field.sensitive.is_present() {
+            errors.push(error_at(
+                span,
+                format!(
+                    "`{name}` cannot be combined with `sensitive`: a sensitive field is never captured, \
+                     so it is neither formatted nor converted"
+                ),
+            ));
+        }
+        if field.flatten.is_present() {
+            errors.push(error_at(
+                span,
+                format!(
+                    "`{name}` cannot be combined with `flatten`: `flatten` puts the field's own struct \
+                     fields at its parent's level, `{name}` captures something else in their place"
+                ),
+            ));
+        }
     }
     if field.flatten.is_present() {
         if field.sensitive.is_present() {

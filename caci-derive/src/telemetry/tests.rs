@@ -144,3 +144,29 @@ fn fallback_on_error() {
         }
     }
 }
+
+#[test]
+fn foreign_field_types() {
+    assert_expansion! {
+        struct Invoice<T> {
+            #[telemetry(display)]
+            number: InvoiceNumber,
+            #[telemetry(with = "money::as_cents")]
+            total: Decimal,
+            #[telemetry(display, rename = "tag")]
+            label: T,
+        }
+    }
+}
+
+#[test]
+fn foreign_fields_in_variants_and_newtypes() {
+    assert_expansion! {
+        enum Event {
+            Paid(#[telemetry(display)] Amount, #[telemetry(with = view)] Receipt),
+        }
+    }
+    assert_expansion! {
+        struct When(#[telemetry(with = "as_date")] Instant);
+    }
+}

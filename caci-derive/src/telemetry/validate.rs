@@ -24,7 +24,10 @@ pub(crate) fn container(container: &Container) -> darling::Result<()> {
             if let [field] = fields.fields.as_slice()
                 && fields.style.is_tuple()
             {
-                for (name, span) in field.attributes() {
+                // `display` and `with` say how the one field is captured,
+                // which is how the newtype is.
+                let attributes = field.attributes().into_iter();
+                for (name, span) in attributes.filter(|(name, _)| !matches!(*name, "display" | "with")) {
                     errors.push(error_at(
                         span,
                         format!(

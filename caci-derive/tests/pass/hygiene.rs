@@ -51,13 +51,35 @@ struct Pair(u8, bool);
 #[derive(caci_core::Telemetry)]
 enum Event {
     Unit,
-    Named { out: u8, __fields: bool },
+    Named { out: u8, __fields: bool, __field_out: bool },
     Tuple(u8, #[telemetry(sensitive)] Err),
     Flattened(#[telemetry(flatten)] Inner),
 }
 
 #[derive(caci_core::Telemetry)]
 enum Never {}
+
+struct WithJob;
+struct Shape;
+fn unwrap_or_else() {}
+
+fn as_len(value: &real_std::string::String) -> usize {
+    value.len()
+}
+
+// Fields of types without `Capture`, through `display` and `with`.
+#[derive(caci_core::Telemetry)]
+struct Foreign<T> {
+    #[telemetry(display)]
+    shown: real_std::net::Ipv4Addr,
+    #[telemetry(display)]
+    generic: T,
+    #[telemetry(with = "as_len")]
+    counted: real_std::string::String,
+}
+
+#[derive(caci_core::Telemetry)]
+struct ForeignId(#[telemetry(display)] real_std::net::Ipv4Addr);
 
 fn main() {}
 

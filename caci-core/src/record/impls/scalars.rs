@@ -1,8 +1,15 @@
-//! `Capture` for primitives, strings, UUIDs and `time` values.
+//! `Capture` for primitives, strings, UUIDs and `time` values, and, each
+//! behind the feature of its crate's name, for `chrono`, `rust_decimal` and
+//! `jiff` values.
 
 use std::borrow::Cow;
 
+#[cfg(feature = "chrono")]
+use std::fmt;
+
 use crate::record::capture::{Capture, Out};
+#[cfg(feature = "chrono")]
+use crate::record::render::Render;
 use crate::shape::{Kind, Shape};
 
 /// One trusted scalar impl per line: the type, its kind, and how a value
@@ -53,4 +60,60 @@ scalars! {
     [] time::Duration => Duration, |value, out| out.short_display(value, usize::MAX);
     [] time::OffsetDateTime => DateTime, |value, out| out.offset_date_time(value);
     [] time::PrimitiveDateTime => DateTime, |value, out| out.primitive_date_time(value);
+}
+
+// Widths as above; `chrono` years reach six digits and a sign.
+#[cfg(feature = "chrono")]
+scalars! {
+    [Tz: chrono::TimeZone] chrono::DateTime<Tz> => DateTime, |value, out| out.rendered(value);
+    [] chrono::NaiveDateTime => DateTime, |value, out| out.rendered(value);
+    [] chrono::NaiveDate => Date, |value, out| out.short_display(value, 14);
+    [] chrono::NaiveTime => Time, |value, out| out.short_display(value, 18);
+    [] chrono::TimeDelta => Duration, |value, out| out.short_display(value, usize::MAX);
+}
+
+/// RFC 3339, `Z` for UTC and as many fraction digits as needed
+/// (`2026-11-25T12:00:00Z`), as `time::OffsetDateTime` renders.
+#[cfg(feature = "chrono")]
+impl<Tz: chrono::TimeZone> Render for chrono::DateTime<Tz> {
+    fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        use chrono::Offset as _;
+        let offset = self.offset().fix();
+        let local = self.naive_local();
+        write!(out, "{local:?}")?;
+        if offset.local_minus_utc() == 0 {
+            out.write_char('Z')
+        } else {
+            write!(out, "{offset:?}")
+        }
+    }
+}
+
+/// ISO 8601 without an offset (`2026-11-25T12:00:00`), as
+/// `time::PrimitiveDateTime` renders (chrono's `Display` puts a space
+/// between the date and the time).
+#[cfg(feature = "chrono")]
+impl Render for chrono::NaiveDateTime {
+    fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        write!(out, "{self:?}")
+    }
+}
+
+// Exact: the text keeps every digit and the scale (`12.3400`). At most 29
+// digits, a point, a leading `0` and a sign.
+#[cfg(feature = "rust_decimal")]
+scalars! {
+    [] rust_decimal::Decimal => Decimal, |value, out| out.short_display(value, 32);
+}
+
+// RFC 3339 and RFC 9557 (`ZonedDateTime` adds its time zone, `[Europe/Paris]`).
+#[cfg(feature = "jiff")]
+scalars! {
+    [] jiff::Timestamp => DateTime, |value, out| out.short_display(value, usize::MAX);
+    [] jiff::ZonedDateTime => DateTime, |value, out| out.short_display(value, usize::MAX);
+    [] jiff::civil::DateTime => DateTime, |value, out| out.short_display(value, usize::MAX);
+    [] jiff::civil::Date => Date, |value, out| out.short_display(value, 13);
+    [] jiff::civil::Time => Time, |value, out| out.short_display(value, 18);
+    [] jiff::SignedDuration => Duration, |value, out| out.short_display(value, usize::MAX);
+    [] jiff::Span => Duration, |value, out| out.short_display(value, usize::MAX);
 }
