@@ -130,11 +130,11 @@ fn the_minimum_gates_the_exit_code() {
     assert_eq!(fail.code, EXIT_GATE_FAILED);
     assert_eq!(
         fail.stderr,
-        "coverage gate failed:\n  - coverage 44.4% (8 of 18 inputs) is below the minimum 60%\n"
+        "coverage gate failed:\n  - coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 60%\n"
     );
     assert!(
         fail.stdout.ends_with(
-            "### Coverage gate\n\n❌ Failed:\n\n- coverage 44.4% (8 of 18 inputs) is below the minimum 60%\n"
+            "### Coverage gate\n\n❌ Failed:\n\n- coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 60%\n"
         )
     );
 }

@@ -58,7 +58,7 @@ fn markdown() {
 #[test]
 fn markdown_gate_section() {
     let outcome = Gate {
-        min_percent: Some(50.0),
+        min_percent: Some(60.0),
         baseline: None,
     }
     .check(&report());

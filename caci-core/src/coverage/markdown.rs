@@ -47,6 +47,16 @@ impl CoverageReport {
             self.totals.leaves,
             super::text::scope(self.components.len(), methods)
         );
+        if self.totals.leaves > 0 {
+            let _ = write!(
+                out,
+                " Reachable maximum: {} of {} ({}); captured of the reachable: {} (what `--min` gates on).",
+                self.totals.reachable(),
+                self.totals.leaves,
+                self.totals.reachable_max_text(),
+                self.totals.of_reachable_text()
+            );
+        }
         let reasons = reasons_in_words(&self.totals.not_captured);
         if !reasons.is_empty() {
             let _ = write!(out, " Not captured: {}.", reasons.join(", "));
@@ -85,15 +95,19 @@ impl CoverageReport {
     }
 
     fn summary_table(&self, out: &mut String) {
-        out.push_str("| Component | Methods | Captured | Coverage | Not allowed | Denied | Sensitive | Other |\n");
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| Component | Methods | Captured | Coverage | Reachable max | Of reachable | Not allowed | Denied | Sensitive | Other |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         let row = |out: &mut String, name: &str, methods: usize, totals: &Totals| {
             let _ = writeln!(
                 out,
-                "| {name} | {methods} | {} of {} | {} | {} | {} | {} | {} |",
+                "| {name} | {methods} | {} of {} | {} | {} | {} | {} | {} | {} | {} |",
                 totals.captured,
                 totals.leaves,
                 totals.percent_text(),
+                totals.reachable_max_text(),
+                totals.of_reachable_text(),
                 totals.not_captured.not_allowed,
                 totals.not_captured.denied,
                 totals.not_captured.sensitive,

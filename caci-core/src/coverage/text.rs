@@ -148,7 +148,12 @@ impl CoverageReport {
         self.header(&painter, &mut out);
         for component in &self.components {
             out.push('\n');
-            let right = format!("{}  {}", counted(&component.totals), component.totals.percent_text());
+            let right = format!(
+                "{}  {:>6}  max {:>6}",
+                counted(&component.totals),
+                component.totals.percent_text(),
+                component.totals.reachable_max_text()
+            );
             spread(
                 &mut out,
                 &component.name,
@@ -176,6 +181,9 @@ impl CoverageReport {
             )
         };
         let _ = writeln!(out, "{}", painter.paint(Style::Bold, &headline));
+        if self.totals.leaves > 0 {
+            let _ = writeln!(out, "{}", reachable_line(&self.totals));
+        }
         let reasons = reasons_in_words(&self.totals.not_captured);
         if !reasons.is_empty() {
             write_wrapped(out, painter, None, wrap("Not captured: ", &reasons, 2));
@@ -186,6 +194,18 @@ impl CoverageReport {
             write_wrapped(out, painter, Some(Style::Red), wrap(lead, removed, 2));
         }
     }
+}
+
+/// `Reachable maximum: 14 of 18 (77.8%); captured of the reachable: 57.1% (what --min gates on)`:
+/// the most an allow list can reach, and the gate's percentage.
+pub(crate) fn reachable_line(totals: &Totals) -> String {
+    format!(
+        "Reachable maximum: {} of {} ({}); captured of the reachable: {} (what --min gates on)",
+        totals.reachable(),
+        totals.leaves,
+        totals.reachable_max_text(),
+        totals.of_reachable_text()
+    )
 }
 
 fn plural(count: usize) -> &'static str {
