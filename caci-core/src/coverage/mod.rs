@@ -207,6 +207,7 @@ mod markdown;
 mod percent;
 mod personal;
 mod report;
+mod struct_name;
 mod subject;
 mod suggest;
 mod text;
