@@ -34,7 +34,6 @@ impl CoverageReport {
     /// The report as Markdown for a pull-request comment.
     pub fn render_markdown(&self) -> String {
         let mut out = String::new();
-        let methods: usize = self.components.iter().map(|component| component.methods.len()).sum();
         let _ = writeln!(
             out,
             "## CACI coverage: {} of inputs captured\n",
@@ -45,7 +44,7 @@ impl CoverageReport {
             "{} of {} inputs captured in {}.",
             self.totals.captured,
             self.totals.leaves,
-            super::text::scope(self.components.len(), methods)
+            self.scope()
         );
         if self.totals.leaves > 0 {
             let _ = write!(
@@ -85,7 +84,14 @@ impl CoverageReport {
                 component.totals.leaves,
                 component.totals.percent_text()
             );
-            for method in &component.methods {
+            for method in component.methods.iter().filter(|method| !method.constructor) {
+                method_table(method, &mut out);
+            }
+            let mut constructors = component.methods.iter().filter(|method| method.constructor).peekable();
+            if constructors.peek().is_some() {
+                out.push_str("*Constructors: listed, not counted.*\n\n");
+            }
+            for method in constructors {
                 method_table(method, &mut out);
             }
             out.push_str("</details>\n");
@@ -114,10 +120,13 @@ impl CoverageReport {
                 other(totals)
             );
         };
+        let counted = |component: &super::report::ComponentReport| {
+            component.methods.iter().filter(|method| !method.constructor).count()
+        };
         for component in &self.components {
-            row(out, &code(&component.name), component.methods.len(), &component.totals);
+            row(out, &code(&component.name), counted(component), &component.totals);
         }
-        let methods = self.components.iter().map(|component| component.methods.len()).sum();
+        let methods = self.components.iter().map(counted).sum();
         row(out, "**Total**", methods, &self.totals);
     }
 }

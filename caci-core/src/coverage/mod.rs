@@ -200,6 +200,7 @@
 
 mod addition;
 pub mod cli;
+mod constructor;
 mod gate;
 mod json;
 mod leaf;

@@ -160,7 +160,18 @@ impl CoverageReport {
                 &painter.paint(Style::Bold, &component.name),
                 &right,
             );
-            for method in &component.methods {
+            for method in component.methods.iter().filter(|method| !method.constructor) {
+                method_lines(method, &painter, &mut out);
+            }
+            let mut constructors = component.methods.iter().filter(|method| method.constructor).peekable();
+            if constructors.peek().is_some() {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    painter.paint(Style::Dim, "constructors (listed, not counted):")
+                );
+            }
+            for method in constructors {
                 method_lines(method, &painter, &mut out);
             }
         }
@@ -169,8 +180,7 @@ impl CoverageReport {
     }
 
     fn header(&self, painter: &Painter, out: &mut String) {
-        let methods: usize = self.components.iter().map(|component| component.methods.len()).sum();
-        let scope = scope(self.components.len(), methods);
+        let scope = self.scope();
         let headline = if self.totals.leaves == 0 {
             format!("CACI coverage: no inputs found ({scope})")
         } else {
@@ -212,13 +222,27 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// `2 components, 1 method`.
-pub(crate) fn scope(components: usize, methods: usize) -> String {
-    format!(
-        "{components} component{}, {methods} method{}",
-        plural(components),
-        plural(methods)
-    )
+impl CoverageReport {
+    /// `2 components, 1 method`, and `, 1 constructor not counted` when there
+    /// are constructors.
+    pub(crate) fn scope(&self) -> String {
+        let all = self.components.iter().flat_map(|component| &component.methods);
+        let constructors = all.clone().filter(|method| method.constructor).count();
+        let methods = all.count() - constructors;
+        let components = self.components.len();
+        let mut scope = format!(
+            "{components} component{}, {methods} method{}",
+            plural(components),
+            plural(methods)
+        );
+        if constructors > 0 {
+            scope.push_str(&format!(
+                ", {constructors} constructor{} not counted",
+                plural(constructors)
+            ));
+        }
+        scope
+    }
 }
 
 fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
@@ -228,7 +252,12 @@ fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
         let _ = writeln!(out, "    (method skipped: #[caci(skip)])");
         return;
     }
-    spread(out, &signature, &signature, &counted(&method.totals));
+    let right = if method.constructor {
+        format!("{} (not counted)", counted(&method.totals))
+    } else {
+        counted(&method.totals)
+    };
+    spread(out, &signature, &signature, &right);
     if method.leaves.is_empty() {
         let _ = writeln!(out, "    (no inputs)");
         return;
