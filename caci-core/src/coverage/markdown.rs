@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::leaf::LeafReport;
 use super::report::{CoverageReport, MethodReport};
+use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
 use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, reasons_in_words};
 use super::totals::Totals;
@@ -61,6 +62,15 @@ impl CoverageReport {
             let _ = write!(out, " Not captured: {}.", reasons.join(", "));
         }
         out.push_str("\n\n");
+        if self.configuration_source == ConfigurationSource::NothingInstalled {
+            let _ = writeln!(
+                out,
+                "> **Warning:** {}\n",
+                NOTHING_INSTALLED_WARNING
+                    .replace("caci_core::install(...)", "`caci_core::install(...)`")
+                    .replace("--config FILE", "`--config FILE`")
+            );
+        }
         if !self.configuration.deny_floor_removals.is_empty() {
             let removed: Vec<String> = self
                 .configuration

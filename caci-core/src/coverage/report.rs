@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::constructor::is_constructor;
 use super::leaf::{LeafReport, Place};
+use super::source::ConfigurationSource;
 use super::subject::Subject;
 use super::suggest::{self, Suggestion};
 use super::totals::Totals;
@@ -19,8 +20,15 @@ use crate::plan::LeafDecision;
 pub struct CoverageReport {
     /// Totals over every component (constructors left out).
     pub totals: Totals,
+    /// The service (program) the report is of, when known: the CLI sets the
+    /// binary's name, or `--service NAME`. `coverage merge` shows it.
+    pub service: Option<String>,
     /// The configuration the report was built with.
     pub configuration: ConfigSpec,
+    /// Where that configuration came from; a report of
+    /// [`NothingInstalled`](ConfigurationSource::NothingInstalled) says so
+    /// in every rendering.
+    pub configuration_source: ConfigurationSource,
     /// Every component, sorted by name.
     pub components: Vec<ComponentReport>,
     /// Additions that would capture more, best first; none of them touches a
@@ -136,7 +144,9 @@ impl CoverageReport {
         }
         CoverageReport {
             totals,
+            service: None,
             configuration: config.spec().clone(),
+            configuration_source: ConfigurationSource::Given,
             components,
             suggestions,
             needs_review,

@@ -4,6 +4,7 @@
 use std::fmt::{self, Write};
 
 use super::report::{CoverageReport, MethodReport};
+use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
 use super::totals::{ReasonCounts, Totals};
 use crate::rules::decision::{Reason, Verdict};
@@ -101,6 +102,23 @@ fn wrap(lead: &str, items: &[String], indent: usize) -> Vec<String> {
     lines
 }
 
+/// `text` wrapped at spaces to [`TEXT_WIDTH`], continuation lines indented
+/// by `indent` spaces.
+fn wrap_words(text: &str, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.trim().is_empty() && width(&line) + 1 + width(word) > TEXT_WIDTH {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+        } else if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
 fn write_wrapped(out: &mut String, painter: &Painter, style: Option<Style>, lines: Vec<String>) {
     for line in lines {
         let painted = match style {
@@ -191,6 +209,9 @@ impl CoverageReport {
             )
         };
         let _ = writeln!(out, "{}", painter.paint(Style::Bold, &headline));
+        if self.configuration_source == ConfigurationSource::NothingInstalled {
+            write_wrapped(out, painter, Some(Style::Red), wrap_words(NOTHING_INSTALLED_WARNING, 2));
+        }
         if self.totals.leaves > 0 {
             let _ = writeln!(out, "{}", reachable_line(&self.totals));
         }
