@@ -69,7 +69,7 @@ impl CoverageReport {
             let mut comment = Vec::new();
             if adds {
                 covered.extend(&suggestion.unlocks);
-                comment.extend(captures("captures", suggestion, &kinds));
+                comment.extend(captures("captures ", suggestion, &kinds));
             } else {
                 comment.push("adds nothing beyond the entries above; would capture".to_owned());
                 comment.extend(captures("  ", suggestion, &kinds));
@@ -176,8 +176,8 @@ fn captures(lead: &str, suggestion: &Suggestion, kinds: &HashMap<Place, String>)
         .enumerate()
         .map(|(index, place)| {
             let kind = kinds.get(place).map(String::as_str).unwrap_or("?");
-            let lead = if index == 0 { lead } else { "  and" };
-            comment_text(&format!("{lead} {place} ({kind})"))
+            let lead = if index == 0 { lead } else { "  and " };
+            comment_text(&format!("{lead}{place} ({kind})"))
         })
         .collect()
 }
