@@ -34,11 +34,7 @@
 //! }
 //! ```
 //!
-//! The usage (`--help`):
-//!
-//! ```text
-#![doc = include_str!("usage.txt")]
-//! ```
+//! The options and exit codes are in [`USAGE`], the `--help` text.
 //!
 //! Output goes to stdout (the report in the chosen format; in Markdown the
 //! gate's outcome is appended); errors, warnings and the gate's outcome go to
@@ -59,7 +55,7 @@ use super::text::RenderOptions;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::method::MethodDescriptor;
 
-/// The `--help` text.
+#[doc = concat!("The `--help` text:\n\n```text\n", include_str!("usage.txt"), "```")]
 pub const USAGE: &str = include_str!("usage.txt");
 
 /// Runs the command on every wrapped method linked into this program, with
