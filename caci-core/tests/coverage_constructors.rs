@@ -6,25 +6,31 @@ use std::sync::Arc;
 use caci_core::coverage::{CoverageReport, RenderOptions};
 use caci_core::{MethodDescriptor, TelemetryCaptureConfiguration, component};
 
+/// A repository: what a constructor is handed.
 pub trait Repo: Send + Sync {
+    /// Its name.
     fn name(&self) -> &str;
 }
 
+/// A component with two constructors and one method.
 pub struct SignupService {
     repo: Arc<dyn Repo>,
 }
 
 #[component]
 impl SignupService {
+    /// A constructor: no receiver, returns `Self`.
     pub fn new(repo: Arc<dyn Repo>, region: u16) -> Self {
         let _ = region;
         SignupService { repo }
     }
 
+    /// A constructor: no receiver, returns `Result<Self, _>`.
     pub fn with_region(region: u16) -> Result<Self, String> {
         Err(format!("no repository for {region}"))
     }
 
+    /// A method: counted.
     pub fn sign_up(&self, plan: u8, seats: u16) -> usize {
         self.repo.name().len() + usize::from(plan) + usize::from(seats)
     }
