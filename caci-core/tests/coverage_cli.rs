@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use caci_core::coverage::cli::{self, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, USAGE};
-use caci_core::coverage::{CoverageReport, RenderOptions};
+use caci_core::coverage::{ConfigurationSource, CoverageReport, RenderOptions};
 use coverage_fixture::{CONFIG_JSON, METHODS, config};
 
 inventory::submit! { METHODS[0] }
@@ -25,9 +25,9 @@ fn run_with_colour(args: &[&str], auto_color: bool) -> Run {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let args = args.iter().map(|arg| (*arg).to_owned());
-    let code = cli::run_with(args, &METHODS, &mut stdout, &mut stderr, auto_color);
+    let outcome = cli::run_with(args, &METHODS, &mut stdout, &mut stderr, auto_color);
     Run {
-        code,
+        code: outcome.code(),
         stdout: String::from_utf8(stdout).unwrap(),
         stderr: String::from_utf8(stderr).unwrap(),
     }
@@ -56,6 +56,13 @@ fn report() -> CoverageReport {
     CoverageReport::build(&config(), &METHODS)
 }
 
+/// The report the command prints for `--config path`.
+fn report_of_file(path: &str) -> CoverageReport {
+    let mut report = report();
+    report.configuration_source = ConfigurationSource::File(path.to_owned());
+    report
+}
+
 #[test]
 fn help_prints_the_usage_and_succeeds() {
     for flag in ["--help", "-h"] {
@@ -70,7 +77,7 @@ fn help_prints_the_usage_and_succeeds() {
 
 #[test]
 fn the_process_entry_point_reads_the_registry() {
-    assert_eq!(cli::run(["--help".to_owned()]), ExitCode::SUCCESS);
+    assert_eq!(cli::run(["--help".to_owned()]).exit_code(), ExitCode::SUCCESS);
     assert_eq!(CoverageReport::from_registry(&config()), report());
 }
 
@@ -83,7 +90,10 @@ fn each_format_prints_the_report_built_from_the_configuration_file() {
 
     let json = run(&["--config", &config, "--format", "json"]);
     assert_eq!(json.code, EXIT_OK);
-    assert_eq!(CoverageReport::from_json(&json.stdout).unwrap(), report());
+    assert_eq!(
+        CoverageReport::from_json(&json.stdout).unwrap(),
+        report_of_file(&config)
+    );
 
     let markdown = run(&["--config", &config, "--format=markdown"]);
     assert_eq!(markdown.code, EXIT_OK);
@@ -91,13 +101,57 @@ fn each_format_prints_the_report_built_from_the_configuration_file() {
 }
 
 #[test]
-fn without_a_configuration_file_the_installed_configuration_is_reported() {
-    let run = run(&[]);
-    assert_eq!(run.code, EXIT_OK);
+fn without_a_configuration_file_or_an_installed_one_every_format_says_nothing_is_installed() {
+    // Nothing is installed in this test binary (its tests use scoped configurations).
+    let text = run(&[]);
+    assert_eq!(text.code, EXIT_OK);
     assert!(
-        run.stdout.starts_with("CACI coverage: 0 of 18 inputs captured (0.0%)"),
-        "nothing installed captures nothing:\n{}",
-        run.stdout
+        text.stdout.starts_with(
+            "CACI coverage: 0 of 18 inputs captured (0.0%) in 2 components, 4 methods\n\
+             No configuration is installed: this reports the empty configuration, which captures nothing. Call\n  \
+             caci_core::install(...) before dispatching to the coverage command, or pass --config FILE.\n"
+        ),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stderr.starts_with("warning: No configuration is installed"),
+        "{}",
+        text.stderr
+    );
+    let markdown = run(&["--format", "markdown"]).stdout;
+    assert!(
+        markdown.contains("> **Warning:** No configuration is installed"),
+        "{markdown}"
+    );
+    let json = run(&["--format", "json"]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["configuration_source"],
+        serde_json::json!({"type": "nothing_installed"})
+    );
+    assert_eq!(
+        CoverageReport::from_json(&json).unwrap().configuration_source,
+        ConfigurationSource::NothingInstalled
+    );
+    let html = run(&["--format", "html"]).stdout;
+    assert!(html.contains("data-warning=\"nothing-installed\""));
+
+    // With a configuration in force, the report is of it, and says nothing more.
+    let installed = caci_core::with_configuration(&config(), || run(&[]));
+    assert!(
+        installed
+            .stdout
+            .starts_with("CACI coverage: 8 of 18 inputs captured (44.4%)"),
+        "{}",
+        installed.stdout
+    );
+    assert!(!installed.stdout.contains("No configuration is installed"));
+    assert_eq!(installed.stderr, "");
+    let json = caci_core::with_configuration(&config(), || run(&["--format", "json"])).stdout;
+    assert_eq!(
+        CoverageReport::from_json(&json).unwrap().configuration_source,
+        ConfigurationSource::Installed
     );
 }
 
@@ -130,11 +184,11 @@ fn the_minimum_gates_the_exit_code() {
     assert_eq!(fail.code, EXIT_GATE_FAILED);
     assert_eq!(
         fail.stderr,
-        "coverage gate failed:\n  - coverage 44.4% (8 of 18 inputs) is below the minimum 60%\n"
+        "coverage gate failed:\n  - coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 60%\n"
     );
     assert!(
         fail.stdout.ends_with(
-            "### Coverage gate\n\n❌ Failed:\n\n- coverage 44.4% (8 of 18 inputs) is below the minimum 60%\n"
+            "### Coverage gate\n\n❌ Failed:\n\n- coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 60%\n"
         )
     );
 }
@@ -151,7 +205,10 @@ fn update_baseline_writes_the_json_report_and_a_later_regression_fails() {
         format!("wrote the baseline `{shown}` (8 of 18 inputs captured)\n"),
         "the old baseline is not compared with: it is being replaced"
     );
-    assert_eq!(std::fs::read_to_string(&baseline).unwrap(), report().to_json());
+    assert_eq!(
+        std::fs::read_to_string(&baseline).unwrap(),
+        report_of_file(&config).to_json()
+    );
 
     let same = run(&["--config", &config, "--baseline", &shown]);
     assert_eq!((same.code, same.stderr.as_str()), (EXIT_OK, "coverage gate passed\n"));
@@ -263,10 +320,10 @@ fn usage_errors_exit_2_with_one_message() {
             &["--min=sixty"],
             "`--min` must be a percentage from 0 to 100, not `sixty`",
         ),
-        (&["--format"], "`--format` needs a value: text, json or markdown"),
+        (&["--format"], "`--format` needs a value: text, json, markdown or html"),
         (
             &["--format", "yaml"],
-            "`--format` must be text, json or markdown, not `yaml`",
+            "`--format` must be text, json, markdown or html, not `yaml`",
         ),
         (
             &["--color", "sometimes"],
@@ -295,7 +352,7 @@ fn usage_errors_exit_2_with_one_message() {
         ),
         (
             &["target/debug/my-service", "--min", "60"],
-            "unexpected argument `target/debug/my-service` (pass the arguments without the program name, e.g. `std::env::args().skip(1)`)",
+            "unexpected argument `target/debug/my-service` (pass the arguments without the program name, e.g. `std::env::args().skip(1)`; `merge` comes first)",
         ),
     ];
     for (args, message) in cases {

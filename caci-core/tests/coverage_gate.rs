@@ -39,29 +39,95 @@ fn the_gate_passes_at_or_above_the_minimum_with_the_same_captures_as_the_baselin
 }
 
 #[test]
-fn the_gate_fails_below_the_minimum_comparing_the_unrounded_percentage() {
+fn the_gate_fails_below_the_minimum_comparing_the_unrounded_percentage_of_the_reachable() {
     let report = report();
+    // 8 captured; 5 not allowed and 1 beyond the depth limit are reachable;
+    // 2 denied, 1 sensitive and 1 not capturable are not: 8 of 14.
+    assert_eq!(
+        (report.totals.captured, report.totals.reachable(), report.totals.leaves),
+        (8, 14, 18)
+    );
     let gate = Gate {
-        min_percent: Some(44.45),
+        min_percent: Some(57.15),
         baseline: None,
     };
     assert_eq!(
         failures(&gate, &report),
-        ["coverage 44.4% (8 of 18 inputs) is below the minimum 44.45%"]
+        ["coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 57.15%"]
     );
     let outcome = gate.check(&report);
     assert_eq!(
         outcome.failures,
         [GateFailure::BelowMinimum {
-            min_percent: 44.45,
-            percent: report.totals.percent(),
+            min_percent: 57.15,
+            percent: report.totals.percent_of_reachable(),
             captured: 8,
+            reachable: 14,
             leaves: 18
         }]
     );
     assert_eq!(
         outcome.to_string(),
-        "coverage gate failed:\n  - coverage 44.4% (8 of 18 inputs) is below the minimum 44.45%\n"
+        "coverage gate failed:\n  - coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 57.15%\n"
+    );
+    // 57.14…% passes 57.1 though the overall percentage is 44.4%: what is
+    // denied, sensitive or not capturable cannot be reached.
+    assert!(
+        Gate {
+            min_percent: Some(57.1),
+            baseline: None
+        }
+        .check(&report)
+        .passed()
+    );
+    // Rounded, 57.14% would show as 57.1%; a message never shows a rounded
+    // figure that seems to reach the minimum.
+    let near = failures(
+        &Gate {
+            min_percent: Some(57.143),
+            baseline: None,
+        },
+        &report,
+    );
+    assert_eq!(
+        near,
+        ["coverage 57.1% of the reachable inputs (8 of 14; 18 inputs in all) is below the minimum 57.143%"]
+    );
+}
+
+#[test]
+fn a_rounded_percentage_that_seems_to_pass_is_shown_with_two_decimals() {
+    // 1199 of 2000 is 59.95%: rounded, 60.0%.
+    let mut report = CoverageReport::build(&config(), []);
+    report.totals.captured = 1199;
+    report.totals.leaves = 2000;
+    report.totals.not_captured.not_allowed = 801;
+    assert_eq!(report.totals.of_reachable_text(), "60.0%");
+    assert_eq!(
+        failures(
+            &Gate {
+                min_percent: Some(60.0),
+                baseline: None
+            },
+            &report
+        ),
+        ["coverage 59.95% of the reachable inputs (1199 of 2000; 2000 inputs in all) is below the minimum 60%"]
+    );
+}
+
+#[test]
+fn when_every_input_is_protected_the_minimum_is_met() {
+    let mut report = CoverageReport::build(&config(), []);
+    report.totals.leaves = 3;
+    report.totals.not_captured.denied = 3;
+    assert_eq!(report.totals.reachable(), 0);
+    assert!(
+        Gate {
+            min_percent: Some(100.0),
+            baseline: None
+        }
+        .check(&report)
+        .passed()
     );
 }
 

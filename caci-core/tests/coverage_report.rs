@@ -232,7 +232,7 @@ fn totals_count_every_leaf_once_per_method_component_and_overall() {
     let summary = |totals: &Totals| (totals.captured, totals.leaves, totals.percent_text());
     assert_eq!(summary(&report.totals), (8, 18, "44.4%".to_owned()));
     assert_eq!(summary(&report.components[0].totals), (3, 5, "60.0%".to_owned()));
-    assert_eq!(summary(&report.components[1].totals), (5, 13, "38.4%".to_owned()));
+    assert_eq!(summary(&report.components[1].totals), (5, 13, "38.5%".to_owned()));
     let refund = &report.components[0].methods[1].totals;
     assert_eq!(
         (refund.leaves, refund.percent(), refund.percent_text()),
@@ -270,17 +270,43 @@ fn totals_count_every_leaf_once_per_method_component_and_overall() {
 }
 
 #[test]
-fn percentages_are_shown_rounded_down() {
+fn percentages_are_shown_rounded_in_every_rendering() {
     let totals = |captured, leaves| Totals {
         captured,
         leaves,
         ..Totals::default()
     };
-    assert_eq!(totals(1999, 2000).percent_text(), "99.9%");
+    assert_eq!(totals(1999, 2000).percent_text(), "100.0%");
+    assert_eq!(totals(1998, 2000).percent_text(), "99.9%");
+    assert_eq!(
+        totals(32, 54).percent_text(),
+        "59.3%",
+        "the case that was truncated to 59.2%"
+    );
     assert_eq!(totals(2000, 2000).percent_text(), "100.0%");
     assert_eq!(totals(1, 3).percent_text(), "33.3%");
     assert_eq!(totals(0, 7).percent_text(), "0.0%");
     assert_eq!(totals(1, 3).percent(), Some(100.0 / 3.0));
+
+    // Text, Markdown and JSON show the same figure.
+    let report = report();
+    let component = &report.components[1];
+    assert_eq!(component.totals.percent_text(), "38.5%");
+    assert!(
+        report
+            .to_string()
+            .lines()
+            .any(|line| line.starts_with("SubscriptionService") && line.contains("38.5%"))
+    );
+    assert!(
+        report
+            .render_markdown()
+            .contains("| `SubscriptionService` | 2 | 5 of 13 | 38.5% |")
+    );
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["components"][1]["totals"]["percent_text"], "38.5%");
+    assert_eq!(json["totals"]["percent_of_reachable_text"], "57.1%");
+    assert_eq!(json["totals"]["reachable_max_text"], "77.8%");
 }
 
 #[test]

@@ -20,11 +20,13 @@ fn main() -> ExitCode {
     caci_core::install(config.clone());
 
     // `cargo run -p caci-examples -- coverage [--min 70 …]`: the coverage
-    // report of every `#[component]` method, and its gate.
+    // report of every `#[component]` method, and its gate. The configuration
+    // is installed above, before dispatching: without `--config` the report
+    // is of the installed one.
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         None => {}
-        Some("coverage") => return caci_core::coverage::cli::run(args),
+        Some("coverage") => return caci_core::coverage::cli::run(args).exit_code(),
         // The fake personal data the sign-ups carry, one value a line: what
         // leak checks (`.ci/otlp-rotel.sh`) search collector logs for.
         Some("personal-values") => {

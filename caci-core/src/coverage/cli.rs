@@ -1,88 +1,98 @@
-//! A ready command line for the coverage report and gate.
+//! A ready command line for the coverage report, its gate, the configuration
+//! it suggests, and the fleet view.
 //!
 //! The registry of wrapped methods lives in *your* process, so the command
-//! runs inside your binary or test. A binary target:
+//! runs inside your binary or test. **Install your configuration first, then
+//! dispatch**: without `--config`, the report is of the configuration in
+//! force (installed with [`install`](crate::install)); when nothing is
+//! installed it says so, in every format (`configuration_source` in JSON),
+//! rather than report "0 inputs captured" for a configuration you did not
+//! mean. A binary target:
 //!
 //! ```no_run
 //! // src/bin/caci-coverage.rs
-//! fn main() -> std::process::ExitCode {
+//! use caci_core::coverage::cli::{self, CoverageOutcome};
+//!
+//! fn main() -> CoverageOutcome {
 //!     // Link the crates whose components you want reported, e.g. `use my_service as _;`.
-//!     caci_core::coverage::cli::run(std::env::args().skip(1))
+//!     caci_core::install(caci_core::TelemetryCaptureConfiguration::default()); // 1. install
+//!     cli::run(std::env::args().skip(1)) // 2. dispatch
 //! }
 //! ```
 //!
 //! then in CI: `cargo run --bin caci-coverage -- --config caci.toml --min 60 --baseline caci-coverage.json`.
-//! Or as a test of the crate that holds the components:
+//! [`CoverageOutcome`] carries the exit code; in a `main` that returns
+//! `anyhow::Result<()>`, use `cli::run(args).into_result()?`. Or as a test of
+//! the crate that holds the components:
 //!
 //! ```no_run
 //! #[test]
 //! fn capture_coverage_does_not_regress() {
 //!     let args = ["--config", "caci.toml", "--min", "60", "--baseline", "caci-coverage.json"];
-//!     let code = caci_core::coverage::cli::run(args.map(String::from));
-//!     assert_eq!(code, std::process::ExitCode::SUCCESS);
+//!     let outcome = caci_core::coverage::cli::run(args.map(String::from));
+//!     assert!(outcome.passed(), "{outcome:?}");
 //! }
 //! ```
 //!
-//! ```text
-#![doc = include_str!("usage.txt")]
-//! ```
+//! The options and exit codes are in [`USAGE`], the `--help` text.
 //!
 //! Output goes to stdout (the report in the chosen format; in Markdown the
-//! gate's outcome is appended); errors and the gate's outcome go to stderr.
+//! gate's outcome is appended); errors, warnings and the gate's outcome go to
+//! stderr.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::Path;
 
+use super::fleet::FleetReport;
 use super::gate::Gate;
+use super::options::{self, Command, Format, MergeOptions, ReportOptions};
+pub use super::outcome::{
+    CoverageError, CoverageErrorKind, CoverageOutcome, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE,
+};
 use super::report::CoverageReport;
+use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::text::RenderOptions;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::method::MethodDescriptor;
 
-/// Exit code: the report was printed and the gate, if any, passed.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the gate failed (coverage below `--min`, or a regression
-/// against `--baseline`).
-pub const EXIT_GATE_FAILED: u8 = 1;
-/// Exit code: the arguments are wrong (unknown option, missing or bad value).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: an input file is missing or malformed (configuration or
-/// baseline), or the baseline cannot be written.
-pub const EXIT_BAD_INPUT: u8 = 3;
-
-/// The `--help` text.
+#[doc = concat!("The `--help` text:\n\n```text\n", include_str!("usage.txt"), "```")]
 pub const USAGE: &str = include_str!("usage.txt");
 
 /// Runs the command on every wrapped method linked into this program, with
-/// the process's stdout and stderr; `args` excludes the program name.
+/// the process's stdout and stderr; `args` excludes the program name. The
+/// report's service name is the program's file name unless `--service` is
+/// given.
 ///
 /// `--color auto` colours the text report when stdout is a terminal and
 /// `NO_COLOR` is not set.
-pub fn run(args: impl IntoIterator<Item = String>) -> ExitCode {
+pub fn run(args: impl IntoIterator<Item = String>) -> CoverageOutcome {
     let stdout = std::io::stdout();
     let auto_color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-    let code = run_with(
-        args,
-        MethodDescriptor::all(),
-        &mut stdout.lock(),
-        &mut std::io::stderr().lock(),
+    let service = std::env::current_exe()
+        .ok()
+        .and_then(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()));
+    let mut io = Io {
+        stdout: &mut stdout.lock(),
+        stderr: &mut std::io::stderr().lock(),
         auto_color,
-    );
-    ExitCode::from(code)
+        service,
+    };
+    dispatch(args, MethodDescriptor::all(), &mut io)
 }
 
-/// [`run`] on explicit methods and writers, returning the exit code:
-/// for tests, and for programs that keep their own registry.
-/// `auto_color` is what `--color auto` means here.
+/// [`run`] on explicit methods and writers: for tests, and for programs that
+/// keep their own registry. `auto_color` is what `--color auto` means here;
+/// the report has no service name unless `--service` is given.
 ///
 /// ```
+/// use caci_core::coverage::cli::{self, EXIT_USAGE};
+///
 /// let mut out = Vec::new();
 /// let mut err = Vec::new();
 /// let args = ["--format", "yaml"].map(String::from);
-/// let code = caci_core::coverage::cli::run_with(args, [], &mut out, &mut err, false);
-/// assert_eq!(code, caci_core::coverage::cli::EXIT_USAGE);
-/// assert!(String::from_utf8(err).unwrap().starts_with("error: `--format` must be text, json or markdown, not `yaml`"));
+/// let outcome = cli::run_with(args, [], &mut out, &mut err, false);
+/// assert_eq!(outcome.code(), EXIT_USAGE);
+/// assert!(String::from_utf8(err).unwrap().starts_with("error: `--format` must be text, json, markdown or html, not `yaml`"));
 /// ```
 pub fn run_with<'m>(
     args: impl IntoIterator<Item = String>,
@@ -90,43 +100,74 @@ pub fn run_with<'m>(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     auto_color: bool,
-) -> u8 {
-    let options = match Options::parse(args) {
-        Ok(options) => options,
+) -> CoverageOutcome {
+    let mut io = Io {
+        stdout,
+        stderr,
+        auto_color,
+        service: None,
+    };
+    dispatch(args, methods, &mut io)
+}
+
+struct Io<'w> {
+    stdout: &'w mut dyn Write,
+    stderr: &'w mut dyn Write,
+    auto_color: bool,
+    service: Option<String>,
+}
+
+fn dispatch<'m>(
+    args: impl IntoIterator<Item = String>,
+    methods: impl IntoIterator<Item = &'m MethodDescriptor>,
+    io: &mut Io<'_>,
+) -> CoverageOutcome {
+    let command = match options::parse(args) {
+        Ok(command) => command,
         Err(message) => {
-            let _ = writeln!(stderr, "error: {message}\n\nRun with --help for the options.");
-            return EXIT_USAGE;
+            let _ = writeln!(io.stderr, "error: {message}\n\nRun with --help for the options.");
+            return CoverageOutcome::Failed(CoverageError::new(CoverageErrorKind::Usage, message));
         }
     };
-    if options.help {
-        let _ = stdout.write_all(USAGE.as_bytes());
-        return EXIT_OK;
-    }
-    match execute(&options, methods, stdout, stderr, auto_color) {
-        Ok(code) => code,
+    let result = match command {
+        Command::Help | Command::MergeHelp => {
+            let _ = io.stdout.write_all(USAGE.as_bytes());
+            return CoverageOutcome::Success;
+        }
+        Command::Report(options) => report(&options, methods, io),
+        Command::Merge(options) => merge(&options, io),
+    };
+    match result {
+        Ok(outcome) => outcome,
         Err(message) => {
-            let _ = writeln!(stderr, "error: {message}");
-            EXIT_BAD_INPUT
+            let _ = writeln!(io.stderr, "error: {message}");
+            CoverageOutcome::Failed(CoverageError::new(CoverageErrorKind::BadInput, message))
         }
     }
 }
 
-fn execute<'m>(
-    options: &Options,
+fn report<'m>(
+    options: &ReportOptions,
     methods: impl IntoIterator<Item = &'m MethodDescriptor>,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-    auto_color: bool,
-) -> Result<u8, String> {
-    let config = match &options.config {
-        Some(path) => TelemetryCaptureConfiguration::from_path(path).map_err(|err| err.to_string())?,
-        None => crate::current_configuration(),
+    io: &mut Io<'_>,
+) -> Result<CoverageOutcome, String> {
+    let (config, source) = match &options.config {
+        Some(path) => (
+            TelemetryCaptureConfiguration::from_path(path).map_err(|err| err.to_string())?,
+            ConfigurationSource::File(path.display().to_string()),
+        ),
+        None => (crate::current_configuration(), ConfigurationSource::in_force()),
     };
+    if source == ConfigurationSource::NothingInstalled {
+        let _ = writeln!(io.stderr, "warning: {NOTHING_INSTALLED_WARNING}");
+    }
     let baseline = match &options.baseline {
-        Some(path) if !options.update_baseline => Some(read_baseline(path)?),
+        Some(path) if !options.update_baseline => Some(read_report(path, "baseline")?),
         _ => None,
     };
-    let report = CoverageReport::build(&config, methods);
+    let mut report = CoverageReport::build(&config, methods);
+    report.configuration_source = source;
+    report.service = options.service.clone().or_else(|| io.service.clone());
     let gate = Gate {
         min_percent: options.min_percent,
         baseline,
@@ -134,147 +175,77 @@ fn execute<'m>(
     let gated = gate.min_percent.is_some() || gate.baseline.is_some();
     let outcome = gate.check(&report);
     let rendered = match options.format {
-        Format::Text => {
-            let color = options.color.unwrap_or(auto_color);
-            report.render_text(RenderOptions { color })
-        }
+        Format::Text => report.render_text(RenderOptions {
+            color: options.color.unwrap_or(io.auto_color),
+        }),
         Format::Json => report.to_json(),
         Format::Markdown if gated => report.render_markdown() + &outcome.render_markdown(),
         Format::Markdown => report.render_markdown(),
+        Format::Html => report.render_html(),
     };
-    let _ = stdout.write_all(rendered.as_bytes());
+    let _ = io.stdout.write_all(rendered.as_bytes());
     if let (Some(path), true) = (&options.baseline, options.update_baseline) {
-        std::fs::write(path, report.to_json())
-            .map_err(|err| format!("cannot write the baseline `{}`: {err}", path.display()))?;
+        write_file(path, "baseline", &report.to_json())?;
         let _ = writeln!(
-            stderr,
+            io.stderr,
             "wrote the baseline `{}` ({} of {} inputs captured)",
             path.display(),
             report.totals.captured,
             report.totals.leaves
         );
     }
+    if let Some(path) = &options.emit_config {
+        write_file(path, "configuration", &report.to_config_toml())?;
+        let _ = writeln!(
+            io.stderr,
+            "wrote the configuration `{}`: {} suggestions, {} needing review (commented out)",
+            path.display(),
+            report.suggestions.len(),
+            report.needs_review.len()
+        );
+    }
     if gated {
-        let _ = write!(stderr, "{outcome}");
+        let _ = write!(io.stderr, "{outcome}");
     }
-    Ok(if outcome.passed() { EXIT_OK } else { EXIT_GATE_FAILED })
+    Ok(if outcome.passed() {
+        CoverageOutcome::Success
+    } else {
+        CoverageOutcome::GateFailed(outcome)
+    })
 }
 
-fn read_baseline(path: &PathBuf) -> Result<CoverageReport, String> {
+fn merge(options: &MergeOptions, io: &mut Io<'_>) -> Result<CoverageOutcome, String> {
+    let mut reports = Vec::new();
+    for path in &options.reports {
+        let report = read_report(path, "report")?;
+        let stem = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let service = report.service.clone().unwrap_or(stem);
+        reports.push((service, report));
+    }
+    let fleet = FleetReport::new(reports);
+    let rendered = match options.format {
+        Format::Markdown => fleet.render_markdown(),
+        Format::Html => fleet.render_html(),
+        Format::Text | Format::Json => fleet.render_text(),
+    };
+    let _ = io.stdout.write_all(rendered.as_bytes());
+    Ok(CoverageOutcome::Success)
+}
+
+fn write_file(path: &Path, what: &str, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|err| format!("cannot write the {what} `{}`: {err}", path.display()))
+}
+
+fn read_report(path: &Path, what: &str) -> Result<CoverageReport, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read the baseline `{shown}`: {err} (create it with --update-baseline)"))?;
-    CoverageReport::from_json(&text).map_err(|err| format!("the baseline `{shown}` is unusable: {err}"))
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Format {
-    #[default]
-    Text,
-    Json,
-    Markdown,
-}
-
-#[derive(Debug, Default)]
-struct Options {
-    config: Option<PathBuf>,
-    format: Format,
-    min_percent: Option<f64>,
-    baseline: Option<PathBuf>,
-    update_baseline: bool,
-    /// `None`: auto.
-    color: Option<bool>,
-    help: bool,
-}
-
-impl Options {
-    fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
-        use lexopt::Arg::{Long, Short, Value};
-        let mut options = Options::default();
-        let mut seen: Vec<String> = Vec::new();
-        let mut parser = lexopt::Parser::from_args(args);
-        loop {
-            let arg = match parser.next() {
-                Ok(Some(arg)) => arg,
-                Ok(None) => break,
-                Err(lexopt::Error::UnexpectedValue { option, .. }) => {
-                    return Err(format!("`{option}` takes no value"));
-                }
-                Err(error) => return Err(error.to_string()),
-            };
-            let flag = match &arg {
-                Long(name) => format!("--{name}"),
-                Short(letter) => format!("-{letter}"),
-                Value(value) => {
-                    return Err(format!(
-                        "unexpected argument `{}` (pass the arguments without the program name, e.g. `std::env::args().skip(1)`)",
-                        value.to_string_lossy()
-                    ));
-                }
-            };
-            if seen.contains(&flag) {
-                return Err(format!("`{flag}` is given more than once"));
-            }
-            seen.push(flag.clone());
-            match arg {
-                Short('h') | Long("help") => options.help = true,
-                Long("update-baseline") => options.update_baseline = true,
-                Long("config" | "format" | "min" | "baseline" | "color") => {
-                    let value = parser
-                        .value()
-                        .ok()
-                        .and_then(|value| value.into_string().ok())
-                        .filter(|value| !value.starts_with("--"))
-                        .ok_or_else(|| format!("`{flag}` needs a value: {}", expected(&flag)))?;
-                    options.set(&flag, value)?;
-                }
-                _ => return Err(format!("unknown option `{flag}`")),
-            }
-        }
-        if options.update_baseline && options.baseline.is_none() && !options.help {
-            return Err("`--update-baseline` needs `--baseline FILE` to write to".to_owned());
-        }
-        Ok(options)
-    }
-
-    fn set(&mut self, flag: &str, value: String) -> Result<(), String> {
-        let bad = || format!("`{flag}` must be {}, not `{value}`", expected(flag));
-        match flag {
-            "--config" => self.config = Some(PathBuf::from(&value)),
-            "--baseline" => self.baseline = Some(PathBuf::from(&value)),
-            "--format" => {
-                self.format = match value.as_str() {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "markdown" => Format::Markdown,
-                    _ => return Err(bad()),
-                }
-            }
-            "--color" => {
-                self.color = match value.as_str() {
-                    "auto" => None,
-                    "always" => Some(true),
-                    "never" => Some(false),
-                    _ => return Err(bad()),
-                }
-            }
-            "--min" => {
-                let percent = value.parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p));
-                self.min_percent = Some(percent.ok_or_else(bad)?);
-            }
-            other => unreachable!("`{other}` is not an option with a value"),
-        }
-        Ok(())
-    }
-}
-
-fn expected(flag: &str) -> &'static str {
-    match flag {
-        "--config" => "a .json or .toml file",
-        "--baseline" => "a JSON report file",
-        "--format" => "text, json or markdown",
-        "--color" => "auto, always or never",
-        "--min" => "a percentage from 0 to 100",
-        _ => "a value",
-    }
+    let hint = if what == "baseline" {
+        " (create it with --update-baseline)"
+    } else {
+        ""
+    };
+    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read the {what} `{shown}`: {err}{hint}"))?;
+    CoverageReport::from_json(&text).map_err(|err| format!("the {what} `{shown}` is unusable: {err}"))
 }

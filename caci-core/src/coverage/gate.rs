@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::leaf::Place;
+use super::percent::{format_percent_against, minimum_text};
 use super::report::CoverageReport;
 use crate::rules::decision::Verdict;
 
@@ -24,8 +25,14 @@ use crate::rules::decision::Verdict;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Gate {
-    /// Fail when the overall percentage ([`Totals::percent`](super::Totals::percent),
-    /// unrounded) is below this, or when there are no leaves at all.
+    /// Fail when the percentage of the *reachable* inputs captured
+    /// ([`Totals::percent_of_reachable`](super::Totals::percent_of_reachable):
+    /// captured over reachable, unrounded) is below this, or when there are
+    /// no leaves at all. Leaves withheld by a protection (denied, sensitive,
+    /// not capturable, …; see [Reachable](super::Totals#reachable)) do not
+    /// count against it: `--min 100` means "everything a configuration can
+    /// capture is captured". When every leaf is protected, nothing is
+    /// reachable and the minimum is met.
     pub min_percent: Option<f64>,
     /// Fail when a place (`Component.method: path`) captured here is not
     /// captured in the current report, or no longer exists. A path that
@@ -47,14 +54,17 @@ pub struct GateOutcome {
 /// One reason the gate failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GateFailure {
-    /// Coverage is below the minimum.
+    /// Coverage of the reachable inputs is below the minimum.
     BelowMinimum {
         /// The minimum asked for.
         min_percent: f64,
-        /// The percentage reached; `None` when there are no leaves.
+        /// The percentage of the reachable leaves captured; `None` when there
+        /// are no leaves.
         percent: Option<f64>,
         /// Leaves captured.
         captured: usize,
+        /// Leaves an allow rule or a limit could capture.
+        reachable: usize,
         /// All leaves.
         leaves: usize,
     },
@@ -73,13 +83,20 @@ impl Gate {
     pub fn check(&self, report: &CoverageReport) -> GateOutcome {
         let mut outcome = GateOutcome::default();
         if let Some(min_percent) = self.min_percent {
-            let percent = report.totals.percent();
+            let totals = &report.totals;
+            let percent = match (totals.leaves, totals.percent_of_reachable()) {
+                (0, _) => None,
+                // Every leaf is protected: nothing is left to reach.
+                (_, None) => Some(100.0),
+                (_, Some(percent)) => Some(percent),
+            };
             if percent.is_none_or(|percent| percent < min_percent) {
                 outcome.failures.push(GateFailure::BelowMinimum {
                     min_percent,
                     percent,
-                    captured: report.totals.captured,
-                    leaves: report.totals.leaves,
+                    captured: totals.captured,
+                    reachable: totals.reachable(),
+                    leaves: totals.leaves,
                 });
             }
         }
@@ -159,12 +176,6 @@ fn inputs(count: usize) -> String {
     }
 }
 
-/// The minimum as written, without a trailing `.0`.
-fn percent_number(value: f64) -> String {
-    let text = format!("{value}");
-    text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
-}
-
 impl fmt::Display for GateFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -175,26 +186,20 @@ impl fmt::Display for GateFailure {
             } => write!(
                 f,
                 "no inputs found, so coverage cannot reach the minimum {}% (is the registry linked into this binary?)",
-                percent_number(*min_percent)
+                minimum_text(*min_percent)
             ),
             GateFailure::BelowMinimum {
                 min_percent,
                 captured,
+                reachable,
                 leaves,
                 ..
-            } => {
-                let totals = super::Totals {
-                    captured: *captured,
-                    leaves: *leaves,
-                    ..super::Totals::default()
-                };
-                write!(
-                    f,
-                    "coverage {} ({captured} of {leaves} inputs) is below the minimum {}%",
-                    totals.percent_text(),
-                    percent_number(*min_percent)
-                )
-            }
+            } => write!(
+                f,
+                "coverage {} of the reachable inputs ({captured} of {reachable}; {leaves} inputs in all) is below the minimum {}%",
+                format_percent_against(*captured, *reachable, *min_percent),
+                minimum_text(*min_percent)
+            ),
             GateFailure::Regression { place, now: Some(now) } => {
                 write!(f, "regression: {place} was captured in the baseline, now {now}")
             }

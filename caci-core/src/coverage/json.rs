@@ -6,6 +6,7 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::report::{ComponentReport, CoverageReport};
+use super::source::ConfigurationSource;
 use super::suggest::Suggestion;
 use super::totals::Totals;
 use crate::config::ConfigSpec;
@@ -78,10 +79,14 @@ impl CoverageReport {
 
 impl Serialize for CoverageReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut report = serializer.serialize_struct("CoverageReport", 6)?;
+        let mut report = serializer.serialize_struct("CoverageReport", 9)?;
         report.serialize_field("schema", SCHEMA)?;
+        if let Some(service) = &self.service {
+            report.serialize_field("service", service)?;
+        }
         report.serialize_field("totals", &self.totals)?;
         report.serialize_field("configuration", &self.configuration)?;
+        report.serialize_field("configuration_source", &self.configuration_source)?;
         report.serialize_field("components", &self.components)?;
         report.serialize_field("suggestions", &self.suggestions)?;
         report.serialize_field("needs_review", &self.needs_review)?;
@@ -95,8 +100,12 @@ impl<'de> Deserialize<'de> for CoverageReport {
         #[derive(Deserialize)]
         struct ReportJson {
             schema: String,
+            #[serde(default)]
+            service: Option<String>,
             totals: Totals,
             configuration: serde_json::Value,
+            #[serde(default)]
+            configuration_source: ConfigurationSource,
             components: Vec<ComponentReport>,
             #[serde(default)]
             suggestions: Vec<Suggestion>,
@@ -112,7 +121,9 @@ impl<'de> Deserialize<'de> for CoverageReport {
         }
         Ok(CoverageReport {
             totals: json.totals,
+            service: json.service,
             configuration: known_settings(json.configuration).map_err(serde::de::Error::custom)?,
+            configuration_source: json.configuration_source,
             components: json.components,
             suggestions: json.suggestions,
             needs_review: json.needs_review,

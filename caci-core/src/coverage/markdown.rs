@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::leaf::LeafReport;
 use super::report::{CoverageReport, MethodReport};
+use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
 use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, reasons_in_words};
 use super::totals::Totals;
@@ -34,7 +35,6 @@ impl CoverageReport {
     /// The report as Markdown for a pull-request comment.
     pub fn render_markdown(&self) -> String {
         let mut out = String::new();
-        let methods: usize = self.components.iter().map(|component| component.methods.len()).sum();
         let _ = writeln!(
             out,
             "## CACI coverage: {} of inputs captured\n",
@@ -45,13 +45,32 @@ impl CoverageReport {
             "{} of {} inputs captured in {}.",
             self.totals.captured,
             self.totals.leaves,
-            super::text::scope(self.components.len(), methods)
+            self.scope()
         );
+        if self.totals.leaves > 0 {
+            let _ = write!(
+                out,
+                " Reachable maximum: {} of {} ({}); captured of the reachable: {} (what `--min` gates on).",
+                self.totals.reachable(),
+                self.totals.leaves,
+                self.totals.reachable_max_text(),
+                self.totals.of_reachable_text()
+            );
+        }
         let reasons = reasons_in_words(&self.totals.not_captured);
         if !reasons.is_empty() {
             let _ = write!(out, " Not captured: {}.", reasons.join(", "));
         }
         out.push_str("\n\n");
+        if self.configuration_source == ConfigurationSource::NothingInstalled {
+            let _ = writeln!(
+                out,
+                "> **Warning:** {}\n",
+                NOTHING_INSTALLED_WARNING
+                    .replace("caci_core::install(...)", "`caci_core::install(...)`")
+                    .replace("--config FILE", "`--config FILE`")
+            );
+        }
         if !self.configuration.deny_floor_removals.is_empty() {
             let removed: Vec<String> = self
                 .configuration
@@ -75,7 +94,14 @@ impl CoverageReport {
                 component.totals.leaves,
                 component.totals.percent_text()
             );
-            for method in &component.methods {
+            for method in component.methods.iter().filter(|method| !method.constructor) {
+                method_table(method, &mut out);
+            }
+            let mut constructors = component.methods.iter().filter(|method| method.constructor).peekable();
+            if constructors.peek().is_some() {
+                out.push_str("*Constructors: listed, not counted.*\n\n");
+            }
+            for method in constructors {
                 method_table(method, &mut out);
             }
             out.push_str("</details>\n");
@@ -85,25 +111,32 @@ impl CoverageReport {
     }
 
     fn summary_table(&self, out: &mut String) {
-        out.push_str("| Component | Methods | Captured | Coverage | Not allowed | Denied | Sensitive | Other |\n");
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| Component | Methods | Captured | Coverage | Reachable max | Of reachable | Not allowed | Denied | Sensitive | Other |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         let row = |out: &mut String, name: &str, methods: usize, totals: &Totals| {
             let _ = writeln!(
                 out,
-                "| {name} | {methods} | {} of {} | {} | {} | {} | {} | {} |",
+                "| {name} | {methods} | {} of {} | {} | {} | {} | {} | {} | {} | {} |",
                 totals.captured,
                 totals.leaves,
                 totals.percent_text(),
+                totals.reachable_max_text(),
+                totals.of_reachable_text(),
                 totals.not_captured.not_allowed,
                 totals.not_captured.denied,
                 totals.not_captured.sensitive,
                 other(totals)
             );
         };
+        let counted = |component: &super::report::ComponentReport| {
+            component.methods.iter().filter(|method| !method.constructor).count()
+        };
         for component in &self.components {
-            row(out, &code(&component.name), component.methods.len(), &component.totals);
+            row(out, &code(&component.name), counted(component), &component.totals);
         }
-        let methods = self.components.iter().map(|component| component.methods.len()).sum();
+        let methods = self.components.iter().map(counted).sum();
         row(out, "**Total**", methods, &self.totals);
     }
 }

@@ -44,15 +44,43 @@
 //! assert!(Gate { min_percent: Some(30.0), baseline: None }.check(&report).passed());
 //! ```
 //!
-//! In CI, run [`cli::run`] from a binary or test that links your components;
-//! it prints the report and gates on `--min` and `--baseline`.
+//! In CI, run [`cli::run`] from a binary or test that links your components,
+//! **after installing your configuration** (without `--config` the report is
+//! of the configuration in force; a report of nothing installed says so, see
+//! [`ConfigurationSource`]). It prints the report (text, JSON, Markdown or
+//! [HTML](CoverageReport::render_html)), gates on `--min` and `--baseline`,
+//! writes the suggestions as a configuration to review
+//! ([`--emit-config`](CoverageReport::to_config_toml)), and merges several
+//! services' JSON reports into one table ([`FleetReport`], `coverage merge`).
+//! It returns a [`CoverageOutcome`](cli::CoverageOutcome) carrying the exit
+//! code.
 //!
 //! # What counts
 //!
 //! The unit is the *leaf*: one [`LeafDecision`](crate::LeafDecision), i.e.
 //! one value that would become one span field (see [`Totals`] for the
-//! list). Coverage is captured leaves over all leaves, per method, per
-//! component and overall; the renderings call leaves "inputs".
+//! list). The renderings call leaves "inputs". Per method, per component and
+//! overall, the report gives three figures, each rounded to one decimal by
+//! [`format_percent`] in every rendering:
+//!
+//! - **coverage**: captured leaves over all leaves;
+//! - **reachable maximum**: reachable leaves over all leaves, where a leaf is
+//!   reachable when it is captured or withheld only by the allow lists or
+//!   the limits (not allowed, beyond the depth limit, beyond the
+//!   fields-per-span limit): what allowing everything allowable reaches.
+//!   Leaves withheld by a protection (the deny floor and deny list, denied
+//!   types, `sensitive`, types with no capturable form, reserved and
+//!   duplicate paths) are not reachable;
+//! - **captured of the reachable**: captured over reachable leaves. This is
+//!   what the gate's `--min` ([`Gate::min_percent`]) compares with.
+//!
+//! **Constructors** (associated functions without a `self` receiver that
+//! return `Self` or the component, bare or in `Result`, `Option`, `Arc`,
+//! `Box` or `Rc`, e.g. `new(repo: Arc<dyn Repo>) -> Self`) are detected from
+//! the registered signature and listed apart ("constructors (listed, not
+//! counted)"; `"constructor": true` in JSON): their leaves count in no
+//! component's or report's totals and in no suggestion, their inputs being
+//! wiring rather than requests.
 //!
 //! # Text
 //!
@@ -61,10 +89,11 @@
 //!
 //! ```text
 //! CACI coverage: 8 of 18 inputs captured (44.4%) in 2 components, 4 methods
+//! Reachable maximum: 14 of 18 (77.8%); captured of the reachable: 57.1% (what --min gates on)
 //! Not captured: 5 not allowed, 2 denied, 1 marked sensitive, 1 type not capturable,
 //!   1 beyond the depth limit
 //!
-//! Billing                                                                                3 of 5  60.0%
+//! Billing                                                                   3 of 5   60.0%  max 100.0%
 //!   charge(&self, amount_cents: i64, currency: String, audit: Audit) -> Receipt                 3 of 5
 //!     - amount_cents: i64         — not captured: not allowed
 //!     - currency: String          — captured (name allowed)
@@ -74,7 +103,7 @@
 //!   refund(&self) -> ()                                                                         0 of 0
 //!     (no inputs)
 //!
-//! SubscriptionService                                                                   5 of 13  38.4%
+//! SubscriptionService                                                      5 of 13   38.5%  max  69.2%
 //!   activate_features(&self, business_id: BusinessId, tier: Tier) -> Vec<Tier>                  1 of 3
 //!     - business_id: BusinessId — captured (kind allowed)
 //!     - tier: Tier              — not captured: not allowed
@@ -131,10 +160,14 @@
 //! ```json
 //! {
 //!   "schema": "caci.coverage/v1",
-//!   "totals": { "captured": 8, "leaves": 18, "percent": 44.44444444444444,
+//!   "service": "my-service",
+//!   "totals": { "captured": 8, "leaves": 18, "percent": 44.44444444444444, "percent_text": "44.4%",
+//!               "reachable": 14, "reachable_max_percent": 77.77777777777777, "reachable_max_text": "77.8%",
+//!               "percent_of_reachable": 57.142857142857146, "percent_of_reachable_text": "57.1%",
 //!               "not_captured": { "not_allowed": 5, "denied": 2, "sensitive": 1,
 //!                                 "type_not_capturable": 1, "beyond_depth": 1, "field_limit": 0 } },
 //!   "configuration": { "allowed_field_names": ["country", "currency", "business.owner.user_id"], "...": "…" },
+//!   "configuration_source": { "type": "file", "path": "caci.json" },
 //!   "components": [{ "name": "Billing", "...": "…" }, {
 //!     "name": "SubscriptionService",
 //!     "totals": { "...": "as above" },
@@ -181,10 +214,12 @@
 //! | field | meaning |
 //! |---|---|
 //! | `schema` | always `"caci.coverage/v1"` |
-//! | `totals` | over every component: `captured`, `leaves`, `percent` (`captured × 100 / leaves`, unrounded; `null` without leaves) and `not_captured`, the count per reason code |
+//! | `service` | the service (program) the report is of; absent when unknown (the CLI sets the program's name, or `--service NAME`) |
+//! | `totals` | over every component, constructors left out: `captured`, `leaves`, `percent` (`captured × 100 / leaves`, unrounded; `null` without leaves), `percent_text` (rounded, as the renderings show it), `reachable`, `reachable_max_percent` and `reachable_max_text` (`reachable × 100 / leaves`), `percent_of_reachable` and `percent_of_reachable_text` (`captured × 100 / reachable`, what `--min` gates on; `null` when nothing is reachable), and `not_captured`, the count per reason code. The derived figures are ignored when read |
 //! | `configuration` | the [`ConfigSpec`](crate::config::ConfigSpec) the report was built with |
+//! | `configuration_source` | where it came from: `{"type": "given" \| "installed" \| "nothing_installed"}` or `{"type": "file", "path": …}` ([`ConfigurationSource`]) |
 //! | `components[]` | sorted by `name`; each with `totals` and `methods` |
-//! | `methods[]` | sorted by `name`, then `file` and `line`: `name`, `signature` (as written), `span` (the span's name), `file`, `line`, `captures_output`, `totals`, `leaves` |
+//! | `methods[]` | sorted by `name`, then `file` and `line`: `name`, `signature` (as written), `span` (the span's name), `file`, `line`, `captures_output`, `skipped` and `constructor` (present when `true`), `totals`, `leaves` |
 //! | `leaves[]` | in the order the shapes are walked: `path` (dotted; the output under `return`), `type` (as written, without module paths), `kind` and, for lists and maps, `item_kind` (kind names as in configurations: `uuid`, `signed_integer`, …), `enclosing_type` (full name of the type holding the leaf; absent at the top level), `captured`, then `by` when captured or `reason` when not, `identifier` with reason `denied`, and `verdict`, the same in words (ignored when read) |
 //! | `by` | the rule that allowed the leaf: `path`, `name`, `struct`, `dictionary`, `kind` |
 //! | `reason` | why not: `not_allowed`, `denied`, `sensitive`, `type_not_capturable`, `beyond_depth`, `field_limit` |
@@ -200,12 +235,22 @@
 
 mod addition;
 pub mod cli;
+mod constructor;
+mod emit;
+mod fleet;
+mod fleet_html;
 mod gate;
+mod html;
 mod json;
 mod leaf;
 mod markdown;
+mod options;
+mod outcome;
+mod percent;
 mod personal;
 mod report;
+mod source;
+mod struct_name;
 mod subject;
 mod suggest;
 mod text;
@@ -213,11 +258,14 @@ mod totals;
 mod wire;
 
 pub use addition::Addition;
+pub use fleet::{FleetReport, LeftOutField, ServiceSummary};
 pub use gate::{Gate, GateFailure, GateOutcome};
 pub use json::{ReportJsonError, SCHEMA};
 pub use leaf::{LeafReport, Place};
+pub use percent::format_percent;
 pub use personal::{PERSONAL_SUBSTRINGS, PERSONAL_WORDS, looks_personal};
 pub use report::{ComponentReport, CoverageReport, MethodReport};
+pub use source::ConfigurationSource;
 pub use suggest::{PersonalMatch, Suggestion};
 pub use text::RenderOptions;
 pub use totals::{ReasonCounts, Totals, reason_code};

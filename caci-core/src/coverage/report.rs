@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::constructor::is_constructor;
 use super::leaf::{LeafReport, Place};
+use super::source::ConfigurationSource;
 use super::subject::Subject;
 use super::suggest::{self, Suggestion};
 use super::totals::Totals;
@@ -16,10 +18,17 @@ use crate::plan::LeafDecision;
 /// JSON schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CoverageReport {
-    /// Totals over every component.
+    /// Totals over every component (constructors left out).
     pub totals: Totals,
+    /// The service (program) the report is of, when known: the CLI sets the
+    /// binary's name, or `--service NAME`. `coverage merge` shows it.
+    pub service: Option<String>,
     /// The configuration the report was built with.
     pub configuration: ConfigSpec,
+    /// Where that configuration came from; a report of
+    /// [`NothingInstalled`](ConfigurationSource::NothingInstalled) says so
+    /// in every rendering.
+    pub configuration_source: ConfigurationSource,
     /// Every component, sorted by name.
     pub components: Vec<ComponentReport>,
     /// Additions that would capture more, best first; none of them touches a
@@ -36,7 +45,7 @@ pub struct CoverageReport {
 pub struct ComponentReport {
     /// The component's name, e.g. `SubscriptionService`.
     pub name: String,
-    /// Totals over its methods.
+    /// Totals over its methods, constructors left out.
     pub totals: Totals,
     /// Its methods, sorted by name (then by source location).
     pub methods: Vec<MethodReport>,
@@ -60,6 +69,14 @@ pub struct MethodReport {
     /// Marked `#[caci(skip)]`: not wrapped, no leaves, not counted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
+    /// A constructor: an associated function without a `self` receiver that
+    /// returns `Self` or the component (bare, or in `Result`, `Option`,
+    /// `Arc`, `Box`, `Rc`), e.g. `new(repo: Arc<dyn Repo>) -> Self`. Its
+    /// leaves are listed but not counted in the component's or the report's
+    /// totals, and no suggestion comes from them: a constructor's inputs are
+    /// wiring, not requests. Its own `totals` still count its leaves.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub constructor: bool,
     /// Totals over its leaves.
     pub totals: Totals,
     /// Every leaf decision, in the order the inputs' shapes are walked.
@@ -104,29 +121,32 @@ impl CoverageReport {
                     inputs,
                     output,
                     decisions,
+                    constructor: is_constructor(info),
                 }
             })
             .collect();
-        subjects.sort_by(|a, b| {
-            (a.info.component, a.info.method, a.site.file, a.site.line).cmp(&(
-                b.info.component,
-                b.info.method,
-                b.site.file,
-                b.site.line,
-            ))
-        });
-        let (suggestions, needs_review) = suggest::suggest(config, &subjects);
+        subjects.sort_by(report_order);
+        let (constructors, counted): (Vec<Subject>, Vec<Subject>) =
+            subjects.into_iter().partition(|subject| subject.constructor);
+        let (suggestions, needs_review) = suggest::suggest(config, &counted);
+        let mut subjects = counted;
+        subjects.extend(constructors);
+        subjects.sort_by(report_order);
 
         let mut components: Vec<ComponentReport> = Vec::new();
         let mut totals = Totals::default();
         for subject in &subjects {
             let method = subject.report();
-            totals.merge(&method.totals);
+            if !method.constructor {
+                totals.merge(&method.totals);
+            }
             push_method(&mut components, subject.info.component, method);
         }
         CoverageReport {
             totals,
+            service: None,
             configuration: config.spec().clone(),
+            configuration_source: ConfigurationSource::Given,
             components,
             suggestions,
             needs_review,
@@ -150,6 +170,7 @@ impl CoverageReport {
                 line: method.line,
                 captures_output: false,
                 skipped: true,
+                constructor: false,
                 totals: Totals::default(),
                 leaves: Vec::new(),
             };
@@ -176,16 +197,35 @@ impl CoverageReport {
     }
 }
 
+/// Components by name, then methods by name and source location.
+fn report_order(a: &Subject, b: &Subject) -> std::cmp::Ordering {
+    let key = |subject: &Subject| {
+        (
+            subject.info.component,
+            subject.info.method,
+            subject.site.file,
+            subject.site.line,
+        )
+    };
+    key(a).cmp(&key(b))
+}
+
 /// Appends `method` to its component (methods arrive sorted by component).
 fn push_method(components: &mut Vec<ComponentReport>, component_name: &str, method: MethodReport) {
     match components.last_mut() {
         Some(component) if component.name == component_name => {
-            component.totals.merge(&method.totals);
+            if !method.constructor {
+                component.totals.merge(&method.totals);
+            }
             component.methods.push(method);
         }
         _ => components.push(ComponentReport {
             name: component_name.to_owned(),
-            totals: method.totals.clone(),
+            totals: if method.constructor {
+                Totals::default()
+            } else {
+                method.totals.clone()
+            },
             methods: vec![method],
         }),
     }
@@ -231,6 +271,7 @@ impl Subject {
             line: self.site.line,
             captures_output: self.info.captures_output,
             skipped: false,
+            constructor: self.constructor,
             totals,
             leaves,
         }

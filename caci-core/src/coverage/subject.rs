@@ -13,4 +13,7 @@ pub(crate) struct Subject {
     /// The output's shape, when the method captures its output.
     pub(crate) output: Option<Shape>,
     pub(crate) decisions: Vec<LeafDecision>,
+    /// A constructor (see `constructor.rs`): listed apart, not counted, never
+    /// a source of suggestions.
+    pub(crate) constructor: bool,
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::addition::Addition;
 use super::leaf::Place;
 use super::personal::looks_personal;
+use super::struct_name::suggested_struct;
 use super::subject::Subject;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::plan::LeafDecision;
@@ -21,7 +22,9 @@ use crate::shape::Kind;
 /// 1. Every leaf not captured because no rule allows it
 ///    ([`Reason::NotAllowed`]) proposes the additions that could allow it:
 ///    its name (unless positional, like `0`), its dotted path, the struct
-///    holding it, its kind (or its items' kind; never `string`, free text
+///    holding it (seen through references and the standard wrappers and
+///    collections: `Result<Option<Business>, E>` suggests `Business`, never
+///    `Result` or `Option`), its kind (or its items' kind; never `string`, free text
 ///    being where personal data hides), or for a map, a dictionary by name
 ///    or path. Leaves are grouped by addition, so each addition is
 ///    evaluated once, against the methods it could change.
@@ -157,9 +160,8 @@ fn candidates(decision: &LeafDecision, out: &mut Vec<Addition>) {
     if nested {
         out.push(Addition::Path(path.to_owned()));
     }
-    if let Some(enclosing) = decision.enclosing_type {
-        let base = enclosing.split('<').next().unwrap_or(enclosing);
-        out.push(Addition::Struct(base.rsplit("::").next().unwrap_or(base).to_owned()));
+    if let Some(name) = decision.enclosing_type.and_then(suggested_struct) {
+        out.push(Addition::Struct(name));
     }
     let kind = match decision.kind {
         Kind::List => decision.item_kind,

@@ -4,6 +4,7 @@
 use std::fmt::{self, Write};
 
 use super::report::{CoverageReport, MethodReport};
+use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
 use super::totals::{ReasonCounts, Totals};
 use crate::rules::decision::{Reason, Verdict};
@@ -101,6 +102,23 @@ fn wrap(lead: &str, items: &[String], indent: usize) -> Vec<String> {
     lines
 }
 
+/// `text` wrapped at spaces to [`TEXT_WIDTH`], continuation lines indented
+/// by `indent` spaces.
+fn wrap_words(text: &str, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.trim().is_empty() && width(&line) + 1 + width(word) > TEXT_WIDTH {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+        } else if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
 fn write_wrapped(out: &mut String, painter: &Painter, style: Option<Style>, lines: Vec<String>) {
     for line in lines {
         let painted = match style {
@@ -149,14 +167,30 @@ impl CoverageReport {
         self.header(&painter, &mut out);
         for component in &self.components {
             out.push('\n');
-            let right = format!("{}  {}", counted(&component.totals), component.totals.percent_text());
+            let right = format!(
+                "{}  {:>6}  max {:>6}",
+                counted(&component.totals),
+                component.totals.percent_text(),
+                component.totals.reachable_max_text()
+            );
             spread(
                 &mut out,
                 &component.name,
                 &painter.paint(Style::Bold, &component.name),
                 &right,
             );
-            for method in &component.methods {
+            for method in component.methods.iter().filter(|method| !method.constructor) {
+                method_lines(method, &painter, &mut out);
+            }
+            let mut constructors = component.methods.iter().filter(|method| method.constructor).peekable();
+            if constructors.peek().is_some() {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    painter.paint(Style::Dim, "constructors (listed, not counted):")
+                );
+            }
+            for method in constructors {
                 method_lines(method, &painter, &mut out);
             }
         }
@@ -165,8 +199,7 @@ impl CoverageReport {
     }
 
     fn header(&self, painter: &Painter, out: &mut String) {
-        let methods: usize = self.components.iter().map(|component| component.methods.len()).sum();
-        let scope = scope(self.components.len(), methods);
+        let scope = self.scope();
         let headline = if self.totals.leaves == 0 {
             format!("CACI coverage: no inputs found ({scope})")
         } else {
@@ -177,6 +210,12 @@ impl CoverageReport {
             )
         };
         let _ = writeln!(out, "{}", painter.paint(Style::Bold, &headline));
+        if self.configuration_source == ConfigurationSource::NothingInstalled {
+            write_wrapped(out, painter, Some(Style::Red), wrap_words(NOTHING_INSTALLED_WARNING, 2));
+        }
+        if self.totals.leaves > 0 {
+            let _ = writeln!(out, "{}", reachable_line(&self.totals));
+        }
         let reasons = reasons_in_words(&self.totals.not_captured);
         if !reasons.is_empty() {
             write_wrapped(out, painter, None, wrap("Not captured: ", &reasons, 2));
@@ -189,17 +228,43 @@ impl CoverageReport {
     }
 }
 
+/// `Reachable maximum: 14 of 18 (77.8%); captured of the reachable: 57.1% (what --min gates on)`:
+/// the most an allow list can reach, and the gate's percentage.
+pub(crate) fn reachable_line(totals: &Totals) -> String {
+    format!(
+        "Reachable maximum: {} of {} ({}); captured of the reachable: {} (what --min gates on)",
+        totals.reachable(),
+        totals.leaves,
+        totals.reachable_max_text(),
+        totals.of_reachable_text()
+    )
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// `2 components, 1 method`.
-pub(crate) fn scope(components: usize, methods: usize) -> String {
-    format!(
-        "{components} component{}, {methods} method{}",
-        plural(components),
-        plural(methods)
-    )
+impl CoverageReport {
+    /// `2 components, 1 method`, and `, 1 constructor not counted` when there
+    /// are constructors.
+    pub(crate) fn scope(&self) -> String {
+        let all = self.components.iter().flat_map(|component| &component.methods);
+        let constructors = all.clone().filter(|method| method.constructor).count();
+        let methods = all.count() - constructors;
+        let components = self.components.len();
+        let mut scope = format!(
+            "{components} component{}, {methods} method{}",
+            plural(components),
+            plural(methods)
+        );
+        if constructors > 0 {
+            scope.push_str(&format!(
+                ", {constructors} constructor{} not counted",
+                plural(constructors)
+            ));
+        }
+        scope
+    }
 }
 
 fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
@@ -209,7 +274,12 @@ fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
         let _ = writeln!(out, "    (method skipped: #[caci(skip)])");
         return;
     }
-    spread(out, &signature, &signature, &counted(&method.totals));
+    let right = if method.constructor {
+        format!("{} (not counted)", counted(&method.totals))
+    } else {
+        counted(&method.totals)
+    };
+    spread(out, &signature, &signature, &right);
     if method.leaves.is_empty() {
         let _ = writeln!(out, "    (no inputs)");
         return;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::percent::{format_percent, ratio};
 use crate::rules::decision::{Reason, Verdict};
 
 /// Captured leaves over all leaves, for one method, one component or the
@@ -18,9 +19,29 @@ use crate::rules::decision::{Reason, Verdict};
 ///
 /// let totals = Totals { captured: 2, leaves: 3, ..Totals::default() };
 /// assert_eq!(totals.percent(), Some(66.66666666666667));
-/// assert_eq!(totals.percent_text(), "66.6%"); // rounded down: never shown as more than it is
+/// assert_eq!(totals.percent_text(), "66.7%"); // rounded, as every rendering shows it
 /// assert_eq!(Totals::default().percent_text(), "n/a");
+///
+/// // One more leaf, denied: no allow rule can capture it.
+/// let mut totals = totals;
+/// totals.leaves += 1;
+/// totals.not_captured.denied = 1;
+/// totals.not_captured.not_allowed = 1;
+/// assert_eq!(totals.reachable(), 3); // 2 captured + 1 not allowed
+/// assert_eq!(totals.reachable_max_text(), "75.0%"); // the best any allow list reaches
+/// assert_eq!(totals.of_reachable_text(), "66.7%"); // what `--min` gates on
 /// ```
+///
+/// # Reachable
+///
+/// A leaf is *reachable* when it is captured, or withheld only by what a
+/// configuration's allow lists and limits decide: not allowed, beyond the
+/// depth limit, beyond the fields-per-span limit. The rest are withheld by a
+/// protection no allow rule lifts: the deny floor and deny list, denied
+/// types, `#[telemetry(sensitive)]`, types without a capturable form,
+/// CACI's reserved names and duplicate paths. The *reachable maximum* is
+/// reachable over all leaves (what allowing everything allowable would
+/// reach); the gate's percentage is captured over reachable.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "TotalsJson", from = "TotalsJson")]
 pub struct Totals {
@@ -32,15 +53,28 @@ pub struct Totals {
     pub not_captured: ReasonCounts,
 }
 
-/// `Totals` as JSON: with `percent` ([`Totals::percent`], `null` when there
-/// are no leaves) between `leaves` and `not_captured`; `percent` is ignored
-/// when reading.
+/// `Totals` as JSON: with the derived figures (`percent`, `percent_text`,
+/// `reachable`, `reachable_max_percent`, `reachable_max_text`,
+/// `percent_of_reachable`, `percent_of_reachable_text`) between `leaves`
+/// and `not_captured`; they are ignored when reading.
 #[derive(Serialize, Deserialize)]
 struct TotalsJson {
     captured: usize,
     leaves: usize,
     #[serde(default)]
     percent: Option<f64>,
+    #[serde(default)]
+    percent_text: String,
+    #[serde(default)]
+    reachable: usize,
+    #[serde(default)]
+    reachable_max_percent: Option<f64>,
+    #[serde(default)]
+    reachable_max_text: String,
+    #[serde(default)]
+    percent_of_reachable: Option<f64>,
+    #[serde(default)]
+    percent_of_reachable_text: String,
     not_captured: ReasonCounts,
 }
 
@@ -48,6 +82,12 @@ impl From<Totals> for TotalsJson {
     fn from(totals: Totals) -> Self {
         TotalsJson {
             percent: totals.percent(),
+            percent_text: totals.percent_text(),
+            reachable: totals.reachable(),
+            reachable_max_percent: totals.reachable_max_percent(),
+            reachable_max_text: totals.reachable_max_text(),
+            percent_of_reachable: totals.percent_of_reachable(),
+            percent_of_reachable_text: totals.of_reachable_text(),
             captured: totals.captured,
             leaves: totals.leaves,
             not_captured: totals.not_captured,
@@ -133,17 +173,43 @@ impl Totals {
 
     /// `captured × 100 / leaves`, or `None` when there are no leaves.
     pub fn percent(&self) -> Option<f64> {
-        (self.leaves > 0).then(|| self.captured as f64 * 100.0 / self.leaves as f64)
+        ratio(self.captured, self.leaves)
     }
 
-    /// The percentage with one decimal, rounded down (so 59.96% shows as
-    /// `59.9%` and never looks like it passes a 60% minimum), or `n/a`.
+    /// [`percent`](Self::percent) with one decimal, rounded (see
+    /// [`format_percent`](super::format_percent)), or `n/a`.
     pub fn percent_text(&self) -> String {
-        if self.leaves == 0 {
-            return "n/a".to_owned();
-        }
-        let tenths = (self.captured as u128 * 1000) / self.leaves as u128;
-        format!("{}.{}%", tenths / 10, tenths % 10)
+        format_percent(self.captured, self.leaves)
+    }
+
+    /// The leaves an allow rule or a limit could capture: captured, not
+    /// allowed, beyond the depth limit or the fields-per-span limit (see
+    /// [Reachable](Totals#reachable)).
+    pub fn reachable(&self) -> usize {
+        let counts = &self.not_captured;
+        self.captured + counts.not_allowed + counts.beyond_depth + counts.field_limit
+    }
+
+    /// The reachable maximum: `reachable × 100 / leaves`, or `None` without
+    /// leaves.
+    pub fn reachable_max_percent(&self) -> Option<f64> {
+        ratio(self.reachable(), self.leaves)
+    }
+
+    /// [`reachable_max_percent`](Self::reachable_max_percent), formatted.
+    pub fn reachable_max_text(&self) -> String {
+        format_percent(self.reachable(), self.leaves)
+    }
+
+    /// What the gate's `--min` compares with: `captured × 100 / reachable`;
+    /// `None` when nothing is reachable.
+    pub fn percent_of_reachable(&self) -> Option<f64> {
+        ratio(self.captured, self.reachable())
+    }
+
+    /// [`percent_of_reachable`](Self::percent_of_reachable), formatted.
+    pub fn of_reachable_text(&self) -> String {
+        format_percent(self.captured, self.reachable())
     }
 }
 

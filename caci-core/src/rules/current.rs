@@ -12,7 +12,7 @@ use arc_swap::ArcSwapOption;
 use super::{ConfigSpec, Rules, compile};
 
 /// The identity of "nothing installed".
-const NOTHING_INSTALLED: u64 = 0;
+pub(crate) const NOTHING_INSTALLED: u64 = 0;
 
 static INSTALLED: ArcSwapOption<Rules> = ArcSwapOption::const_empty();
 static INSTALLED_ID: AtomicU64 = AtomicU64::new(NOTHING_INSTALLED);
