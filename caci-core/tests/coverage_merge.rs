@@ -9,10 +9,13 @@ use caci_core::coverage::cli;
 use caci_core::coverage::{CoverageReport, FleetReport};
 use coverage_fixture::{CONFIG_JSON, METHODS};
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("caci-coverage-merge-{}", std::process::id()));
+/// A directory of its own for each set of reports: tests run in parallel.
+fn temp_dir() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("caci-coverage-merge-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    dir
 }
 
 fn run(args: &[&str]) -> (u8, String, String) {
@@ -29,6 +32,8 @@ fn run(args: &[&str]) -> (u8, String, String) {
 /// Three services' reports: two named with `--service`, one (`legacy-worker`)
 /// named by its file only.
 fn reports() -> Vec<String> {
+    let dir = temp_dir();
+    let temp = |name: &str| dir.join(name);
     let wide = temp("wide.json");
     std::fs::write(&wide, CONFIG_JSON).unwrap();
     let narrow = temp("narrow.toml");
@@ -131,7 +136,7 @@ fn merge_errors_are_usage_or_bad_input() {
     );
     let (code, _, _) = run(&["merge", "--format", "json", "a.json"]);
     assert_eq!(code, cli::EXIT_USAGE);
-    let missing = temp("missing.json");
+    let missing = temp_dir().join("missing.json");
     let (code, _, stderr) = run(&["merge", missing.to_str().unwrap()]);
     assert_eq!(code, cli::EXIT_BAD_INPUT);
     assert!(stderr.starts_with("error: cannot read the report"), "{stderr}");
