@@ -1,4 +1,5 @@
-//! `Capture` for primitives, strings, UUIDs and `time` values.
+//! `Capture` for primitives, strings, UUIDs (feature `uuid`) and `time`
+//! values (feature `time`).
 
 use std::borrow::Cow;
 
@@ -46,8 +47,16 @@ scalars! {
     [] str => String, |value, out| out.str(value);
     [] String => String, |value, out| out.str(value);
     [] Cow<'_, str> => String, |value, out| out.str(value);
-    // Each renders in at most this many characters (`Duration` is unbounded).
+}
+
+// Each renders in at most this many characters (`Duration` is unbounded).
+#[cfg(feature = "uuid")]
+scalars! {
     [] uuid::Uuid => Uuid, |value, out| out.short_display(value, 36);
+}
+
+#[cfg(feature = "time")]
+scalars! {
     [] time::Date => Date, |value, out| out.short_display(value, 13);
     [] time::Time => Time, |value, out| out.short_display(value, 18);
     [] time::Duration => Duration, |value, out| out.short_display(value, usize::MAX);
