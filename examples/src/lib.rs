@@ -9,10 +9,11 @@
 //! - [`story`]: what `cargo run -p caci-examples` runs and prints;
 //! - [`tree`], [`tally`]: two small `tracing` layers: print a few span trees,
 //!   count spans by plan and feature group;
-//! - [`otlp`]: export over OTLP when the standard `OTEL_*` variables ask for it.
+//! - [`otlp`]: export over OTLP when the standard `OTEL_*` variables ask for it
+//!   (the `caci-otlp` crate beside this one, shared with the axum example).
 
 pub mod domain;
-pub mod otlp;
+pub use caci_otlp as otlp;
 pub mod service;
 pub mod signups;
 pub mod story;

@@ -43,7 +43,9 @@ fn main() -> ExitCode {
         }
     }
 
-    let otlp = match OtlpSettings::from_env().and_then(|settings| settings.map(OtlpExport::start).transpose()) {
+    let otlp = match OtlpSettings::from_env(env!("CARGO_PKG_NAME"))
+        .and_then(|settings| settings.map(OtlpExport::start).transpose())
+    {
         Ok(otlp) => otlp,
         Err(error) => {
             eprintln!("caci-examples: {error}");

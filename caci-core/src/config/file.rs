@@ -44,6 +44,7 @@ pub(crate) fn check(text: &str, format: Format) -> Result<Checked, ConfigError> 
                 format!("invalid JSON: {err}"),
             )
         })?,
+        #[cfg(feature = "toml")]
         Format::Toml => {
             let table = text.parse::<toml::Table>().map_err(|err| {
                 let location = match err.span() {
@@ -54,6 +55,8 @@ pub(crate) fn check(text: &str, format: Format) -> Result<Checked, ConfigError> 
             })?;
             serde_json::to_value(table).map_err(|err| ConfigError::single("document", err.to_string()))?
         }
+        #[cfg(not(feature = "toml"))]
+        Format::Toml => return Err(ConfigError::single("document", TOML_OFF)),
     };
     let mut problems = Vec::new();
     let extends = schema_problems(&mut value, &mut problems);
@@ -91,10 +94,16 @@ pub(crate) fn parse_spec(text: &str, format: Format) -> Result<(ConfigSpec, Vec<
     Ok((into_spec(settings)?, problems))
 }
 
+/// Why TOML text is refused when caci-core is built without `toml`.
+#[cfg(not(feature = "toml"))]
+pub(crate) const TOML_OFF: &str = "TOML support is off: caci-core was built without its `toml` feature \
+     (enable it: `caci-core = { …, features = [\"toml\"] }`), or write the configuration as JSON";
+
 /// The key naming a base file. A file-layer key only: a [`ConfigSpec`]
 /// holds the merged result, never the chain.
 pub(crate) const EXTENDS: &str = "extends";
 
+#[cfg(feature = "toml")]
 fn line_and_column(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -245,6 +254,7 @@ fn limits_problems(value: &mut Value, problems: &mut Vec<Problem>) -> bool {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "toml")]
     #[test]
     fn json_and_toml_share_one_schema() {
         let json = r#"{ "allowed_field_names": ["plan"], "limits": { "max_depth": 2 } }"#;
@@ -255,6 +265,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "toml")]
     #[test]
     fn schema_problems_are_all_collected() {
         let toml = "allowed_field_names = [\"plan\", 3]\nallowed_fields = []\ndenied_field_names = \"x\"\n[limits]\nmax_depth = -1\nmax_items = 3\n";
@@ -273,6 +284,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "toml")]
     #[test]
     fn scopes_are_read_and_their_problems_located() {
         let toml = r#"
@@ -315,8 +327,23 @@ mod tests {
     fn syntax_errors_name_the_line_and_column() {
         let err = parse_spec("{\n  \"allowed_field_names\": [\"plan\",]\n}", Format::Json).unwrap_err();
         assert!(err.problems()[0].location.starts_with("line 2"), "{err}");
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_syntax_errors_name_the_line_and_column() {
         let err = parse_spec("allowed_field_names = [\n\"plan\"\nmax = ", Format::Toml).unwrap_err();
         assert!(err.problems()[0].location.starts_with("line "), "{err}");
         assert!(err.problems()[0].message.starts_with("invalid TOML"), "{err}");
+    }
+
+    #[cfg(not(feature = "toml"))]
+    #[test]
+    fn toml_without_the_feature_is_one_clear_error() {
+        let err = parse_spec("allowed_field_names = [\"plan\"]", Format::Toml).unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert!(err.problems()[0].message.contains("`toml` feature"), "{err}");
+        let json = parse_spec(r#"{ "allowed_field_names": ["plan"] }"#, Format::Json).unwrap();
+        assert_eq!(json.0.allowed_field_names, ["plan"]);
     }
 }

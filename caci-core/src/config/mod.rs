@@ -91,7 +91,8 @@ impl TelemetryCaptureConfiguration {
         Self::from_text(text, Format::Json)
     }
 
-    /// Loads a configuration from TOML text.
+    /// Loads a configuration from TOML text. Needs the `toml` feature (on by
+    /// default); without it, this is an error that says so.
     ///
     /// ```
     /// let config = caci_core::TelemetryCaptureConfiguration::from_toml_str(

@@ -8,6 +8,7 @@
 use std::any::TypeId;
 use std::fmt;
 
+// `Text`: dates (the optional `time` impls) and renderings of foreign types.
 use super::render::{Render, Text};
 use super::slot::{LeafSink, RenderLimits, Sink, Slot};
 use crate::plan::InputType;
@@ -273,6 +274,7 @@ impl<'a, 'v> Out<'a, 'v> {
     }
 
     /// A date and time, rendered in RFC 3339 (`2026-11-25T12:00:00Z`).
+    #[cfg(feature = "time")]
     #[inline]
     pub fn offset_date_time(self, value: &'v time::OffsetDateTime) {
         let max = self.sink.max_string_len();
@@ -280,6 +282,7 @@ impl<'a, 'v> Out<'a, 'v> {
     }
 
     /// A date and time without an offset, rendered `2026-11-25T12:00:00`.
+    #[cfg(feature = "time")]
     #[inline]
     pub fn primitive_date_time(self, value: &'v time::PrimitiveDateTime) {
         let max = self.sink.max_string_len();
@@ -308,6 +311,8 @@ impl<'a, 'v> Out<'a, 'v> {
 
     /// A value whose `Display` never exceeds `width` characters (UUIDs,
     /// dates): skips the length-limiting writer when the limit allows it.
+    // Used by the optional impls (UUIDs, dates).
+    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
     #[inline]
     pub(crate) fn short_display(mut self, value: &'v dyn fmt::Display, width: usize) {
         if let Node::Leaf { slot } = self.node {

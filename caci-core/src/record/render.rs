@@ -12,8 +12,10 @@ use crate::plan::{Columns, Node};
 pub(crate) enum Text<'v> {
     Truncated(&'v str),
     /// RFC 3339, e.g. `2026-11-25T12:00:00Z`.
+    #[cfg(feature = "time")]
     OffsetDateTime(&'v time::OffsetDateTime, usize),
     /// ISO 8601 without an offset, e.g. `2026-11-25T12:00:00`.
+    #[cfg(feature = "time")]
     PrimitiveDateTime(&'v time::PrimitiveDateTime, usize),
     Display(&'v dyn fmt::Display, usize),
     /// A user's `Display` value captured as a string: formatted whole, then
@@ -37,11 +39,13 @@ impl fmt::Display for Text<'_> {
             }
             // Cut to the string limit like every rendering (a cut ends the
             // formatting with an error, which the mark replaces).
+            #[cfg(feature = "time")]
             Text::OffsetDateTime(value, max_len) => {
                 let mut out = LimitedWriter::new(f, *max_len);
                 let _ = value.format_into(&mut FmtIo(&mut out), &time::format_description::well_known::Rfc3339);
                 out.finish()
             }
+            #[cfg(feature = "time")]
             Text::PrimitiveDateTime(value, max_len) => {
                 let mut out = LimitedWriter::new(f, *max_len);
                 let _ = value.format_into(&mut FmtIo(&mut out), PRIMITIVE_DATE_TIME);
@@ -108,7 +112,9 @@ impl Text<'_> {
                 let _ = render_column(*list, columns, *slot, &limits, &mut out);
                 out.finish()
             }
-            Text::Truncated(_) | Text::OffsetDateTime(..) | Text::PrimitiveDateTime(..) => Ok(()),
+            Text::Truncated(_) => Ok(()),
+            #[cfg(feature = "time")]
+            Text::OffsetDateTime(..) | Text::PrimitiveDateTime(..) => Ok(()),
         }
     }
 }
@@ -119,12 +125,15 @@ pub(crate) trait Render {
     fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result;
 }
 
+#[cfg(feature = "time")]
 const PRIMITIVE_DATE_TIME: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
 
 /// Lets `time`'s `io::Write` formatting write into a `fmt::Write`.
+#[cfg(feature = "time")]
 struct FmtIo<'a>(&'a mut dyn fmt::Write);
 
+#[cfg(feature = "time")]
 impl std::io::Write for FmtIo<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;

@@ -23,7 +23,9 @@ pub(crate) enum Slot<'v> {
     U128(&'v u128),
     F64(f64),
     Str(&'v str),
-    /// Known to fit the string limit: formatted directly.
+    /// Known to fit the string limit: formatted directly (UUIDs, dates:
+    /// the optional impls).
+    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
     Short(DisplayValue<&'v dyn fmt::Display>),
     Text(DisplayValue<Text<'v>>),
     /// A leaf of a computed value (`Out::computed`), copied out of it.
@@ -40,6 +42,7 @@ impl<'v> Slot<'v> {
 
     /// A value whose rendering never exceeds `width` characters (UUIDs,
     /// dates): formatted directly when that fits the limit.
+    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
     #[inline]
     pub(crate) fn short_display(value: &'v dyn fmt::Display, width: usize, max_len: usize) -> Self {
         if width <= max_len {
@@ -65,6 +68,8 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(Text::Map(value, limits)))
     }
 
+    // Dates only (the optional `time` impls).
+    #[cfg_attr(not(feature = "time"), allow(dead_code))]
     #[inline]
     pub(crate) fn text(text: Text<'v>) -> Self {
         Slot::Text(tracing::field::display(text))

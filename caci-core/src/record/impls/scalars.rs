@@ -1,6 +1,6 @@
-//! `Capture` for primitives, strings, UUIDs and `time` values, and, each
-//! behind the feature of its crate's name, for `chrono`, `rust_decimal` and
-//! `jiff` values.
+//! `Capture` for primitives, strings, UUIDs (feature `uuid`) and `time`
+//! values (feature `time`), and, each behind the feature of its crate's
+//! name, for `chrono`, `rust_decimal` and `jiff` values.
 
 use std::borrow::Cow;
 
@@ -53,8 +53,16 @@ scalars! {
     [] str => String, |value, out| out.str(value);
     [] String => String, |value, out| out.str(value);
     [] Cow<'_, str> => String, |value, out| out.str(value);
-    // Each renders in at most this many characters (`Duration` is unbounded).
+}
+
+// Each renders in at most this many characters (`Duration` is unbounded).
+#[cfg(feature = "uuid")]
+scalars! {
     [] uuid::Uuid => Uuid, |value, out| out.short_display(value, 36);
+}
+
+#[cfg(feature = "time")]
+scalars! {
     [] time::Date => Date, |value, out| out.short_display(value, 13);
     [] time::Time => Time, |value, out| out.short_display(value, 18);
     [] time::Duration => Duration, |value, out| out.short_display(value, usize::MAX);

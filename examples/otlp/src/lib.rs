@@ -1,17 +1,38 @@
 //! OTLP export of the spans CACI opens, switched on by the standard
-//! OpenTelemetry environment variables.
+//! OpenTelemetry environment variables: the setup both examples share
+//! (`caci-examples`, the story, and `caci-axum-service`), so neither copies
+//! it. Not published; depend on it by path, or copy this one file.
+//!
+//! ```no_run
+//! use tracing_subscriber::layer::SubscriberExt as _;
+//! use tracing_subscriber::util::SubscriberInitExt as _;
+//!
+//! // `None` when no endpoint is set: the layer is then `None`, a no-op.
+//! let otlp = caci_otlp::OtlpSettings::from_env("billing")?
+//!     .map(caci_otlp::OtlpExport::start)
+//!     .transpose()?;
+//! tracing_subscriber::registry()
+//!     .with(otlp.as_ref().map(|otlp| otlp.layer()))
+//!     .init();
+//! // … serve …
+//! if let Some(otlp) = otlp {
+//!     otlp.shutdown()?; // flushes
+//! }
+//! # Ok::<(), caci_otlp::OtlpError>(())
+//! ```
 //!
 //! | variable | effect |
 //! |---|---|
 //! | `OTEL_EXPORTER_OTLP_ENDPOINT` | base URL; export is on when it (or the next one) is set. HTTP appends `/v1/traces` |
 //! | `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` | the traces URL, used as is |
 //! | `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` | `http/protobuf` (default) or `grpc` |
-//! | `OTEL_SERVICE_NAME` | the `service.name` resource attribute (default `caci-examples`) |
+//! | `OTEL_SERVICE_NAME` | the `service.name` resource attribute (default: the program's name given to [`OtlpSettings::from_env`]) |
 //! | `OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none` | no export |
 //! | `OTEL_EXPORTER_OTLP_HEADERS`, `..._TIMEOUT`, `..._COMPRESSION`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*` | read by the OpenTelemetry SDK itself |
 //!
 //! HTTP uses a blocking client on the SDK's batch thread, so no async
-//! runtime is needed; gRPC (feature `grpc`, on by default) runs on a
+//! runtime is needed (nor used: the SDK's batch thread is its own); gRPC
+//! (feature `grpc`, on by default) runs on a
 //! one-thread Tokio runtime started here. [`OtlpExport::shutdown`] flushes.
 //!
 //! The bridge is `tracing-opentelemetry`: a field recorded as `bool` arrives
@@ -33,9 +54,6 @@ use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracer
 use tracing::Subscriber;
 use tracing_opentelemetry::OpenTelemetryLayer;
 use tracing_subscriber::registry::LookupSpan;
-
-/// The `service.name` when the environment names none.
-pub const DEFAULT_SERVICE_NAME: &str = "caci-examples";
 
 /// How spans travel to the collector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +82,9 @@ pub struct OtlpSettings {
     pub endpoint: String,
     /// The `service.name` resource attribute.
     pub service_name: String,
+    /// The program exporting: the instrumentation scope's name, and the
+    /// `service.name` when the environment names none.
+    pub program: String,
 }
 
 /// Why export could not start or finish.
@@ -79,28 +100,29 @@ impl fmt::Display for OtlpError {
 impl std::error::Error for OtlpError {}
 
 impl OtlpSettings {
-    /// Reads the process environment: `Ok(None)` when no endpoint is set or
-    /// export is switched off.
-    pub fn from_env() -> Result<Option<OtlpSettings>, OtlpError> {
-        OtlpSettings::from_lookup(|name| std::env::var(name).ok())
+    /// Reads the process environment for `program` (the scope name, and
+    /// the service name unless the environment sets one): `Ok(None)` when
+    /// no endpoint is set or export is switched off.
+    pub fn from_env(program: &str) -> Result<Option<OtlpSettings>, OtlpError> {
+        OtlpSettings::from_lookup(program, |name| std::env::var(name).ok())
     }
 
     /// Reads variables through `get`, which returns a variable's value.
     ///
     /// ```
-    /// use caci_examples::otlp::{OtlpSettings, Protocol};
+    /// use caci_otlp::{OtlpSettings, Protocol};
     /// let env = |name: &str| match name {
     ///     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:4318/".to_owned()),
     ///     "OTEL_SERVICE_NAME" => Some("billing".to_owned()),
     ///     _ => None,
     /// };
-    /// let settings = OtlpSettings::from_lookup(env).unwrap().unwrap();
+    /// let settings = OtlpSettings::from_lookup("my-service", env).unwrap().unwrap();
     /// assert_eq!(settings.protocol, Protocol::HttpProtobuf);
     /// assert_eq!(settings.endpoint, "http://127.0.0.1:4318/v1/traces");
     /// assert_eq!(settings.service_name, "billing");
-    /// assert_eq!(OtlpSettings::from_lookup(|_| None), Ok(None));
+    /// assert_eq!(OtlpSettings::from_lookup("my-service", |_| None), Ok(None));
     /// ```
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Option<OtlpSettings>, OtlpError> {
+    pub fn from_lookup(program: &str, get: impl Fn(&str) -> Option<String>) -> Result<Option<OtlpSettings>, OtlpError> {
         let get = |name: &str| {
             get(name)
                 .map(|value| value.trim().to_owned())
@@ -120,7 +142,7 @@ impl OtlpSettings {
             Some((_, value)) if value.eq_ignore_ascii_case("grpc") => Protocol::Grpc,
             Some((name, value)) => {
                 return Err(OtlpError(format!(
-                    "{name}={value}: this example exports with `http/protobuf` or `grpc`"
+                    "{name}={value}: this export speaks `http/protobuf` or `grpc`"
                 )));
             }
         };
@@ -141,11 +163,12 @@ impl OtlpSettings {
                     .split(',')
                     .find_map(|pair| pair.trim().strip_prefix("service.name=").map(str::to_owned))
             })
-            .unwrap_or_else(|| DEFAULT_SERVICE_NAME.to_owned());
+            .unwrap_or_else(|| program.to_owned());
         Ok(Some(OtlpSettings {
             protocol,
             endpoint,
             service_name,
+            program: program.to_owned(),
         }))
     }
 }
@@ -203,7 +226,7 @@ impl OtlpExport {
             #[cfg(not(feature = "grpc"))]
             Protocol::Grpc => {
                 return Err(OtlpError(
-                    "OTLP/gRPC needs the `grpc` feature of caci-examples (on by default)".to_owned(),
+                    "OTLP/gRPC needs the `grpc` feature of caci-otlp (on by default)".to_owned(),
                 ));
             }
         }
@@ -244,13 +267,15 @@ impl OtlpExport {
     }
 
     /// The `tracing` layer that hands closed spans to the exporter, with the
-    /// captured fields as the only attributes.
+    /// captured fields as the only attributes: `tracing-opentelemetry`'s
+    /// own extras (`code.*`, `thread.*`, `target`, `level`, `busy_ns`,
+    /// `idle_ns`) are switched off.
     pub fn layer<S>(&self) -> OpenTelemetryLayer<S, SdkTracer>
     where
         S: Subscriber + for<'span> LookupSpan<'span>,
     {
         tracing_opentelemetry::layer()
-            .with_tracer(self.provider.tracer(env!("CARGO_PKG_NAME")))
+            .with_tracer(self.provider.tracer(self.settings.program.clone()))
             .with_location(false)
             .with_threads(false)
             .with_target(false)
@@ -317,8 +342,10 @@ impl<E: opentelemetry_sdk::trace::SpanExporter> opentelemetry_sdk::trace::SpanEx
 mod tests {
     use super::*;
 
+    const PROGRAM: &str = "caci-examples";
+
     fn settings(variables: &[(&str, &str)]) -> Result<Option<OtlpSettings>, OtlpError> {
-        OtlpSettings::from_lookup(|name| {
+        OtlpSettings::from_lookup(PROGRAM, |name| {
             variables
                 .iter()
                 .find(|(variable, _)| *variable == name)
@@ -348,7 +375,7 @@ mod tests {
             .unwrap();
         assert_eq!(base.endpoint, "http://collector:4318/v1/traces");
         assert_eq!(base.protocol, Protocol::HttpProtobuf);
-        assert_eq!(base.service_name, DEFAULT_SERVICE_NAME);
+        assert_eq!(base.service_name, PROGRAM);
         let traces = settings(&[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://ignored:4318"),
             ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://collector:4318/custom"),
@@ -381,7 +408,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "OTEL_EXPORTER_OTLP_PROTOCOL=http/json: this example exports with `http/protobuf` or `grpc`"
+            "OTEL_EXPORTER_OTLP_PROTOCOL=http/json: this export speaks `http/protobuf` or `grpc`"
         );
     }
 
@@ -418,7 +445,8 @@ mod tests {
         let settings = OtlpSettings {
             protocol: Protocol::HttpProtobuf,
             endpoint: format!("http://127.0.0.1:{port}/v1/traces"),
-            service_name: DEFAULT_SERVICE_NAME.to_owned(),
+            service_name: PROGRAM.to_owned(),
+            program: PROGRAM.to_owned(),
         };
         let export = OtlpExport::start(settings).unwrap();
         let subscriber = tracing_subscriber::layer::SubscriberExt::with(tracing_subscriber::registry(), export.layer());
