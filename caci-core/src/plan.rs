@@ -147,9 +147,6 @@ pub(crate) struct Plan {
     /// Span field names, by slot.
     pub(crate) fields: Vec<String>,
     pub(crate) decisions: Vec<LeafDecision>,
-    /// Whether a captured string (or enum name) may be cut: the opening
-    /// keeps room for the cut copies.
-    pub(crate) may_cut: bool,
 }
 
 /// An input's type as a plan records it: its identity, and whether its
@@ -187,7 +184,6 @@ pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Inp
         fields: Vec::new(),
         taken: HashSet::new(),
         decisions: Vec::new(),
-        cuts_names: false,
     };
     let mut input_slots = Vec::with_capacity(inputs.len());
     let nodes: Vec<Node> = inputs
@@ -223,11 +219,6 @@ pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Inp
         input_slots: input_slots.into_boxed_slice(),
         output,
         fields: planner.fields,
-        may_cut: planner.cuts_names
-            || planner
-                .decisions
-                .iter()
-                .any(|decision| decision.verdict.is_captured() && decision.kind == Kind::String),
         decisions: planner.decisions,
     }
 }
@@ -246,8 +237,6 @@ struct Planner<'r> {
     fields: Vec<String>,
     taken: HashSet<String>,
     decisions: Vec<LeafDecision>,
-    /// Whether a captured enum's variant names may be cut.
-    cuts_names: bool,
 }
 
 impl<'r> Planner<'r> {
@@ -335,12 +324,10 @@ impl<'r> Planner<'r> {
         }
     }
 
-    fn cuts_names(&mut self, variants: &[crate::shape::VariantShape]) -> bool {
-        let cuts = variants
+    fn cuts_names(&self, variants: &[crate::shape::VariantShape]) -> bool {
+        variants
             .iter()
-            .any(|variant| variant.name.chars().count() > self.rules.limits.max_string_len);
-        self.cuts_names |= cuts;
-        cuts
+            .any(|variant| variant.name.chars().count() > self.rules.limits.max_string_len)
     }
 
     /// One node per field, or an empty list when none is captured.

@@ -260,8 +260,8 @@ impl<'a, 'v> Out<'a, 'v> {
     /// only for the leaves the plan captures.
     #[inline]
     pub fn computed<R: Capture>(mut self, value: R) {
-        let mut owning = Owning { sink: &mut self.sink };
-        value.record(Out::new(self.node, Sink::Render(&mut owning)));
+        let mut keeping = Keeping { sink: &mut self.sink };
+        value.record(Out::new(self.node, Sink::Render(&mut keeping)));
     }
 
     /// A value of a foreign type rendered by CACI (chrono's dates), only when
@@ -432,14 +432,19 @@ impl<'v> Fields<'_, 'v> {
 }
 
 /// Where a computed value's leaves go: into the sink they were meant for,
-/// owned, since the value is gone once it is recorded.
-struct Owning<'s, 'a, 'v> {
+/// kept in the recording's room, since the value is gone once it is
+/// recorded.
+struct Keeping<'s, 'a, 'v> {
     sink: &'s mut Sink<'a, 'v>,
 }
 
-impl<'t, 'v: 't> LeafSink<'t> for Owning<'_, '_, 'v> {
+impl<'t, 'v: 't> LeafSink<'t> for Keeping<'_, '_, 'v> {
     fn put(&mut self, slot: u16, value: Slot<'t>) {
-        self.sink.put(slot, value.into_owned());
+        self.sink.put_transient(slot, &value);
+    }
+
+    fn put_transient(&mut self, slot: u16, value: &Slot<'_>) {
+        self.sink.put_transient(slot, value);
     }
 
     fn render_limits(&self) -> RenderLimits<'t> {

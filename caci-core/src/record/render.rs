@@ -259,6 +259,10 @@ struct ItemRenderer<'o, 'f, 'v> {
 
 impl<'v> LeafSink<'v> for ItemRenderer<'_, '_, 'v> {
     fn put(&mut self, slot: u16, value: Slot<'v>) {
+        self.put_transient(slot, &value);
+    }
+
+    fn put_transient(&mut self, slot: u16, value: &Slot<'_>) {
         if self.result.is_ok() && self.only.is_none_or(|only| only == slot) {
             self.written = true;
             self.result = value.write_text(self.out);

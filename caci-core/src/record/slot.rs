@@ -28,10 +28,6 @@ pub(crate) enum Slot<'v> {
     #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
     Short(DisplayValue<&'v dyn fmt::Display>),
     Text(DisplayValue<Text<'v>>),
-    /// A leaf of a computed value (`Out::computed`), copied out of it.
-    Owned(Box<str>),
-    OwnedI128(Box<i128>),
-    OwnedU128(Box<u128>),
 }
 
 impl<'v> Slot<'v> {
@@ -75,24 +71,23 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(text))
     }
 
-    /// The same value, owning what it borrowed: a string or a rendering
-    /// becomes an owned string (rendered now), a wide integer is boxed.
-    pub(crate) fn into_owned(self) -> Slot<'static> {
+    /// The same value, kept in `room` where it borrows (a computed value's
+    /// leaf, which does not outlive its recording): scalars by value or in
+    /// the room, text (a string, a rendering) as a string of the room, or
+    /// `Absent` when there is no room for it.
+    pub(crate) fn kept<'r>(&self, room: &mut Room<'r>) -> Slot<'r> {
         match self {
             Slot::Absent => Slot::Absent,
-            Slot::Bool(value) => Slot::Bool(value),
-            Slot::I64(value) => Slot::I64(value),
-            Slot::U64(value) => Slot::U64(value),
-            Slot::F64(value) => Slot::F64(value),
-            Slot::I128(value) => Slot::OwnedI128(Box::new(*value)),
-            Slot::U128(value) => Slot::OwnedU128(Box::new(*value)),
-            Slot::Str(value) => Slot::Owned(value.into()),
-            // `DisplayValue`'s `Debug` is its value's `Display`.
-            Slot::Short(value) => Slot::Owned(format!("{value:?}").into()),
-            Slot::Text(value) => Slot::Owned(format!("{value:?}").into()),
-            Slot::Owned(value) => Slot::Owned(value),
-            Slot::OwnedI128(value) => Slot::OwnedI128(value),
-            Slot::OwnedU128(value) => Slot::OwnedU128(value),
+            Slot::Bool(value) => Slot::Bool(*value),
+            Slot::I64(value) => Slot::I64(*value),
+            Slot::U64(value) => Slot::U64(*value),
+            Slot::F64(value) => Slot::F64(*value),
+            Slot::Str(value) => room.keep(&[value]).map_or(Slot::Absent, Slot::Str),
+            Slot::I128(value) => room.keep_signed(**value).map_or(Slot::Absent, Slot::I128),
+            Slot::U128(value) => room.keep_unsigned(**value).map_or(Slot::Absent, Slot::U128),
+            _ => room
+                .keep_text(|out| self.write_text(out))
+                .map_or(Slot::Absent, Slot::Str),
         }
     }
 
@@ -110,9 +105,6 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => Some(value),
             Slot::Short(value) => Some(value),
             Slot::Text(value) => Some(value),
-            Slot::Owned(value) => Some(value),
-            Slot::OwnedI128(value) => Some(&**value),
-            Slot::OwnedU128(value) => Some(&**value),
         }
     }
 
@@ -128,9 +120,6 @@ impl<'v> Slot<'v> {
             Slot::Str(value) => out.write_str(value),
             Slot::Short(value) => write!(out, "{value:?}"),
             Slot::Text(value) => write!(out, "{value:?}"),
-            Slot::Owned(value) => out.write_str(value),
-            Slot::OwnedI128(value) => write!(out, "{value}"),
-            Slot::OwnedU128(value) => write!(out, "{value}"),
         }
     }
 }
@@ -151,35 +140,70 @@ pub(crate) fn truncation_point(value: &str, max_chars: usize) -> Option<usize> {
 /// Marks text that was cut to the configured length.
 pub(crate) const TRUNCATION_MARK: char = '…';
 
-/// How many bytes of cut strings and chars one recording keeps in its
-/// frame, so that they reach `tracing` as strings (`record_str`), as
-/// uncut ones do: four strings cut at the default 255 ASCII characters.
-/// Past it, a cut string is rendered through `record_debug`.
-pub(crate) const CUT_BYTES: usize = 1024;
+/// How many bytes a recording that needs room keeps in its frame for cut
+/// strings, chars and computed values' text, so that they reach `tracing`
+/// as strings (`record_str`), as whole ones do. Past it, a cut string is
+/// rendered through `record_debug`, and a computed value's text is dropped.
+pub(crate) const ROOM_BYTES: usize = 4096;
 
-/// Room in the recording's frame for the cut strings and chars it records.
-pub(crate) struct Cuts<'b> {
+/// Room in a recording's frame for text it makes: a cut string with its
+/// mark, a char, a computed value's rendering.
+///
+/// A recording first runs without room, which costs nothing; the first
+/// text that needs room marks it wanted, and the recording is run again
+/// with room (cut strings are rare, and cost their scrubbing anyway).
+pub(crate) struct Room<'b> {
     rest: &'b mut [u8],
+    /// Computed integers beyond 64 bits, which stay integers.
+    signed: &'b mut [i128],
+    unsigned: &'b mut [u128],
+    /// Whether there is room at all (a first, roomless run has none).
+    given: bool,
+    /// Whether text needed room that this run did not have.
+    wanted: bool,
 }
 
-impl<'b> Cuts<'b> {
-    /// Cuts written into `buffer`.
+impl<'b> Room<'b> {
+    /// Room in `buffer`.
     #[inline]
-    pub(crate) fn new(buffer: &'b mut [u8]) -> Self {
-        Cuts { rest: buffer }
+    pub(crate) fn new(buffer: &'b mut RoomBuffer) -> Self {
+        Room {
+            rest: &mut buffer.text,
+            signed: &mut buffer.signed,
+            unsigned: &mut buffer.unsigned,
+            given: true,
+            wanted: false,
+        }
     }
 
-    /// No room: for plans that never cut a string.
+    /// No room: text that needs some marks the run to be done again.
     #[inline]
     pub(crate) fn none() -> Self {
-        Cuts { rest: &mut [] }
+        Room {
+            rest: &mut [],
+            signed: &mut [],
+            unsigned: &mut [],
+            given: false,
+            wanted: false,
+        }
     }
 
-    /// `text` as a string of the frame, when there is room for it.
+    /// Whether this run needed room it did not have.
+    #[inline]
+    pub(crate) fn wanted(&self) -> bool {
+        self.wanted
+    }
+
+    fn refuse(&mut self) -> Option<&'b str> {
+        self.wanted |= !self.given;
+        None
+    }
+
+    /// `parts` one after the other, as a string of the room.
     fn keep(&mut self, parts: &[&str]) -> Option<&'b str> {
         let needed: usize = parts.iter().map(|part| part.len()).sum();
         if self.rest.len() < needed {
-            return None;
+            return self.refuse();
         }
         let (kept, rest) = std::mem::take(&mut self.rest).split_at_mut(needed);
         self.rest = rest;
@@ -189,6 +213,50 @@ impl<'b> Cuts<'b> {
             at += part.len();
         }
         std::str::from_utf8(kept).ok()
+    }
+
+    /// What `write` writes, as a string of the room; `None` when it does not
+    /// fit whole.
+    fn keep_text(&mut self, write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result) -> Option<&'b str> {
+        let mut writer = RoomWriter {
+            buffer: &mut *self.rest,
+            len: 0,
+        };
+        if write(&mut writer).is_err() {
+            return self.refuse();
+        }
+        let len = writer.len;
+        let (kept, rest) = std::mem::take(&mut self.rest).split_at_mut(len);
+        self.rest = rest;
+        std::str::from_utf8(kept).ok()
+    }
+
+    fn keep_signed(&mut self, value: i128) -> Option<&'b i128> {
+        match std::mem::take(&mut self.signed).split_first_mut() {
+            Some((kept, rest)) => {
+                *kept = value;
+                self.signed = rest;
+                Some(kept)
+            }
+            None => {
+                self.refuse();
+                None
+            }
+        }
+    }
+
+    fn keep_unsigned(&mut self, value: u128) -> Option<&'b u128> {
+        match std::mem::take(&mut self.unsigned).split_first_mut() {
+            Some((kept, rest)) => {
+                *kept = value;
+                self.unsigned = rest;
+                Some(kept)
+            }
+            None => {
+                self.refuse();
+                None
+            }
+        }
     }
 
     /// `prefix` followed by the truncation mark.
@@ -201,6 +269,41 @@ impl<'b> Cuts<'b> {
     pub(crate) fn char(&mut self, ch: char) -> Option<&'b str> {
         let mut bytes = [0; 4];
         self.keep(&[ch.encode_utf8(&mut bytes)])
+    }
+}
+
+/// The storage a [`Room`] hands out, in the frame of a recording that
+/// needs it.
+pub(crate) struct RoomBuffer {
+    text: [u8; ROOM_BYTES],
+    signed: [i128; 4],
+    unsigned: [u128; 4],
+}
+
+impl RoomBuffer {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        RoomBuffer {
+            text: [0; ROOM_BYTES],
+            signed: [0; 4],
+            unsigned: [0; 4],
+        }
+    }
+}
+
+/// Writes whole `str`s into a byte buffer, failing when one does not fit.
+struct RoomWriter<'a> {
+    buffer: &'a mut [u8],
+    len: usize,
+}
+
+impl fmt::Write for RoomWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let target = self.buffer.get_mut(self.len..end).ok_or(fmt::Error)?;
+        target.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -239,6 +342,9 @@ impl<'v> RenderLimits<'v> {
 
 pub(crate) trait LeafSink<'v> {
     fn put(&mut self, slot: u16, value: Slot<'v>);
+    /// Writes a value that does not live for `'v` (a computed value's leaf)
+    /// now: renderers write text at once anyway.
+    fn put_transient(&mut self, slot: u16, value: &Slot<'_>);
     fn render_limits(&self) -> RenderLimits<'v>;
 }
 
@@ -248,7 +354,7 @@ pub(crate) enum Sink<'a, 'v> {
     Slots {
         slots: &'a mut [Slot<'v>],
         limits: RenderLimits<'v>,
-        cuts: &'a mut Cuts<'v>,
+        room: &'a mut Room<'v>,
     },
     Render(&'a mut dyn LeafSink<'v>),
 }
@@ -280,7 +386,7 @@ impl<'v> Sink<'_, 'v> {
     #[inline(never)]
     fn put_cut(&mut self, slot: u16, prefix: &'v str) {
         let kept = match self {
-            Sink::Slots { cuts, .. } => cuts.cut(prefix),
+            Sink::Slots { room, .. } => room.cut(prefix),
             Sink::Render(_) => None,
         };
         let value = match kept {
@@ -294,7 +400,7 @@ impl<'v> Sink<'_, 'v> {
     #[inline]
     pub(crate) fn put_char(&mut self, slot: u16, value: &'v char) {
         let kept = match self {
-            Sink::Slots { cuts, .. } => cuts.char(*value),
+            Sink::Slots { room, .. } => room.char(*value),
             _ => None,
         };
         let value = match kept {
@@ -317,6 +423,20 @@ impl<'v> Sink<'_, 'v> {
         }
     }
 
+    /// A leaf of a value that does not live for `'v` (a computed one): kept
+    /// in the recording's room, or written at once by a renderer.
+    pub(crate) fn put_transient(&mut self, slot: u16, value: &Slot<'_>) {
+        match self {
+            Sink::Slots { slots, room, .. } => {
+                let kept = value.kept(room);
+                if let Some(target) = slots.get_mut(usize::from(slot)) {
+                    *target = kept;
+                }
+            }
+            Sink::Render(renderer) => renderer.put_transient(slot, value),
+        }
+    }
+
     /// Forgets the values written to `slots` (a panicking input's).
     pub(crate) fn clear(&mut self, slots: std::ops::Range<usize>) {
         if let Sink::Slots { slots: written, .. } = self
@@ -330,10 +450,10 @@ impl<'v> Sink<'_, 'v> {
     #[inline]
     pub(crate) fn reborrow(&mut self) -> Sink<'_, 'v> {
         match self {
-            Sink::Slots { slots, limits, cuts } => Sink::Slots {
+            Sink::Slots { slots, limits, room } => Sink::Slots {
                 slots,
                 limits: *limits,
-                cuts,
+                room,
             },
             Sink::Render(renderer) => Sink::Render(&mut **renderer),
         }
@@ -353,19 +473,38 @@ mod tests {
     }
 
     #[test]
-    fn owned_slots_keep_their_types_and_render_borrowed_text_once() {
+    fn kept_slots_keep_scalars_by_value_and_text_in_the_room() {
+        let mut buffer = RoomBuffer::new();
+        let mut room = Room::new(&mut buffer);
         let wide = i128::MIN;
-        assert!(matches!(Slot::I64(-3).into_owned(), Slot::I64(-3)));
-        assert!(matches!(Slot::Bool(true).into_owned(), Slot::Bool(true)));
-        assert!(matches!(Slot::I128(&wide).into_owned(), Slot::OwnedI128(value) if *value == wide));
-        let owned = {
+        assert!(matches!(Slot::I64(-3).kept(&mut room), Slot::I64(-3)));
+        assert!(matches!(Slot::Bool(true).kept(&mut room), Slot::Bool(true)));
+        let kept = Slot::I128(&wide).kept(&mut room);
+        assert!(
+            matches!(kept, Slot::I128(value) if *value == wide),
+            "it stays an integer"
+        );
+        let kept = {
             let borrowed = String::from("a longer value");
-            Slot::Text(tracing::field::display(Text::Truncated(&borrowed[..8]))).into_owned()
+            Slot::Text(tracing::field::display(Text::Truncated(&borrowed[..8]))).kept(&mut room)
         };
-        assert!(matches!(&owned, Slot::Owned(_)));
-        assert_eq!(text(&owned), "a longer…");
-        let owned = Slot::Str("plain").into_owned();
-        assert_eq!(text(&owned), "plain");
+        assert_eq!(text(&kept), "a longer…");
+        assert!(!room.wanted());
+        let too_long = "x".repeat(ROOM_BYTES + 1);
+        assert!(matches!(Slot::Str(&too_long).kept(&mut room), Slot::Absent));
+        assert!(!room.wanted(), "a full room is not asked for again");
+    }
+
+    #[test]
+    fn a_run_without_room_asks_for_it() {
+        let mut room = Room::none();
+        assert_eq!(room.cut("abc"), None);
+        assert!(room.wanted());
+        let mut buffer = RoomBuffer::new();
+        let mut room = Room::new(&mut buffer);
+        assert_eq!(room.cut("abc"), Some("abc…"));
+        assert_eq!(room.char('é'), Some("é"));
+        assert!(!room.wanted());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use tracing::{Metadata, Span};
 use super::callsite::DynamicCallsite;
 use crate::plan::Plan;
 use crate::record::capture::{DynCapture, Erased, Out};
-use crate::record::slot::{CUT_BYTES, Cuts, RenderLimits, Sink, Slot};
+use crate::record::slot::{RenderLimits, Room, RoomBuffer, Sink, Slot};
 use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
 
 /// Room for every field a span can declare: the captured ones (at most the
@@ -97,14 +97,14 @@ impl SitePlan {
 
     #[cold]
     #[inline(never)]
-    fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
         self.with_values(Fill::Contained(values), &[], |values| Span::new(self.metadata, values))
     }
 
     /// Shared by every call site (generic only over the iterator type): one
     /// copy of the code for each captured-field count.
     #[inline(always)]
-    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
         // The captured fields only, as (field, value) pairs: the fixed ones
         // are recorded later, and a value set with only the fields present
         // is what `tracing`'s own macros build. Up to six fields the array
@@ -126,25 +126,53 @@ impl SitePlan {
 
     /// Opens the span with an array of `N` (field, value) pairs, `N` at
     /// least the number of captured fields; the extra pairs are absent.
+    /// Without room first: a text that needs some (a cut string, a char)
+    /// has the opening done again, with room.
     #[inline(always)]
-    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
-        // Only a plan that may cut a string pays for room to keep the cut.
-        let mut room = self.plan.may_cut.then_some([0u8; CUT_BYTES]);
-        let mut cuts = room.as_mut().map_or_else(Cuts::none, |room| Cuts::new(room));
-        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
+    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        match self.open_pairs_in::<N>(values.clone(), &mut Room::none()) {
+            Some(span) => span,
+            None => self.open_pairs_with_room::<N>(values),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn open_pairs_with_room<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+        let mut buffer = RoomBuffer::new();
+        let mut room = Room::new(&mut buffer);
+        self.open_pairs_in::<N>(values, &mut room)
+            .expect("with room, no text asks for more")
+    }
+
+    /// The opening itself, or `None` (nothing opened) when a text needed
+    /// room that `room` does not give.
+    #[inline(always)]
+    fn open_pairs_in<'v, 'r, const N: usize>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+        room: &mut Room<'r>,
+    ) -> Option<Span>
+    where
+        'v: 'r,
+    {
+        let mut slots: [Slot<'r>; N] = [const { Slot::Absent }; N];
         let captured = self.captured.len().min(N);
-        self.fill(&mut slots[..captured], &mut cuts, shorten(values));
+        self.fill(&mut slots[..captured], room, shorten(values));
+        if room.wanted() {
+            return None;
+        }
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
         let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
         for ((entry, field), slot) in recorded.iter_mut().zip(self.captured.iter()).zip(&slots) {
             *entry = (field, slot.as_value());
         }
-        new_span(self.metadata, &self.metadata.fields().value_set(&recorded))
+        Some(new_span(self.metadata, &self.metadata.fields().value_set(&recorded)))
     }
 
     #[inline(never)]
-    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
         self.with_values(Fill::Inputs(values), &[], |values| Span::new(self.metadata, values))
     }
 
@@ -153,14 +181,14 @@ impl SitePlan {
     fn fill<'v>(
         &'v self,
         slots: &mut [Slot<'v>],
-        cuts: &mut Cuts<'v>,
+        room: &mut Room<'v>,
         values: impl Iterator<Item = Option<Erased<'v>>>,
     ) {
         self.fill_sink(
             Sink::Slots {
                 slots,
                 limits: self.render_limits(),
-                cuts,
+                room,
             },
             values,
         );
@@ -265,7 +293,7 @@ impl SitePlan {
     /// Emits an event (the site is an event site) with the inputs' allowed
     /// values and `message`.
     #[inline]
-    pub(crate) fn emit<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
+    pub(crate) fn emit<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone, message: &str) {
         if !self.callsite.is_enabled() {
             return;
         }
@@ -273,7 +301,7 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, message: &str) {
+    fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone, message: &str) {
         let message = tracing::field::display(message);
         self.with_values(Fill::GuardedIfNeeded(values), &[Some(&message)], |values| {
             tracing::Event::dispatch(self.metadata, values)
@@ -284,7 +312,7 @@ impl SitePlan {
     /// captured ones as `fill` writes them, then the fixed ones from `fixed`
     /// (absent past its end).
     #[inline]
-    fn with_values<'v, I: Iterator<Item = Option<Erased<'v>>>, R>(
+    fn with_values<'v, I: Iterator<Item = Option<Erased<'v>>> + Clone, R>(
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
@@ -301,7 +329,7 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn with_large_buffers<'v, I: Iterator<Item = Option<Erased<'v>>>, R>(
+    fn with_large_buffers<'v, I: Iterator<Item = Option<Erased<'v>>> + Clone, R>(
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
@@ -314,28 +342,67 @@ impl SitePlan {
         }
     }
 
+    /// [`with_values`](Self::with_values) with buffers of `N` slots:
+    /// without room first, then again with room when a text needed some.
     #[inline(always)]
-    fn with_buffers<'v, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R>(
+    fn with_buffers<'v, const N: usize, I: Iterator<Item = Option<Erased<'v>>> + Clone, R>(
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
+        match self.with_buffers_in::<N, I, R, _>(fill.clone(), &mut Room::none(), fixed, deliver) {
+            Ok(delivered) => delivered,
+            Err(deliver) => self.with_room::<N, I, R>(fill, fixed, deliver),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn with_room<'v, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R>(
+        &'v self,
+        fill: Fill<'v, I>,
+        fixed: &[Option<&dyn Value>],
+        deliver: impl FnOnce(&ValueSet<'_>) -> R,
+    ) -> R {
+        let mut buffer = RoomBuffer::new();
+        let mut room = Room::new(&mut buffer);
+        match self.with_buffers_in::<N, I, R, _>(fill, &mut room, fixed, deliver) {
+            Ok(delivered) => delivered,
+            Err(_) => unreachable!("with room, no text asks for more"),
+        }
+    }
+
+    /// Fills and delivers; gives `deliver` back, undelivered, when a text
+    /// needed room that `room` does not give.
+    #[inline(always)]
+    fn with_buffers_in<'v, 'r, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R, D>(
+        &'v self,
+        fill: Fill<'v, I>,
+        room: &mut Room<'r>,
+        fixed: &[Option<&dyn Value>],
+        deliver: D,
+    ) -> Result<R, D>
+    where
+        'v: 'r,
+        D: FnOnce(&ValueSet<'_>) -> R,
+    {
         let captured = self.plan.fields.len();
         let declared = self.callsite.field_names.len();
-        let mut room = [0u8; CUT_BYTES];
-        let mut cuts = Cuts::new(&mut room);
-        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
+        let mut slots: [Slot<'r>; N] = [const { Slot::Absent }; N];
         let sink = Sink::Slots {
             slots: &mut slots[..captured],
             limits: self.render_limits(),
-            cuts: &mut cuts,
+            room,
         };
         match fill {
             Fill::Inputs(values) => self.fill_sink(sink, shorten(values)),
             Fill::Contained(values) => self.fill_contained(sink, shorten(values)),
             Fill::GuardedIfNeeded(values) => self.fill_guarded_if_needed(sink, shorten(values)),
             Fill::Output(output) => self.fill_output(sink, output),
+        }
+        if room.wanted() {
+            return Err(deliver);
         }
         let mut recorded: [Option<&dyn Value>; N] = [None; N];
         let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
@@ -345,7 +412,7 @@ impl SitePlan {
         for (entry, value) in fixed_values.iter_mut().zip(fixed) {
             *entry = *value;
         }
-        deliver(&self.metadata().fields().value_set_all(&recorded[..declared]))
+        Ok(deliver(&self.metadata().fields().value_set_all(&recorded[..declared])))
     }
 
     /// Records the captured values on `span` (of `target`'s metadata), each
@@ -357,15 +424,16 @@ impl SitePlan {
         target: &'static DynamicCallsite,
         values: impl Iterator<Item = Option<Erased<'v>>>,
     ) {
-        let mut room = [0u8; CUT_BYTES];
-        let mut cuts = Cuts::new(&mut room);
+        // Not on a span's opening path: room always, rather than a second run.
+        let mut buffer = RoomBuffer::new();
+        let mut room = Room::new(&mut buffer);
         let mut slots: [Slot<'_>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
         let captured = self.plan.fields.len().min(SMALL_SLOTS);
         self.fill_guarded_if_needed(
             Sink::Slots {
                 slots: &mut slots[..captured],
                 limits: self.render_limits(),
-                cuts: &mut cuts,
+                room: &mut room,
             },
             shorten(values),
         );
@@ -410,6 +478,7 @@ impl SitePlan {
 }
 
 /// What a recording writes into the slots of its frame.
+#[derive(Clone)]
 enum Fill<'v, I> {
     /// The inputs, unguarded (trusted impls).
     Inputs(I),
