@@ -1,12 +1,15 @@
 //! The instantiations of a generic method planned in this process: their
 //! leaves, shown beside the method's, never counted.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::leaf::LeafReport;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::method::MethodDescriptor;
-use crate::plan::Input;
+use crate::plan::{Input, LeafDecision};
+use crate::rules::decision::{Reason, Verdict};
 use crate::shape::{Shape, ShapeBody};
 
 /// One instantiation of a generic method (`put::<Shipping>`), as called so
@@ -17,7 +20,10 @@ use crate::shape::{Shape, ShapeBody};
 ///
 /// Its leaves are shown, not counted: the method's totals count the generic
 /// input once (as reachable), since which instantiations exist depends on
-/// what the process has called.
+/// what the process has called. A leaf of the method's other inputs whose
+/// capture differs in an instantiation (pushed over `max_fields_per_span`
+/// by a larger type) is reported, at the method, as depending on the type
+/// too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstantiationReport {
     /// The types it was called with, input by input, as
@@ -54,6 +60,33 @@ pub(crate) fn instantiations(
             }
         })
         .collect()
+}
+
+/// A generic method's own leaves say what *every* instantiation's spans
+/// carry: a leaf whose capture differs between the representative
+/// description and an instantiation called (`note` pushed over
+/// `max_fields_per_span` by a larger `T`, in `put_any(item: impl Capture,
+/// note: &str)`) depends on the type of each call too. Leaves are matched
+/// by path and occurrence.
+pub(crate) fn reconcile(decisions: &mut [LeafDecision], instantiations: &[InstantiationReport]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for decision in decisions.iter_mut() {
+        let occurrence = seen.entry(decision.path.clone()).or_default();
+        let nth = *occurrence;
+        *occurrence += 1;
+        let differs = instantiations.iter().any(|instantiation| {
+            instantiation
+                .leaves
+                .iter()
+                .filter(|leaf| leaf.path == decision.path)
+                .nth(nth)
+                .is_some_and(|leaf| leaf.verdict.is_captured() != decision.verdict.is_captured())
+        });
+        if differs {
+            decision.verdict = Verdict::NotCaptured(Reason::DependsOnType);
+            decision.scope = None;
+        }
+    }
 }
 
 fn is_generic(shape: &Shape) -> bool {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::constructor::is_constructor;
-use super::instantiation::{InstantiationReport, instantiations};
+use super::instantiation::{InstantiationReport, instantiations, reconcile};
 use super::leaf::{LeafReport, Place};
 use super::source::ConfigurationSource;
 use super::subject::Subject;
@@ -142,8 +142,9 @@ impl CoverageReport {
                 let site = descriptor.site();
                 let (inputs, output) = descriptor.shapes();
                 let output = output.filter(|_| info.captures_output);
-                let decisions = config.decisions_at(info.component, info.method, &inputs, output.as_ref());
+                let mut decisions = config.decisions_at(info.component, info.method, &inputs, output.as_ref());
                 let instantiations = instantiations(config, descriptor, (&inputs, output.as_ref()));
+                reconcile(&mut decisions, &instantiations);
                 Subject {
                     info,
                     site,

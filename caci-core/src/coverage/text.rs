@@ -235,11 +235,11 @@ impl CoverageReport {
             )
         };
         let _ = writeln!(out, "{}", painter.paint(Style::Bold, &headline));
-        if let Some(line) = configuration_line(self) {
-            let _ = writeln!(out, "{line}");
-        }
         if self.configuration_source == ConfigurationSource::NothingInstalled {
             write_wrapped(out, painter, Some(Style::Red), wrap_words(NOTHING_INSTALLED_WARNING, 2));
+        }
+        if let Some(line) = configuration_line(self) {
+            let _ = writeln!(out, "{line}");
         }
         if self.totals.leaves > 0 {
             let _ = writeln!(out, "{}", reachable_line(&self.totals));
