@@ -171,9 +171,9 @@ impl CoverageReport {
         if let Some(line) = generic_line(totals) {
             let _ = writeln!(body, "<p data-generic=\"{}\">{}.</p>", totals.not_captured.depends_on_type, escape(&line));
         }
-        if let Some(line) = configuration_line(self) {
+        if let Some(line) = configuration_line(self, |text| format!("<code>{}</code>", escape(text))) {
             let id = self.configuration_id.as_deref().unwrap_or_default();
-            let _ = writeln!(body, "<p data-configuration-id=\"{}\">{}</p>", escape(id), escape(&line));
+            let _ = writeln!(body, "<p data-configuration-id=\"{}\">{line}</p>", escape(id));
         }
         for place in &self.unmatched_scopes {
             let _ = writeln!(

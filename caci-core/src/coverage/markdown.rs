@@ -66,7 +66,7 @@ impl CoverageReport {
             let _ = write!(out, " {line}.");
         }
         out.push_str("\n\n");
-        if let Some(line) = configuration_line(self) {
+        if let Some(line) = configuration_line(self, |text| format!("`{text}`")) {
             let _ = writeln!(out, "{line}\n");
         }
         for place in &self.unmatched_scopes {

@@ -174,12 +174,16 @@ pub(crate) fn generic_line(totals: &Totals) -> Option<String> {
     })
 }
 
-/// `Configuration 1a2b3c4d (config.id in CACI's change events)`.
-pub(crate) fn configuration_line(report: &CoverageReport) -> Option<String> {
-    report
-        .configuration_id
-        .as_ref()
-        .map(|id| format!("Configuration {id} (`config.id` in CACI's change events)"))
+/// `Configuration 1a2b3c4d (config.id in CACI's change events)`, with
+/// `code` marking up the id and the field's name.
+pub(crate) fn configuration_line(report: &CoverageReport, code: fn(&str) -> String) -> Option<String> {
+    report.configuration_id.as_ref().map(|id| {
+        format!(
+            "Configuration {} ({} in CACI's change events)",
+            code(id),
+            code("config.id")
+        )
+    })
 }
 
 impl CoverageReport {
@@ -238,7 +242,7 @@ impl CoverageReport {
         if self.configuration_source == ConfigurationSource::NothingInstalled {
             write_wrapped(out, painter, Some(Style::Red), wrap_words(NOTHING_INSTALLED_WARNING, 2));
         }
-        if let Some(line) = configuration_line(self) {
+        if let Some(line) = configuration_line(self, str::to_owned) {
             let _ = writeln!(out, "{line}");
         }
         if self.totals.leaves > 0 {

@@ -24,9 +24,9 @@ pub(crate) fn unmatched_scopes<'a>(spec: &ConfigSpec, methods: impl Iterator<Ite
 /// The warning line for one unmatched scope, as every rendering words it.
 pub(crate) fn unmatched_warning(place: &str) -> String {
     if place.contains('.') {
-        format!("scope `{place}` matches nothing: no wrapped method `{place}` here")
+        format!("scope `{place}` matches nothing: not a wrapped method here")
     } else {
-        format!("scope `{place}` matches nothing: no wrapped method of component `{place}` here")
+        format!("scope `{place}` matches nothing: no wrapped method of `{place}` here")
     }
 }
 
@@ -54,7 +54,7 @@ mod tests {
         );
         assert_eq!(
             unmatched_warning("Ledger"),
-            "scope `Ledger` matches nothing: no wrapped method of component `Ledger` here"
+            "scope `Ledger` matches nothing: no wrapped method of `Ledger` here"
         );
     }
 }
