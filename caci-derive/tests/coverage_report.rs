@@ -57,7 +57,9 @@ fn method<'r>(report: &'r CoverageReport, name: &str) -> &'r MethodReport {
 fn each_leaf_names_the_scope_that_captured_it_in_every_format() {
     let config = TelemetryCaptureConfiguration::builder()
         .allow_field("currency")
-        .scope("PaymentGateway", Some("authorize"), |scope| scope.allow_field("amount_cents"))
+        .scope("PaymentGateway", Some("authorize"), |scope| {
+            scope.allow_field("amount_cents")
+        })
         .build()
         .unwrap();
     let report = report_of(&config, "PaymentGateway");
@@ -81,9 +83,13 @@ fn each_leaf_names_the_scope_that_captured_it_in_every_format() {
 #[test]
 fn scopes_that_match_nothing_are_reported_and_do_not_fail_the_gate() {
     let config = TelemetryCaptureConfiguration::builder()
-        .scope("PaymentGateway", Some("capture"), |scope| scope.allow_field("amount_cents"))
+        .scope("PaymentGateway", Some("capture"), |scope| {
+            scope.allow_field("amount_cents")
+        })
         .scope("Elsewhere", None, |scope| scope.allow_field("amount_cents"))
-        .scope("PaymentGateway", Some("refund"), |scope| scope.allow_field("amount_cents"))
+        .scope("PaymentGateway", Some("refund"), |scope| {
+            scope.allow_field("amount_cents")
+        })
         .build()
         .unwrap();
     let report = report_of(&config, "PaymentGateway");
@@ -95,10 +101,21 @@ fn scopes_that_match_nothing_are_reported_and_do_not_fail_the_gate() {
         "{text}"
     );
     assert!(text.contains("Warning: scope `Elsewhere` matches nothing: no wrapped method of `Elsewhere` here"));
-    assert!(report.render_markdown().contains("> **Warning:** scope `Elsewhere` matches nothing"));
-    assert!(report.render_html().contains("data-warning=\"unmatched-scope\" data-scope=\"Elsewhere\""));
+    assert!(
+        report
+            .render_markdown()
+            .contains("> **Warning:** scope `Elsewhere` matches nothing")
+    );
+    assert!(
+        report
+            .render_html()
+            .contains("data-warning=\"unmatched-scope\" data-scope=\"Elsewhere\"")
+    );
     let json = report.to_json();
-    assert!(json.contains("\"unmatched_scopes\": [\n    \"PaymentGateway.capture\",\n    \"Elsewhere\"\n  ]"), "{json}");
+    assert!(
+        json.contains("\"unmatched_scopes\": [\n    \"PaymentGateway.capture\",\n    \"Elsewhere\"\n  ]"),
+        "{json}"
+    );
     assert_eq!(CoverageReport::from_json(&json).unwrap(), report);
 
     let outcome = Gate {
@@ -117,7 +134,10 @@ fn scopes_that_match_nothing_are_reported_and_do_not_fail_the_gate() {
 
 #[test]
 fn the_header_carries_the_configurations_id() {
-    let config = TelemetryCaptureConfiguration::builder().allow_field("currency").build().unwrap();
+    let config = TelemetryCaptureConfiguration::builder()
+        .allow_field("currency")
+        .build()
+        .unwrap();
     let report = report_of(&config, "PaymentGateway");
     let id = config.id().to_string();
     assert_eq!(report.configuration_id.as_deref(), Some(id.as_str()));
@@ -127,7 +147,11 @@ fn the_header_carries_the_configurations_id() {
         format!("Configuration {id} (config.id in CACI's change events)")
     );
     assert!(report.render_markdown().contains(&format!("Configuration `{id}`")));
-    assert!(report.render_html().contains(&format!("data-configuration-id=\"{id}\"")));
+    assert!(
+        report
+            .render_html()
+            .contains(&format!("data-configuration-id=\"{id}\""))
+    );
     assert!(report.to_json().contains(&format!("\"configuration_id\": \"{id}\"")));
 }
 
@@ -187,7 +211,10 @@ fn a_generic_method_lists_the_instantiations_called_without_counting_them() {
     assert_eq!(shipping, [("item.carrier", true), ("item.weight_grams", true)]);
     assert!(put.instantiations[1].leaves[0].verdict.is_captured());
     // Counted once, as reachable; the instantiations' leaves are not counted.
-    assert_eq!((put.totals.leaves, put.totals.captured, put.totals.reachable()), (1, 0, 1));
+    assert_eq!(
+        (put.totals.leaves, put.totals.captured, put.totals.reachable()),
+        (1, 0, 1)
+    );
     assert_eq!(method(&report, "put_any").instantiations[0].types, "item: bool");
     assert_eq!(report.totals.leaves, 3);
 
@@ -195,6 +222,9 @@ fn a_generic_method_lists_the_instantiations_called_without_counting_them() {
     assert!(!text.contains("not captured: depends"), "{text}");
     insta::assert_snapshot!(text);
     let json = report.to_json();
-    assert!(json.contains("\"instantiations\": [\n            {\n              \"types\": \"item: Shipping\""), "{json}");
+    assert!(
+        json.contains("\"instantiations\": [\n            {\n              \"types\": \"item: Shipping\""),
+        "{json}"
+    );
     assert_eq!(CoverageReport::from_json(&json).unwrap(), report);
 }

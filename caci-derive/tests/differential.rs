@@ -269,7 +269,12 @@ const CALLS: &[Call] = &[
         method: "place",
         instantiation: None,
         run: || {
-            Orders.place(OrderId(1), &customer(), vec![line(), line()], vec!["a".into(), "b".into()]);
+            Orders.place(
+                OrderId(1),
+                &customer(),
+                vec![line(), line()],
+                vec!["a".into(), "b".into()],
+            );
         },
     },
     Call {
@@ -411,7 +416,11 @@ const CALLS: &[Call] = &[
         instantiation: Some("item: BTreeMap<String, u64>"),
         run: || {
             let keys = ["retries", "items", "carrier", "sku", "0", "receipt_id"];
-            Store.put(keys.map(|key| (key.to_owned(), 1_u64)).into_iter().collect::<BTreeMap<_, _>>());
+            Store.put(
+                keys.map(|key| (key.to_owned(), 1_u64))
+                    .into_iter()
+                    .collect::<BTreeMap<_, _>>(),
+            );
         },
     },
     Call {
@@ -548,7 +557,9 @@ const KINDS: &[Kind] = &[
     Kind::Uuid,
     Kind::Map,
 ];
-const STRUCTS: &[&str] = &["Customer", "Line", "Detail", "Shipping", "Level2", "Receipt", "Payment", "Extra"];
+const STRUCTS: &[&str] = &[
+    "Customer", "Line", "Detail", "Shipping", "Level2", "Receipt", "Payment", "Extra",
+];
 const DICTIONARIES: &[&str] = &["flags", "counts"];
 const DENIED: &[&str] = &["alias", "sku", "label", "region", "carrier", "note"];
 const SCOPE_PLACES: &[(&str, Option<&str>)] = &[
@@ -602,7 +613,11 @@ fn generated_config(values: &mut Values) -> caci_core::ConfigBuilder {
         let kind = *values.one(KINDS);
         let structure = *values.one(STRUCTS);
         let which = values.next() % 4;
-        let name = if values.chance(50) { *values.one(&["item", "note", "amount_cents", "currency", "order_id", "carrier", "sku"]) } else { name };
+        let name = if values.chance(50) {
+            *values.one(&["item", "note", "amount_cents", "currency", "order_id", "carrier", "sku"])
+        } else {
+            name
+        };
         builder = builder.scope(component, method, |scope| match which {
             0 => scope.allow_field(name),
             1 => scope.allow_field(path),
@@ -658,14 +673,18 @@ fn check_both_ways(where_: &str, leaves: &[LeafReport], spans: &[CapturedSpan], 
     for span in spans {
         for name in span.field_names().into_iter().filter(|name| !is_own(name)) {
             if !reported.contains(name) {
-                failures.push(format!("{where_}: `{name}` is on a span, and the report does not call it captured"));
+                failures.push(format!(
+                    "{where_}: `{name}` is on a span, and the report does not call it captured"
+                ));
             }
             on_spans.insert(name.to_owned());
         }
     }
     for path in reported {
         if !on_spans.contains(path) {
-            failures.push(format!("{where_}: the report calls `{path}` captured, and no span carries it"));
+            failures.push(format!(
+                "{where_}: the report calls `{path}` captured, and no span carries it"
+            ));
         }
     }
 }
@@ -825,18 +844,26 @@ fn check_config(config: &TelemetryCaptureConfiguration, stats: &mut Stats) -> Ve
                 add(&mut component_totals, &counted);
             }
             let scopes = scopes_at(config, &component.name, &method.name);
-            let every_leaf = method
-                .leaves
-                .iter()
-                .chain(method.instantiations.iter().flat_map(|instantiation| &instantiation.leaves));
+            let every_leaf = method.leaves.iter().chain(
+                method
+                    .instantiations
+                    .iter()
+                    .flat_map(|instantiation| &instantiation.leaves),
+            );
             for leaf in every_leaf {
                 stats.scoped += usize::from(leaf.scope.is_some());
                 match (&leaf.scope, leaf.verdict.is_captured()) {
                     (Some(scope), true) if !scopes.contains(scope) => {
-                        failures.push(format!("{at}: `{}` names scope `{scope}`, not one of {scopes:?}", leaf.path));
+                        failures.push(format!(
+                            "{at}: `{}` names scope `{scope}`, not one of {scopes:?}",
+                            leaf.path
+                        ));
                     }
                     (Some(scope), false) => {
-                        failures.push(format!("{at}: `{}` is not captured, and names scope `{scope}`", leaf.path));
+                        failures.push(format!(
+                            "{at}: `{}` is not captured, and names scope `{scope}`",
+                            leaf.path
+                        ));
                     }
                     _ => {}
                 }
@@ -950,13 +977,21 @@ fn the_report_agrees_with_the_spans_leaf_by_leaf() {
     }
     eprintln!("{} configurations: {stats:#?}", configs.len());
     // The table reaches every verdict, scopes and generic instantiations.
-    assert!(stats.captured > 500 && stats.instantiation_leaves > 100 && stats.span_fields > 1000, "{stats:?}");
+    assert!(
+        stats.captured > 500 && stats.instantiation_leaves > 100 && stats.span_fields > 1000,
+        "{stats:?}"
+    );
     assert!(stats.scoped > 0 && stats.unmatched_scopes > 0, "{stats:?}");
     for (code, n) in &stats.reasons {
         assert!(*n > 0, "no leaf was {code}: {stats:#?}");
     }
     if let Some(first) = failures.first() {
-        let index: usize = first["configuration #".len()..].split(' ').next().unwrap().parse().unwrap();
+        let index: usize = first["configuration #".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         panic!(
             "{} disagreements, e.g.\n{}\n\nthe first configuration:\n{:#?}",
             failures.len(),

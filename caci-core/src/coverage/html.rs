@@ -35,7 +35,7 @@ tr.leaf[data-verdict=denied] td.verdict,tr.leaf[data-verdict=sensitive] td.verdi
 .mark{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.4em;vertical-align:-.05em}
 tr.leaf[data-verdict=captured] .mark{background:#2da44e}tr.leaf .mark{background:#d4a72c}
 tr.leaf[data-verdict=denied] .mark,tr.leaf[data-verdict=sensitive] .mark,tr.leaf[data-verdict=denied_type] .mark,tr.leaf[data-verdict=type_not_capturable] .mark{background:#cf222e}
-.constructor{color:#57606a}.legend span{margin-right:1.2em}.filter{margin:1em 0;padding:.5em .8em;background:#f6f8fa;border-radius:6px}
+tr.instantiation-leaf td{color:#57606a}.constructor{color:#57606a}.legend span{margin-right:1.2em}.filter{margin:1em 0;padding:.5em .8em;background:#f6f8fa;border-radius:6px}
 ol.suggestions li,ul.review li{margin:.4em 0}.places{color:#57606a;margin:.1em 0 0 1.2em;padding:0}.places li{margin:0;list-style:none}";
 
 const SCRIPT: &str = "\
@@ -169,7 +169,12 @@ impl CoverageReport {
             let _ = writeln!(body, "<p>Not captured: {}.</p>", escape(&reasons.join(", ")));
         }
         if let Some(line) = generic_line(totals) {
-            let _ = writeln!(body, "<p data-generic=\"{}\">{}.</p>", totals.not_captured.depends_on_type, escape(&line));
+            let _ = writeln!(
+                body,
+                "<p data-generic=\"{}\">{}.</p>",
+                totals.not_captured.depends_on_type,
+                escape(&line)
+            );
         }
         if let Some(line) = configuration_line(self, |text| format!("<code>{}</code>", escape(text))) {
             let id = self.configuration_id.as_deref().unwrap_or_default();

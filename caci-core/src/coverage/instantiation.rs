@@ -122,7 +122,10 @@ mod tests {
 
     #[test]
     fn a_label_names_the_generic_inputs_types() {
-        let described = [Input::new("item", Shape::generic("T")), Input::new("note", String::shape())];
+        let described = [
+            Input::new("item", Shape::generic("T")),
+            Input::new("note", String::shape()),
+        ];
         let called = [Input::new("item", u64::shape()), Input::new("note", String::shape())];
         assert_eq!(label((&described, None), &called, None), "item: u64");
         let plain = [Input::new("note", String::shape())];

@@ -328,7 +328,10 @@ fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
         let _ = writeln!(
             out,
             "    {}",
-            painter.paint(Style::Dim, "instantiations called in this process (listed, not counted):")
+            painter.paint(
+                Style::Dim,
+                "instantiations called in this process (listed, not counted):"
+            )
         );
     }
     for instantiation in &method.instantiations {

@@ -7,7 +7,10 @@ use crate::config::ConfigSpec;
 /// The places (`PaymentGateway`, `PaymentGateway.authorize`) of `spec`'s
 /// scopes that apply at none of `methods` (wrapped methods, as
 /// `(component, method)`), in the configuration's order, each once.
-pub(crate) fn unmatched_scopes<'a>(spec: &ConfigSpec, methods: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Vec<String> {
+pub(crate) fn unmatched_scopes<'a>(
+    spec: &ConfigSpec,
+    methods: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Vec<String> {
     let mut unmatched: Vec<String> = Vec::new();
     for scope in &spec.scopes {
         let matches = methods.clone().any(|(component, method)| {
