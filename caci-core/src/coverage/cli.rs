@@ -52,6 +52,7 @@ pub use super::outcome::{
 use super::report::CoverageReport;
 use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::text::RenderOptions;
+use super::unmatched::unmatched_warning;
 use crate::config::TelemetryCaptureConfiguration;
 use crate::method::MethodDescriptor;
 
@@ -205,7 +206,12 @@ fn report<'m>(
         );
     }
     if gated {
+        // The gate's outcome ends with the unmatched scopes' warnings.
         let _ = write!(io.stderr, "{outcome}");
+    } else {
+        for place in &report.unmatched_scopes {
+            let _ = writeln!(io.stderr, "warning: {}", unmatched_warning(place));
+        }
     }
     Ok(if outcome.passed() {
         CoverageOutcome::Success

@@ -6,6 +6,7 @@ use std::fmt;
 use super::leaf::Place;
 use super::percent::{format_percent_against, minimum_text};
 use super::report::CoverageReport;
+use super::unmatched::unmatched_warning;
 use crate::rules::decision::Verdict;
 
 /// What a CI run requires of a report.
@@ -49,6 +50,10 @@ pub struct GateOutcome {
     /// Places captured now and not in the baseline (informational: run with
     /// `--update-baseline` to lock them in).
     pub newly_captured: Vec<Place>,
+    /// The report's [scopes that match nothing](CoverageReport::unmatched_scopes):
+    /// printed as warnings, never a failure, since a shared base
+    /// configuration may hold scopes for other services.
+    pub unmatched_scopes: Vec<String>,
 }
 
 /// One reason the gate failed.
@@ -81,7 +86,10 @@ pub enum GateFailure {
 impl Gate {
     /// Checks `report`.
     pub fn check(&self, report: &CoverageReport) -> GateOutcome {
-        let mut outcome = GateOutcome::default();
+        let mut outcome = GateOutcome {
+            unmatched_scopes: report.unmatched_scopes.clone(),
+            ..GateOutcome::default()
+        };
         if let Some(min_percent) = self.min_percent {
             let totals = &report.totals;
             let percent = match (totals.leaves, totals.percent_of_reachable()) {
@@ -164,6 +172,12 @@ impl GateOutcome {
                 inputs(self.newly_captured.len())
             ));
         }
+        for place in &self.unmatched_scopes {
+            out.push_str(&format!(
+                "\n⚠️ Warning (not a failure): {}.\n",
+                unmatched_warning(place).replace('|', "\\|")
+            ));
+        }
         out
     }
 }
@@ -228,6 +242,9 @@ impl fmt::Display for GateOutcome {
                 "{} newly captured since the baseline; run with --update-baseline to lock them in",
                 inputs(self.newly_captured.len())
             )?;
+        }
+        for place in &self.unmatched_scopes {
+            writeln!(f, "warning (not a failure): {}", unmatched_warning(place))?;
         }
         Ok(())
     }

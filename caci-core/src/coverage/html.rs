@@ -16,8 +16,9 @@ use super::leaf::LeafReport;
 use super::report::{CoverageReport, MethodReport};
 use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
-use super::text::reasons_in_words;
+use super::text::{configuration_line, generic_line, reasons_in_words};
 use super::totals::{Totals, reason_code};
+use super::unmatched::unmatched_warning;
 use crate::rules::decision::Verdict;
 
 const STYLE: &str = "\
@@ -34,7 +35,7 @@ tr.leaf[data-verdict=denied] td.verdict,tr.leaf[data-verdict=sensitive] td.verdi
 .mark{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.4em;vertical-align:-.05em}
 tr.leaf[data-verdict=captured] .mark{background:#2da44e}tr.leaf .mark{background:#d4a72c}
 tr.leaf[data-verdict=denied] .mark,tr.leaf[data-verdict=sensitive] .mark,tr.leaf[data-verdict=denied_type] .mark,tr.leaf[data-verdict=type_not_capturable] .mark{background:#cf222e}
-.constructor{color:#57606a}.legend span{margin-right:1.2em}.filter{margin:1em 0;padding:.5em .8em;background:#f6f8fa;border-radius:6px}
+tr.instantiation-leaf td{color:#57606a}.constructor{color:#57606a}.legend span{margin-right:1.2em}.filter{margin:1em 0;padding:.5em .8em;background:#f6f8fa;border-radius:6px}
 ol.suggestions li,ul.review li{margin:.4em 0}.places{color:#57606a;margin:.1em 0 0 1.2em;padding:0}.places li{margin:0;list-style:none}";
 
 const SCRIPT: &str = "\
@@ -167,6 +168,26 @@ impl CoverageReport {
         if !reasons.is_empty() {
             let _ = writeln!(body, "<p>Not captured: {}.</p>", escape(&reasons.join(", ")));
         }
+        if let Some(line) = generic_line(totals) {
+            let _ = writeln!(
+                body,
+                "<p data-generic=\"{}\">{}.</p>",
+                totals.not_captured.depends_on_type,
+                escape(&line)
+            );
+        }
+        if let Some(line) = configuration_line(self, |text| format!("<code>{}</code>", escape(text))) {
+            let id = self.configuration_id.as_deref().unwrap_or_default();
+            let _ = writeln!(body, "<p data-configuration-id=\"{}\">{line}</p>", escape(id));
+        }
+        for place in &self.unmatched_scopes {
+            let _ = writeln!(
+                body,
+                "<p class=\"warning\" data-warning=\"unmatched-scope\" data-scope=\"{}\">{}.</p>",
+                escape(place),
+                escape(&unmatched_warning(place))
+            );
+        }
         if self.configuration_source == ConfigurationSource::NothingInstalled {
             let _ = writeln!(
                 body,
@@ -277,27 +298,50 @@ fn method_section(component: &str, method: &MethodReport, body: &mut String) {
         escape(&method.signature)
     );
     if method.leaves.is_empty() {
-        body.push_str("<p>No inputs.</p>\n</section>\n");
-        return;
+        body.push_str("<p>No inputs.</p>\n");
+    } else {
+        leaf_table(component, method, &method.leaves, "leaf", body);
     }
+    if !method.instantiations.is_empty() {
+        body.push_str("<p class=\"constructor\">Instantiations called in this process (listed, not counted):</p>\n");
+    }
+    for instantiation in &method.instantiations {
+        let _ = writeln!(
+            body,
+            "<h4 data-instantiation=\"{0}\"><code>{0}</code></h4>",
+            escape(&instantiation.types)
+        );
+        if instantiation.leaves.is_empty() {
+            body.push_str("<p>No inputs.</p>\n");
+        } else {
+            leaf_table(component, method, &instantiation.leaves, "instantiation-leaf", body);
+        }
+    }
+    body.push_str("</section>\n");
+}
+
+/// A table of leaves; each row has class `row_class` (`leaf` for counted
+/// leaves, which the verdict filter and the counts read).
+fn leaf_table(component: &str, method: &MethodReport, leaves: &[LeafReport], row_class: &str, body: &mut String) {
     body.push_str(
         "<table class=\"leaves\">\n<thead><tr><th>Input</th><th>Type</th><th>Kind</th><th>Verdict</th></tr></thead>\n<tbody>\n",
     );
-    for leaf in &method.leaves {
-        leaf_row(component, method, leaf, body);
+    for leaf in leaves {
+        leaf_row(component, method, leaf, row_class, body);
     }
-    body.push_str("</tbody>\n</table>\n</section>\n");
+    body.push_str("</tbody>\n</table>\n");
 }
 
-fn leaf_row(component: &str, method: &MethodReport, leaf: &LeafReport, body: &mut String) {
+fn leaf_row(component: &str, method: &MethodReport, leaf: &LeafReport, row_class: &str, body: &mut String) {
     let kind = match leaf.item_kind {
         Some(item) => format!("{} of {item}", leaf.kind),
         None => leaf.kind.to_string(),
     };
     let _ = writeln!(
         body,
-        "<tr class=\"leaf\" data-leaf=\"{}.{}: {}\" data-verdict=\"{}\"><td><code>{}</code></td><td><code>{}</code></td>\
+        "<tr class=\"{}\" data-leaf=\"{}.{}: {}\" data-verdict=\"{}\"><td><code>{}</code></td><td><code>{}</code></td>\
          <td>{}</td><td class=\"verdict\"><span class=\"mark\"></span>{}</td></tr>",
+        row_class,
         escape(component),
         escape(&method.name),
         escape(&leaf.path),
@@ -305,7 +349,7 @@ fn leaf_row(component: &str, method: &MethodReport, leaf: &LeafReport, body: &mu
         escape(&leaf.path),
         escape(&leaf.rust_type),
         escape(&kind),
-        escape(&leaf.verdict.to_string())
+        escape(&leaf.verdict_text())
     );
 }
 

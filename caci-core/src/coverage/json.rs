@@ -79,14 +79,20 @@ impl CoverageReport {
 
 impl Serialize for CoverageReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut report = serializer.serialize_struct("CoverageReport", 9)?;
+        let mut report = serializer.serialize_struct("CoverageReport", 11)?;
         report.serialize_field("schema", SCHEMA)?;
         if let Some(service) = &self.service {
             report.serialize_field("service", service)?;
         }
         report.serialize_field("totals", &self.totals)?;
+        if let Some(id) = &self.configuration_id {
+            report.serialize_field("configuration_id", id)?;
+        }
         report.serialize_field("configuration", &self.configuration)?;
         report.serialize_field("configuration_source", &self.configuration_source)?;
+        if !self.unmatched_scopes.is_empty() {
+            report.serialize_field("unmatched_scopes", &self.unmatched_scopes)?;
+        }
         report.serialize_field("components", &self.components)?;
         report.serialize_field("suggestions", &self.suggestions)?;
         report.serialize_field("needs_review", &self.needs_review)?;
@@ -103,9 +109,13 @@ impl<'de> Deserialize<'de> for CoverageReport {
             #[serde(default)]
             service: Option<String>,
             totals: Totals,
+            #[serde(default)]
+            configuration_id: Option<String>,
             configuration: serde_json::Value,
             #[serde(default)]
             configuration_source: ConfigurationSource,
+            #[serde(default)]
+            unmatched_scopes: Vec<String>,
             components: Vec<ComponentReport>,
             #[serde(default)]
             suggestions: Vec<Suggestion>,
@@ -123,6 +133,8 @@ impl<'de> Deserialize<'de> for CoverageReport {
             totals: json.totals,
             service: json.service,
             configuration: known_settings(json.configuration).map_err(serde::de::Error::custom)?,
+            configuration_id: json.configuration_id,
+            unmatched_scopes: json.unmatched_scopes,
             configuration_source: json.configuration_source,
             components: json.components,
             suggestions: json.suggestions,

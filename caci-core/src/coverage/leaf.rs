@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::decision::Verdict;
+use crate::rules::decision::{Reason, Verdict};
+
+/// How the renderings word a generic input's verdict.
+pub(crate) const GENERIC_VERDICT: &str = "depends on the type of each call (generic: see its instantiations)";
 use crate::shape::Kind;
 
 /// One leaf: a value that would become one span field.
@@ -27,6 +30,33 @@ pub struct LeafReport {
     pub enclosing_type: Option<String>,
     /// Captured (and which rule allowed it) or not (and why).
     pub verdict: Verdict,
+    /// The scope that allowed it when the global lists did not, as
+    /// `PaymentGateway` or `PaymentGateway.authorize` (see
+    /// [`LeafDecision::scope`](crate::LeafDecision::scope)).
+    pub scope: Option<String>,
+}
+
+impl LeafReport {
+    /// The verdict in words, as every rendering shows it: with the scope that
+    /// allowed a captured leaf, e.g.
+    /// `captured (name allowed, scope PaymentGateway.authorize)`.
+    ///
+    /// A generic input (`item: T`) is not called "not captured": what its
+    /// spans carry depends on each call's type (see
+    /// [`InstantiationReport`](super::InstantiationReport)).
+    pub fn verdict_text(&self) -> String {
+        if self.verdict == Verdict::NotCaptured(Reason::DependsOnType) {
+            return GENERIC_VERDICT.to_owned();
+        }
+        let verdict = self.verdict.to_string();
+        match (&self.scope, &self.verdict) {
+            (Some(scope), Verdict::Captured(_)) => match verdict.strip_suffix(')') {
+                Some(open) => format!("{open}, scope {scope})"),
+                None => format!("{verdict} (scope {scope})"),
+            },
+            _ => verdict,
+        }
+    }
 }
 
 /// Where a leaf is: `Component.method: path`.

@@ -8,9 +8,10 @@ use super::leaf::LeafReport;
 use super::report::{CoverageReport, MethodReport};
 use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
-use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, reasons_in_words};
+use super::text::{SHOWN_PLACES, SHOWN_SUGGESTIONS, configuration_line, generic_line, reasons_in_words};
 use super::totals::Totals;
-use crate::rules::decision::Verdict;
+use super::unmatched::unmatched_warning;
+use crate::rules::decision::{Reason, Verdict};
 
 /// Inline code, safe inside a table cell.
 fn code(text: &str) -> String {
@@ -61,7 +62,16 @@ impl CoverageReport {
         if !reasons.is_empty() {
             let _ = write!(out, " Not captured: {}.", reasons.join(", "));
         }
+        if let Some(line) = generic_line(&self.totals) {
+            let _ = write!(out, " {line}.");
+        }
         out.push_str("\n\n");
+        if let Some(line) = configuration_line(self, |text| format!("`{text}`")) {
+            let _ = writeln!(out, "{line}\n");
+        }
+        for place in &self.unmatched_scopes {
+            let _ = writeln!(out, "> **Warning:** {}.\n", unmatched_warning(place));
+        }
         if self.configuration_source == ConfigurationSource::NothingInstalled {
             let _ = writeln!(
                 out,
@@ -159,14 +169,29 @@ fn method_table(method: &MethodReport, out: &mut String) {
     );
     if method.leaves.is_empty() {
         out.push_str("No inputs.\n\n");
-        return;
+    } else {
+        leaf_table(&method.leaves, out);
     }
-    out.push_str("| Input | Type | Kind | Verdict |\n|---|---|---|---|\n");
-    for leaf in &method.leaves {
-        let mark = if matches!(leaf.verdict, Verdict::Captured(_)) {
-            "✅"
+    if !method.instantiations.is_empty() {
+        out.push_str("*Instantiations called in this process (listed, not counted):*\n\n");
+    }
+    for instantiation in &method.instantiations {
+        let _ = writeln!(out, "{}:\n", code(&instantiation.types));
+        if instantiation.leaves.is_empty() {
+            out.push_str("No inputs.\n\n");
         } else {
-            "❌"
+            leaf_table(&instantiation.leaves, out);
+        }
+    }
+}
+
+fn leaf_table(leaves: &[LeafReport], out: &mut String) {
+    out.push_str("| Input | Type | Kind | Verdict |\n|---|---|---|---|\n");
+    for leaf in leaves {
+        let mark = match leaf.verdict {
+            Verdict::Captured(_) => "✅",
+            Verdict::NotCaptured(Reason::DependsOnType) => "❔",
+            Verdict::NotCaptured(_) => "❌",
         };
         let _ = writeln!(
             out,
@@ -174,7 +199,7 @@ fn method_table(method: &MethodReport, out: &mut String) {
             code(&leaf.path),
             code(&leaf.rust_type),
             kind_text(leaf),
-            cell(&leaf.verdict.to_string())
+            cell(&leaf.verdict_text())
         );
     }
     out.push('\n');

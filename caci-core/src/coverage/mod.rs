@@ -67,7 +67,8 @@
 //! - **reachable maximum**: reachable leaves over all leaves, where a leaf is
 //!   reachable when it is captured or withheld only by the allow lists or
 //!   the limits (not allowed, beyond the depth limit, beyond the
-//!   fields-per-span limit): what allowing everything allowable reaches.
+//!   fields-per-span limit) or generic (see [Generic
+//!   methods](#generic-methods)): what allowing everything allowable reaches.
 //!   Leaves withheld by a protection (the deny floor and deny list, denied
 //!   types, `sensitive`, types with no capturable form, reserved and
 //!   duplicate paths) are not reachable;
@@ -82,6 +83,46 @@
 //! component's or report's totals and in no suggestion, their inputs being
 //! wiring rather than requests.
 //!
+//! # Scopes
+//!
+//! A leaf captured by one of the configuration's
+//! [scopes](crate::config::ScopeSpec) rather than its global lists carries
+//! the scope's place ([`LeafReport::scope`]), shown next to its verdict:
+//! `captured (name allowed, scope PaymentGateway.authorize)`. A scope that
+//! applies at none of the report's methods (its component has no wrapped
+//! method here, or its method is not a wrapped method of that component) is
+//! listed in [`CoverageReport::unmatched_scopes`] and every rendering warns
+//! "scope `X` matches nothing". The [`Gate`] prints those warnings and does
+//! **not** fail on them: a shared base configuration may hold scopes meant
+//! for other services. The header shows the configuration's id
+//! ([`CoverageReport::configuration_id`]), which CACI's change events carry
+//! as `config.id`, so a report can be matched with the configuration
+//! running.
+//!
+//! # Generic methods
+//!
+//! For `fn put<T: Capture>(&self, item: T)` or `item: impl Capture`, the
+//! registered description cannot name `item`'s type: its leaf is decided as
+//! [`Reason::DependsOnType`](crate::decision::Reason::DependsOnType) and the
+//! renderings say "depends on the type of each call", never "not
+//! captured". It counts **once, as reachable** (an allow rule can capture
+//! what a call passes) and never as captured, so `--min 100` cannot pass
+//! while a generic input is counted.
+//!
+//! Each such method also lists the **instantiations planned in this
+//! process** ([`MethodReport::instantiations`], from
+//! [`MethodDescriptor::instantiations`](crate::MethodDescriptor::instantiations):
+//! those called with a subscriber listening at the method's level), each
+//! labelled by its generic inputs' types (`item: Shipping`) with its leaves
+//! decided under the report's configuration, the method's scopes applied:
+//! what that instantiation's spans carry. They are **shown, not counted**
+//! (in no total, suggestion or gate): which exist depends on what the
+//! process has called, so a report built in CI would otherwise count
+//! differently from one built in a test run. A leaf of the method's other
+//! inputs whose capture differs in an instantiation (`note`, pushed over
+//! `max_fields_per_span` by a larger `T`) is decided as depending on the
+//! type too, so the method's own leaves never claim what a span lacks.
+//!
 //! # Text
 //!
 //! The report of the test fixture (`caci-core/tests/coverage_fixture`),
@@ -89,6 +130,7 @@
 //!
 //! ```text
 //! CACI coverage: 8 of 18 inputs captured (44.4%) in 2 components, 4 methods
+//! Configuration 5f5583c5 (config.id in CACI's change events)
 //! Reachable maximum: 14 of 18 (77.8%); captured of the reachable: 57.1% (what --min gates on)
 //! Not captured: 5 not allowed, 2 denied, 1 marked sensitive, 1 type not capturable,
 //!   1 beyond the depth limit
@@ -161,6 +203,7 @@
 //! {
 //!   "schema": "caci.coverage/v1",
 //!   "service": "my-service",
+//!   "configuration_id": "5f5583c5",
 //!   "totals": { "captured": 8, "leaves": 18, "percent": 44.44444444444444, "percent_text": "44.4%",
 //!               "reachable": 14, "reachable_max_percent": 77.77777777777777, "reachable_max_text": "77.8%",
 //!               "percent_of_reachable": 57.142857142857146, "percent_of_reachable_text": "57.1%",
@@ -168,6 +211,7 @@
 //!                                 "type_not_capturable": 1, "beyond_depth": 1, "field_limit": 0 } },
 //!   "configuration": { "allowed_field_names": ["country", "currency", "business.owner.user_id"], "...": "…" },
 //!   "configuration_source": { "type": "file", "path": "caci.json" },
+//!   "unmatched_scopes": ["Elsewhere"],
 //!   "components": [{ "name": "Billing", "...": "…" }, {
 //!     "name": "SubscriptionService",
 //!     "totals": { "...": "as above" },
@@ -216,13 +260,15 @@
 //! | `schema` | always `"caci.coverage/v1"` |
 //! | `service` | the service (program) the report is of; absent when unknown (the CLI sets the program's name, or `--service NAME`) |
 //! | `totals` | over every component, constructors left out: `captured`, `leaves`, `percent` (`captured × 100 / leaves`, unrounded; `null` without leaves), `percent_text` (rounded, as the renderings show it), `reachable`, `reachable_max_percent` and `reachable_max_text` (`reachable × 100 / leaves`), `percent_of_reachable` and `percent_of_reachable_text` (`captured × 100 / reachable`, what `--min` gates on; `null` when nothing is reachable), and `not_captured`, the count per reason code. The derived figures are ignored when read |
+//! | `configuration_id` | the configuration's id, 8 hex digits, as CACI's change events carry it in `config.id`; absent in reports written before it |
 //! | `configuration` | the [`ConfigSpec`](crate::config::ConfigSpec) the report was built with |
 //! | `configuration_source` | where it came from: `{"type": "given" \| "installed" \| "nothing_installed"}` or `{"type": "file", "path": …}` ([`ConfigurationSource`]) |
+//! | `unmatched_scopes` | the places (`Component` or `Component.method`) of the configuration's scopes that match no method of the report; absent when none |
 //! | `components[]` | sorted by `name`; each with `totals` and `methods` |
-//! | `methods[]` | sorted by `name`, then `file` and `line`: `name`, `signature` (as written), `span` (the span's name), `file`, `line`, `captures_output`, `skipped` and `constructor` (present when `true`), `totals`, `leaves` |
-//! | `leaves[]` | in the order the shapes are walked: `path` (dotted; the output under `return`), `type` (as written, without module paths), `kind` and, for lists and maps, `item_kind` (kind names as in configurations: `uuid`, `signed_integer`, …), `enclosing_type` (full name of the type holding the leaf; absent at the top level), `captured`, then `by` when captured or `reason` when not, `identifier` with reason `denied`, and `verdict`, the same in words (ignored when read) |
+//! | `methods[]` | sorted by `name`, then `file` and `line`: `name`, `signature` (as written), `span` (the span's name), `file`, `line`, `captures_output`, `skipped` and `constructor` (present when `true`), `totals`, `leaves`, and for generic methods `instantiations` (absent when none): `[{types, leaves}]`, `types` as `item: Shipping`, `leaves` as below, not counted in any `totals` |
+//! | `leaves[]` | in the order the shapes are walked: `path` (dotted; the output under `return`), `type` (as written, without module paths), `kind` and, for lists and maps, `item_kind` (kind names as in configurations: `uuid`, `signed_integer`, …), `enclosing_type` (full name of the type holding the leaf; absent at the top level), `captured`, then `by` when captured, with `scope` (`"PaymentGateway.authorize"`) when a configuration scope rather than the global lists allowed it, or `reason` when not, `identifier` with reason `denied`, and `verdict`, the same in words (ignored when read) |
 //! | `by` | the rule that allowed the leaf: `path`, `name`, `struct`, `dictionary`, `kind` |
-//! | `reason` | why not: `not_allowed`, `denied`, `sensitive`, `type_not_capturable`, `beyond_depth`, `field_limit` |
+//! | `reason` | why not: `not_allowed`, `denied`, `sensitive`, `type_not_capturable`, `depends_on_type` (generic: see the method's `instantiations`), `beyond_depth`, `field_limit`, `denied_type`, `reserved`, `duplicate_path` |
 //! | `suggestions[]` | best first: `addition` (`{"type": "name" \| "path" \| "kind" \| "struct" \| "dictionary", "value": …}`), `unlocks` (the places, `{component, method, path}`, it would capture), and `crowds_out` (places it would push over `max_fields_per_span`; absent when none) |
 //! | `needs_review[]` | as `suggestions`, plus `looks_personal`: `[{identifier, term}]` |
 //!
@@ -241,6 +287,7 @@ mod fleet;
 mod fleet_html;
 mod gate;
 mod html;
+mod instantiation;
 mod json;
 mod leaf;
 mod markdown;
@@ -255,11 +302,13 @@ mod subject;
 mod suggest;
 mod text;
 mod totals;
+mod unmatched;
 mod wire;
 
 pub use addition::Addition;
 pub use fleet::{FleetReport, LeftOutField, ServiceSummary};
 pub use gate::{Gate, GateFailure, GateOutcome};
+pub use instantiation::InstantiationReport;
 pub use json::{ReportJsonError, SCHEMA};
 pub use leaf::{LeafReport, Place};
 pub use percent::format_percent;

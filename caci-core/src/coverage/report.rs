@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::constructor::is_constructor;
+use super::instantiation::{InstantiationReport, instantiations, reconcile};
 use super::leaf::{LeafReport, Place};
 use super::source::ConfigurationSource;
 use super::subject::Subject;
 use super::suggest::{self, Suggestion};
 use super::totals::Totals;
+use super::unmatched::unmatched_scopes;
 use crate::config::{ConfigSpec, TelemetryCaptureConfiguration};
 use crate::method::{MethodDescriptor, SkippedMethod};
 use crate::plan::LeafDecision;
@@ -25,6 +27,18 @@ pub struct CoverageReport {
     pub service: Option<String>,
     /// The configuration the report was built with.
     pub configuration: ConfigSpec,
+    /// That configuration's id ([`TelemetryCaptureConfiguration::id`], 8 hex
+    /// digits), as CACI's change events carry it in `config.id`: compare the
+    /// two to know the report is of the configuration running. `None` in a
+    /// report read from JSON written before the id was.
+    pub configuration_id: Option<String>,
+    /// The configuration's scopes that apply at no method of the report
+    /// (as `PaymentGateway` or `PaymentGateway.authorize`): their component
+    /// has no wrapped method here, or their method is not a wrapped method
+    /// of it. Every rendering warns of them; the gate prints them and does
+    /// not fail (a shared base configuration may hold other services'
+    /// scopes).
+    pub unmatched_scopes: Vec<String>,
     /// Where that configuration came from; a report of
     /// [`NothingInstalled`](ConfigurationSource::NothingInstalled) says so
     /// in every rendering.
@@ -81,6 +95,12 @@ pub struct MethodReport {
     pub totals: Totals,
     /// Every leaf decision, in the order the inputs' shapes are walked.
     pub leaves: Vec<LeafReport>,
+    /// For a generic method, the instantiations planned so far in the
+    /// process that built the report, each with its own leaves: shown, not
+    /// counted (see [`InstantiationReport`]). Empty for other methods, and
+    /// for generic ones this process has not called.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instantiations: Vec<InstantiationReport>,
 }
 
 impl From<&LeafDecision> for LeafReport {
@@ -92,6 +112,7 @@ impl From<&LeafDecision> for LeafReport {
             item_kind: decision.item_kind,
             enclosing_type: decision.enclosing_type.map(str::to_owned),
             verdict: decision.verdict.clone(),
+            scope: decision.scope.clone(),
         }
     }
 }
@@ -99,7 +120,9 @@ impl From<&LeafDecision> for LeafReport {
 impl CoverageReport {
     /// The report for `methods` under `config`. Reads each method's
     /// [`info`](MethodDescriptor::info), [`site`](MethodDescriptor::site) and
-    /// [`shapes`](MethodDescriptor::shapes); calls nothing else.
+    /// [`shapes`](MethodDescriptor::shapes) and, for generic methods,
+    /// [`instantiations`](MethodDescriptor::instantiations); calls nothing
+    /// else.
     ///
     /// Time and memory are linear in the number of leaves (suggestions
     /// included; see [`Suggestion`]).
@@ -107,20 +130,28 @@ impl CoverageReport {
         config: &TelemetryCaptureConfiguration,
         methods: impl IntoIterator<Item = &'a MethodDescriptor>,
     ) -> CoverageReport {
-        let mut subjects: Vec<Subject> = methods
+        let descriptors: Vec<&MethodDescriptor> = methods.into_iter().collect();
+        let wrapped = descriptors
+            .iter()
+            .map(|descriptor| (descriptor.info().component, descriptor.info().method));
+        let unmatched_scopes = unmatched_scopes(config.spec(), wrapped);
+        let mut subjects: Vec<Subject> = descriptors
             .into_iter()
             .map(|descriptor| {
                 let info = descriptor.info();
                 let site = descriptor.site();
                 let (inputs, output) = descriptor.shapes();
                 let output = output.filter(|_| info.captures_output);
-                let decisions = config.decisions_at(info.component, info.method, &inputs, output.as_ref());
+                let mut decisions = config.decisions_at(info.component, info.method, &inputs, output.as_ref());
+                let instantiations = instantiations(config, descriptor, (&inputs, output.as_ref()));
+                reconcile(&mut decisions, &instantiations);
                 Subject {
                     info,
                     site,
                     inputs,
                     output,
                     decisions,
+                    instantiations,
                     constructor: is_constructor(info),
                 }
             })
@@ -146,6 +177,8 @@ impl CoverageReport {
             totals,
             service: None,
             configuration: config.spec().clone(),
+            configuration_id: Some(config.id().to_string()),
+            unmatched_scopes,
             configuration_source: ConfigurationSource::Given,
             components,
             suggestions,
@@ -173,6 +206,7 @@ impl CoverageReport {
                 constructor: false,
                 totals: Totals::default(),
                 leaves: Vec::new(),
+                instantiations: Vec::new(),
             };
             match report
                 .components
@@ -274,6 +308,7 @@ impl Subject {
             constructor: self.constructor,
             totals,
             leaves,
+            instantiations: self.instantiations.clone(),
         }
     }
 }

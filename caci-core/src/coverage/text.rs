@@ -3,10 +3,12 @@
 
 use std::fmt::{self, Write};
 
+use super::leaf::LeafReport;
 use super::report::{CoverageReport, MethodReport};
 use super::source::{ConfigurationSource, NOTHING_INSTALLED_WARNING};
 use super::suggest::Suggestion;
 use super::totals::{ReasonCounts, Totals};
+use super::unmatched::unmatched_warning;
 use crate::rules::decision::{Reason, Verdict};
 
 /// The width the text rendering fits in (a line is longer only when a single
@@ -133,11 +135,12 @@ fn counted(totals: &Totals) -> String {
     format!("{} of {}", totals.captured, totals.leaves)
 }
 
-/// The reason counts in words, the non-zero ones only.
+/// The reason counts in words, the non-zero ones only, generic inputs left
+/// out (they are not "not captured": see [`generic_line`]).
 pub(crate) fn reasons_in_words(counts: &ReasonCounts) -> Vec<String> {
     counts
         .iter()
-        .filter(|(_, count)| *count > 0)
+        .filter(|(code, count)| *count > 0 && *code != "depends_on_type")
         .map(|(code, count)| {
             let words = match code {
                 "not_allowed" => "not allowed",
@@ -155,6 +158,32 @@ pub(crate) fn reasons_in_words(counts: &ReasonCounts) -> Vec<String> {
             format!("{count} {words}")
         })
         .collect()
+}
+
+/// `Generic: 1 input depends on the type of each call …`, when there are
+/// generic inputs: how they count.
+pub(crate) fn generic_line(totals: &Totals) -> Option<String> {
+    let count = totals.not_captured.depends_on_type;
+    (count > 0).then(|| {
+        format!(
+            "Generic: {count} input{} depend{} on the type of each call, counted once as reachable; \
+             the instantiations this process has called are listed under their method, not counted",
+            plural(count),
+            if count == 1 { "s" } else { "" }
+        )
+    })
+}
+
+/// `Configuration 1a2b3c4d (config.id in CACI's change events)`, with
+/// `code` marking up the id and the field's name.
+pub(crate) fn configuration_line(report: &CoverageReport, code: fn(&str) -> String) -> Option<String> {
+    report.configuration_id.as_ref().map(|id| {
+        format!(
+            "Configuration {} ({} in CACI's change events)",
+            code(id),
+            code("config.id")
+        )
+    })
 }
 
 impl CoverageReport {
@@ -213,12 +242,22 @@ impl CoverageReport {
         if self.configuration_source == ConfigurationSource::NothingInstalled {
             write_wrapped(out, painter, Some(Style::Red), wrap_words(NOTHING_INSTALLED_WARNING, 2));
         }
+        if let Some(line) = configuration_line(self, str::to_owned) {
+            let _ = writeln!(out, "{line}");
+        }
         if self.totals.leaves > 0 {
             let _ = writeln!(out, "{}", reachable_line(&self.totals));
         }
         let reasons = reasons_in_words(&self.totals.not_captured);
         if !reasons.is_empty() {
             write_wrapped(out, painter, None, wrap("Not captured: ", &reasons, 2));
+        }
+        if let Some(line) = generic_line(&self.totals) {
+            write_wrapped(out, painter, None, wrap_words(&line, 2));
+        }
+        for place in &self.unmatched_scopes {
+            let warning = format!("Warning: {}", unmatched_warning(place));
+            write_wrapped(out, painter, Some(Style::Yellow), wrap_words(&warning, 2));
         }
         let removed = &self.configuration.deny_floor_removals;
         if !removed.is_empty() {
@@ -282,31 +321,54 @@ fn method_lines(method: &MethodReport, painter: &Painter, out: &mut String) {
     spread(out, &signature, &signature, &right);
     if method.leaves.is_empty() {
         let _ = writeln!(out, "    (no inputs)");
-        return;
+    } else {
+        leaf_lines(&method.leaves, 4, painter, out);
     }
-    let lefts: Vec<String> = method
-        .leaves
+    if !method.instantiations.is_empty() {
+        let _ = writeln!(
+            out,
+            "    {}",
+            painter.paint(
+                Style::Dim,
+                "instantiations called in this process (listed, not counted):"
+            )
+        );
+    }
+    for instantiation in &method.instantiations {
+        let _ = writeln!(out, "      {}", instantiation.types);
+        if instantiation.leaves.is_empty() {
+            let _ = writeln!(out, "        (no inputs)");
+        }
+        leaf_lines(&instantiation.leaves, 8, painter, out);
+    }
+}
+
+/// One line per leaf, `- path: Type — verdict`, the verdicts aligned,
+/// indented by `indent` spaces.
+fn leaf_lines(leaves: &[LeafReport], indent: usize, painter: &Painter, out: &mut String) {
+    let lefts: Vec<String> = leaves
         .iter()
         .map(|leaf| format!("{}: {}", leaf.path, leaf.rust_type))
         .collect();
-    let verdicts: Vec<String> = method.leaves.iter().map(|leaf| leaf.verdict.to_string()).collect();
+    let verdicts: Vec<String> = leaves.iter().map(LeafReport::verdict_text).collect();
     let longest_verdict = verdicts.iter().map(|verdict| width(verdict)).max().unwrap_or(0);
-    let cap = TEXT_WIDTH.saturating_sub(6 + 3 + longest_verdict).max(20);
+    let cap = TEXT_WIDTH.saturating_sub(indent + 2 + 3 + longest_verdict).max(20);
     let column = lefts
         .iter()
         .map(|left| width(left))
         .filter(|w| *w <= cap)
         .max()
         .unwrap_or(cap);
-    for ((left, verdict), leaf) in lefts.iter().zip(&verdicts).zip(&method.leaves) {
+    let margin = " ".repeat(indent);
+    for ((left, verdict), leaf) in lefts.iter().zip(&verdicts).zip(leaves) {
         let painted = painter.paint(style_of(&leaf.verdict), verdict);
         let fits = width(left) <= column;
         if fits {
             let pad = column - width(left);
-            let _ = writeln!(out, "    - {left}{:pad$} — {painted}", "");
+            let _ = writeln!(out, "{margin}- {left}{:pad$} — {painted}", "");
         } else {
-            let _ = writeln!(out, "    - {left}");
-            let _ = writeln!(out, "      {:column$} — {painted}", "");
+            let _ = writeln!(out, "{margin}- {left}");
+            let _ = writeln!(out, "{margin}  {:column$} — {painted}", "");
         }
     }
 }

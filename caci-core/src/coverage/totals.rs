@@ -36,7 +36,10 @@ use crate::rules::decision::{Reason, Verdict};
 ///
 /// A leaf is *reachable* when it is captured, or withheld only by what a
 /// configuration's allow lists and limits decide: not allowed, beyond the
-/// depth limit, beyond the fields-per-span limit. The rest are withheld by a
+/// depth limit, beyond the fields-per-span limit, and a generic input
+/// ([`Reason::DependsOnType`]: an allow rule can capture what each
+/// instantiation passes, though the report, which counts the generic leaf
+/// once, never calls it captured). The rest are withheld by a
 /// protection no allow rule lifts: the deny floor and deny list, denied
 /// types, `#[telemetry(sensitive)]`, types without a capturable form,
 /// CACI's reserved names and duplicate paths. The *reachable maximum* is
@@ -183,11 +186,12 @@ impl Totals {
     }
 
     /// The leaves an allow rule or a limit could capture: captured, not
-    /// allowed, beyond the depth limit or the fields-per-span limit (see
+    /// allowed, generic (depends on the type), beyond the depth limit or the
+    /// fields-per-span limit (see
     /// [Reachable](Totals#reachable)).
     pub fn reachable(&self) -> usize {
         let counts = &self.not_captured;
-        self.captured + counts.not_allowed + counts.beyond_depth + counts.field_limit
+        self.captured + counts.not_allowed + counts.depends_on_type + counts.beyond_depth + counts.field_limit
     }
 
     /// The reachable maximum: `reachable × 100 / leaves`, or `None` without

@@ -1,5 +1,5 @@
-//! A leaf as JSON: the verdict flattened into `captured`, `by`, `reason` and
-//! `identifier`, so `jq '.. | select(.captured == false)'` just works.
+//! A leaf as JSON: the verdict flattened into `captured`, `by` (and `scope`),
+//! `reason` and `identifier`, so `jq '.. | select(.captured == false)'` just works.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,10 @@ pub(crate) struct LeafJson {
     captured: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     by: Option<By>,
+    /// The scope that allowed a captured leaf; absent otherwise (and in
+    /// reports written before scopes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<Why>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,7 +64,7 @@ enum Why {
 
 impl From<LeafReport> for LeafJson {
     fn from(leaf: LeafReport) -> Self {
-        let verdict = leaf.verdict.to_string();
+        let verdict = leaf.verdict_text();
         let (by, reason, identifier, detail) = match leaf.verdict {
             Verdict::Captured(rule) => (Some(By::from(rule)), None, None, None),
             Verdict::NotCaptured(Reason::Denied { identifier, word }) => {
@@ -79,6 +83,7 @@ impl From<LeafReport> for LeafJson {
             enclosing_type: leaf.enclosing_type,
             captured: by.is_some(),
             by,
+            scope: leaf.scope,
             reason,
             identifier,
             detail,
@@ -123,6 +128,7 @@ impl TryFrom<LeafJson> for LeafReport {
             path: json.path,
             rust_type: json.rust_type,
             enclosing_type: json.enclosing_type,
+            scope: json.scope.filter(|_| verdict.is_captured()),
             verdict,
         })
     }
