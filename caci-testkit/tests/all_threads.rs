@@ -25,7 +25,10 @@ async fn on_a_worker(plan: &'static str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[allow(clippy::await_holding_lock, reason = "the test's own runtime: waiting blocks only this test")]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the test's own runtime: waiting blocks only this test"
+)]
 async fn spans_on_worker_threads_are_captured() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let ((), captured) = caci_testkit::capture_all_threads_async(&config(), on_a_worker("PRO")).await;

@@ -348,7 +348,7 @@ impl<'a, 'v> Out<'a, 'v> {
             } => {
                 if let Some(slot) = name_slot {
                     if *cut_names {
-                        self.sink.put_str(*slot, name);
+                        self.sink.put_long_str(*slot, name);
                     } else {
                         self.sink.put(*slot, Slot::Str(name));
                     }

@@ -374,8 +374,29 @@ impl<'v> Sink<'_, 'v> {
 
     /// A string cut to the configured length: recorded as a string, cut or
     /// not, while the frame has room for the cut copy.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn put_str(&mut self, slot: u16, value: &'v str) {
+        if let Sink::Slots { slots, limits, .. } = self
+            && value.len() <= limits.max_string_len()
+        {
+            // Short in bytes, so short in characters: the common case.
+            if let Some(target) = slots.get_mut(usize::from(slot)) {
+                *target = Slot::Str(value);
+            }
+            return;
+        }
+        self.put_str_slow(slot, value);
+    }
+
+    /// [`put_str`](Self::put_str) out of line, for a string that may well
+    /// be cut (a variant name longer than the limit).
+    #[inline(never)]
+    pub(crate) fn put_long_str(&mut self, slot: u16, value: &'v str) {
+        self.put_str_slow(slot, value);
+    }
+
+    #[inline(never)]
+    fn put_str_slow(&mut self, slot: u16, value: &'v str) {
         match truncation_point(value, self.max_string_len()) {
             None => self.put(slot, Slot::Str(value)),
             Some(end) => self.put_cut(slot, &value[..end]),
