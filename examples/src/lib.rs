@@ -13,6 +13,7 @@
 //!   (the `caci-otlp` crate beside this one, shared with the axum example).
 
 pub mod domain;
+pub mod incident;
 pub use caci_otlp as otlp;
 pub mod service;
 pub mod signups;

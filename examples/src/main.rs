@@ -14,6 +14,22 @@ use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+/// The incident walkthrough, with a widening of two seconds.
+fn incident() -> ExitCode {
+    let observers = Observers::new(io::stdout());
+    tracing_subscriber::registry()
+        .with(LevelFilter::INFO)
+        .with(observers.tally.clone())
+        .init();
+    match caci_examples::incident::run(&mut io::stdout(), &observers, std::time::Duration::from_secs(2)) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("caci-examples: cannot print: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // The one configuration: what CACI may capture, decided here.
     let config = caci_examples::capture_configuration();
@@ -37,8 +53,13 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
+        // `cargo run -p caci-examples -- incident`: widening at run time
+        // that reverts by itself.
+        Some("incident") => return incident(),
         Some(other) => {
-            eprintln!("caci-examples: unknown command `{other}` (expected none, `coverage` or `personal-values`)");
+            eprintln!(
+                "caci-examples: unknown command `{other}` (expected none, `coverage`, `incident` or `personal-values`)"
+            );
             return ExitCode::from(2);
         }
     }
