@@ -10,23 +10,58 @@ use super::error::{ConfigError, Problem};
 use super::spec::{ConfigSpec, LimitsSpec};
 use crate::shape::Kind;
 
-/// Identities handed out so far, by content: equal specifications compile to
-/// rules with one identity, so call sites keep one plan for them however
-/// often they are rebuilt or reinstalled.
-static IDENTITIES: LazyLock<Mutex<HashMap<ConfigSpec, u64>>> = LazyLock::new(Default::default);
+/// The identities of the rules alive, by content, with how many rules hold
+/// each: equal specifications compile to rules with one identity, so call
+/// sites keep one plan for them however often they are rebuilt or
+/// reinstalled. An identity is forgotten with the last rules that hold it
+/// (a coverage report's hypothetical configurations leave nothing behind),
+/// and never handed out again.
+static IDENTITIES: LazyLock<Mutex<Identities>> = LazyLock::new(Default::default);
+
+#[derive(Default)]
+struct Identities {
+    live: HashMap<ConfigSpec, (u64, usize)>,
+    /// The last identity handed out; 0 is "nothing installed".
+    last: u64,
+}
 
 fn identity_of(spec: &ConfigSpec) -> u64 {
     let mut identities = IDENTITIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    // 0 is reserved for "nothing installed".
-    let next = u64::try_from(identities.len()).map_or(u64::MAX, |count| count + 1);
-    *identities.entry(spec.clone()).or_insert(next)
+    let next = identities.last + 1;
+    let (id, holders) = identities.live.entry(spec.clone()).or_insert((next, 0));
+    *holders += 1;
+    let id = *id;
+    identities.last = identities.last.max(id);
+    id
+}
+
+impl Drop for Rules {
+    fn drop(&mut self) {
+        let mut identities = IDENTITIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, holders)) = identities.live.get_mut(&self.spec) {
+            *holders -= 1;
+            if *holders == 0 {
+                identities.live.remove(&self.spec);
+            }
+        }
+    }
+}
+
+/// Whether rules of this content are alive (tests of memory).
+#[cfg(test)]
+fn is_live(spec: &ConfigSpec) -> bool {
+    IDENTITIES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .live
+        .contains_key(spec)
 }
 
 /// The hard ceiling on fields per span (OpenTelemetry's default attribute limit).
 pub const MAX_FIELDS_PER_SPAN_CEILING: usize = 128;
 
 /// The rules in the form the planner reads them.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Rules {
     /// Equal for equal specifications, distinct otherwise: call sites cache
     /// plans by it.
@@ -425,6 +460,26 @@ mod tests {
         assert_ne!(first.id, 0, "0 means nothing installed");
     }
 
+    #[test]
+    fn an_identity_is_forgotten_with_its_last_rules_and_never_reused() {
+        let spec = |name: &str| ConfigSpec {
+            allowed_field_names: vec![format!("only_in_this_test_{name}")],
+            ..ConfigSpec::default()
+        };
+        let first = compile(&spec("a")).unwrap();
+        let id = first.id;
+        let holder = compile(&spec("a")).unwrap();
+        drop(first);
+        assert_eq!(compile(&spec("a")).unwrap().id, id, "still held");
+        drop(holder);
+        assert!(!is_live(&spec("a")), "forgotten with its last rules");
+        let again = compile(&spec("a")).unwrap();
+        assert_ne!(again.id, id, "a forgotten identity is not handed out again");
+        assert!(is_live(&spec("a")));
+        drop(again);
+        assert!(!is_live(&spec("a")));
+    }
+
     fn problems_of(spec: ConfigSpec) -> Vec<String> {
         match compile(&spec) {
             Ok(_) => Vec::new(),
@@ -496,7 +551,7 @@ mod tests {
         };
         let rules = compile(&spec).unwrap();
         assert_eq!(
-            rules.allowed.kinds.into_iter().collect::<Vec<_>>(),
+            rules.allowed.kinds.iter().copied().collect::<Vec<_>>(),
             [Kind::SignedInteger, Kind::UnsignedInteger, Kind::Uuid]
         );
     }
