@@ -113,6 +113,7 @@ pub use record::MapKey;
 pub use record::capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
 pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
+pub use site::MAX_PLANS_PER_SITE;
 pub use tracing::Level;
 
 #[cfg(feature = "derive")]

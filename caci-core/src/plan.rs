@@ -8,8 +8,8 @@ use std::any::TypeId;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::rules::Rules;
 use crate::rules::decision::{self, Leaf, Reason, Verdict};
+use crate::rules::{RenderRules, Rules};
 use crate::shape::{FieldShape, Kind, Shape, ShapeBody};
 
 /// What to do with one value at a call site.
@@ -49,7 +49,7 @@ pub(crate) struct Columns {
     pub(crate) slots: Box<[u16]>,
     /// The limits and deny list the renderings obey, kept with the node:
     /// a column renders long after the call that recorded it planned.
-    pub(crate) rules: Arc<Rules>,
+    pub(crate) rules: Arc<RenderRules>,
 }
 
 impl PartialEq for Columns {
@@ -161,7 +161,7 @@ pub struct InputType {
 }
 
 /// How one input is recorded.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct PlannedInput {
     pub(crate) node: Node,
     /// The type the input's value must have to be recorded (`None`: the
@@ -173,6 +173,18 @@ use crate::rules::decision::OUTPUT_NAME;
 
 /// Plans a call site under `rules`; `site` is the wrapped method it is, as
 /// (component, method), where the rules' scopes for it apply.
+impl Plan {
+    /// Whether `other` records exactly as this plan does (decisions aside):
+    /// then call sites share one of them between configurations.
+    pub(crate) fn records_as(&self, other: &Plan) -> bool {
+        self.inputs == other.inputs
+            && self.guarded == other.guarded
+            && self.input_slots == other.input_slots
+            && self.output == other.output
+            && self.fields == other.fields
+    }
+}
+
 pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Input], output: Option<&Shape>) -> Plan {
     let mut planner = Planner {
         rules,
@@ -400,7 +412,7 @@ impl<'r> Planner<'r> {
         Node::Columns(Box::new(Columns {
             item: node,
             slots,
-            rules: Arc::clone(self.rules),
+            rules: Arc::clone(&self.rules.render),
         }))
     }
 

@@ -1,6 +1,6 @@
 //! What CACI's own guards dropped: values of a type a plan was not made
 //! for, `Capture` impls that panicked, dictionary entries whose keys are
-//! denied. Each is counted, and the first of each kind is reported once as
+//! denied, calls past a site's maximum of plans. Each is counted, and the first of each kind is reported once as
 //! a `tracing` warning (target `caci`), so a guard that fires is never
 //! silent and never floods the logs.
 
@@ -24,6 +24,9 @@ pub struct SafetyCounters {
     pub contained_panics: u64,
     /// Dictionary entries left out because their key is denied.
     pub dropped_keys: u64,
+    /// Calls that captured nothing because their site already keeps its
+    /// maximum of ways of recording (`MAX_PLANS_PER_SITE`).
+    pub dropped_plans: u64,
 }
 
 /// The counters so far.
@@ -32,6 +35,7 @@ pub fn safety_counters() -> SafetyCounters {
         mismatched_types: MISMATCHED_TYPES.count.load(Ordering::Relaxed),
         contained_panics: CONTAINED_PANICS.count.load(Ordering::Relaxed),
         dropped_keys: DROPPED_KEYS.count.load(Ordering::Relaxed),
+        dropped_plans: DROPPED_PLANS.count.load(Ordering::Relaxed),
     }
 }
 
@@ -73,3 +77,6 @@ pub(crate) static MISMATCHED_TYPES: Guard =
 pub(crate) static CONTAINED_PANICS: Guard =
     Guard::new("a Capture impl panicked; CACI left out that input's fields and the call went on");
 pub(crate) static DROPPED_KEYS: Guard = Guard::new("CACI left out dictionary entries whose keys are denied");
+pub(crate) static DROPPED_PLANS: Guard = Guard::new(
+    "a call site reached its maximum of ways of recording (MAX_PLANS_PER_SITE); CACI captures nothing there for configurations that would record differently again",
+);

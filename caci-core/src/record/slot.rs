@@ -9,7 +9,7 @@ use tracing::field::{DisplayValue, Value};
 use super::capture::{ListValue, MapValue};
 use super::render::Text;
 use crate::plan::Columns;
-use crate::rules::Rules;
+use crate::rules::RenderRules;
 use crate::rules::deny::DenyList;
 
 /// One captured value, borrowed from the call's inputs where possible.
@@ -310,7 +310,7 @@ impl fmt::Write for RoomWriter<'_> {
 /// The limits and deny list that a rendering obeys: the rules in force,
 /// behind one pointer so a slot stays small.
 #[derive(Clone, Copy)]
-pub(crate) struct RenderLimits<'v>(pub(crate) &'v Rules);
+pub(crate) struct RenderLimits<'v>(pub(crate) &'v RenderRules);
 
 impl<'v> RenderLimits<'v> {
     #[inline]

@@ -2,7 +2,7 @@
 //! reads.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use super::Limits;
 use super::deny::{self, DeniedTypes, DenyList};
@@ -75,10 +75,20 @@ pub(crate) struct Rules {
     pub(crate) denied_types: DeniedTypes,
     pub(crate) deny_floor_removals: Vec<String>,
     pub(crate) limits: Limits,
-    pub(crate) capture_error_messages: bool,
-    /// Whether captured strings are checked for values that look secret or
-    /// personal (see [`crate::rules::decision`]).
+    /// What recordings planned under these rules obey.
+    pub(crate) render: Arc<RenderRules>,
+}
+
+/// What a planned call site still obeys when it records, long after it was
+/// planned: the limits, the deny list (dictionary keys), value scrubbing
+/// and error messages. Plans hold this, not the whole rules, and share a
+/// plan between configurations whose plans and render rules are equal.
+#[derive(Debug, PartialEq)]
+pub(crate) struct RenderRules {
+    pub(crate) limits: Limits,
+    pub(crate) deny: DenyList,
     pub(crate) scrub_values: bool,
+    pub(crate) capture_error_messages: bool,
 }
 
 /// The four allow lists, compiled: globally, or for one scope.
@@ -234,6 +244,12 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     if !problems.is_empty() {
         return Err(ConfigError::new(problems));
     }
+    let render = Arc::new(RenderRules {
+        limits,
+        deny: deny.clone(),
+        scrub_values: spec.scrub_values,
+        capture_error_messages: spec.capture_error_messages,
+    });
     Ok(Rules {
         id: identity_of(spec),
         spec: spec.clone(),
@@ -243,8 +259,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         denied_types: DeniedTypes::new(&spec.denied_types),
         deny_floor_removals: spec.deny_floor_removals.clone(),
         limits,
-        capture_error_messages: spec.capture_error_messages,
-        scrub_values: spec.scrub_values,
+        render,
     })
 }
 

@@ -16,7 +16,7 @@ mod spec;
 pub(crate) mod words;
 
 pub use compile::MAX_FIELDS_PER_SPAN_CEILING;
-pub(crate) use compile::{Rules, compile};
+pub(crate) use compile::{RenderRules, Rules, compile};
 pub use error::{ConfigError, Problem};
 pub use spec::{ConfigSpec, LimitsSpec, ScopeSpec};
 pub(crate) use spec::{LIMIT_KEYS, SCOPE_KEYS, TOP_LEVEL_KEYS};

@@ -11,7 +11,7 @@ mod callsite;
 mod site_plan;
 
 use std::any::TypeId;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tracing::field::Field;
@@ -21,7 +21,7 @@ use tracing_core::callsite::Callsite;
 
 use crate::plan::{self, Input, LeafDecision};
 use crate::record::capture::Erased;
-use crate::rules::Rules;
+use crate::rules::RenderRules;
 use crate::rules::current;
 use crate::shape::Shape;
 
@@ -147,9 +147,9 @@ pub(crate) struct SiteCore {
     method: Option<(&'static str, &'static str)>,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
-    /// Every plan made here, one per (configuration, instantiation): a
-    /// configuration swapped back in finds its plan again.
-    plans: Mutex<Vec<&'static SitePlan>>,
+    /// The plans made here, each recording differently, and which
+    /// (configuration, instantiation) pairs used them lately.
+    plans: Mutex<Plans>,
     interned: Mutex<Vec<&'static DynamicCallsite>>,
     /// The shapes of the instantiations of a generic method planned so
     /// far (at most [`MAX_KEPT_INSTANTIATIONS`]), for the coverage report.
@@ -195,7 +195,7 @@ impl SiteCore {
             fixed_fields,
             method,
             current: CurrentPlan::new(),
-            plans: Mutex::new(Vec::new()),
+            plans: Mutex::new(Plans::new()),
             interned: Mutex::new(Vec::new()),
             instantiations: Mutex::new(Vec::new()),
         }
@@ -214,8 +214,8 @@ impl SiteCore {
         key: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
     ) -> &'static SitePlan {
-        match self.current.get() {
-            Some(plan) if plan.config_id == current::current_id() && plan.key == key => plan,
+        match self.current.get(current::current_id()) {
+            Some(plan) if plan.key == key => plan,
             _ => self.find_or_plan(key, shapes),
         }
     }
@@ -230,27 +230,48 @@ impl SiteCore {
         let rules = current::current_rules();
         let config_id = current::id_of(&rules);
         let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let known = plans.iter().find(|plan| plan.config_id == config_id && plan.key == key);
-        let plan = match known {
-            Some(plan) => *plan,
+        if let Some(index) = plans.recent(config_id, key) {
+            return self.use_plan(&plans, config_id, index);
+        }
+        // A `Capture::shape` that panics must not fail the call: the site is
+        // planned with nothing captured.
+        let (inputs, output) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(shapes)).unwrap_or_else(|_| {
+            crate::safety::CONTAINED_PANICS.fired(self.info.name);
+            (Vec::new(), None)
+        });
+        if key != not_generic_key() {
+            self.keep_instantiation(key, &inputs, output.as_ref());
+        }
+        let mut plan = plan::plan(&rules, self.method, &inputs, output.as_ref());
+        let known = plans
+            .made
+            .iter()
+            .position(|made| made.key == key && *made.rules == *rules.render && made.plan.records_as(&plan));
+        let index = match known {
+            Some(index) => index,
+            None if plans.made.len() < MAX_PLANS_PER_SITE => {
+                // Decisions are for reports; a kept plan only records.
+                plan.decisions = Vec::new();
+                let made = self.make_plan(Arc::clone(&rules.render), key, plan);
+                plans.made.push(made);
+                self.current.publish(plans.made.len() - 1, made);
+                plans.made.len() - 1
+            }
             None => {
-                // A `Capture::shape` that panics must not fail the call: the
-                // site is planned with nothing captured.
-                let (inputs, output) =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(shapes)).unwrap_or_else(|_| {
-                        crate::safety::CONTAINED_PANICS.fired(self.info.name);
-                        (Vec::new(), None)
-                    });
-                let plan = self.make_plan(rules, config_id, key, &inputs, output.as_ref());
-                plans.push(plan);
-                if key != not_generic_key() {
-                    self.keep_instantiation(key, &inputs, output.as_ref());
-                }
-                plan
+                // Past the cap, new ways of recording capture nothing.
+                crate::safety::DROPPED_PLANS.fired(self.info.name);
+                return plans.nothing_for(key, || {
+                    self.make_plan(Arc::clone(&rules.render), key, plan::plan(&rules, None, &[], None))
+                });
             }
         };
-        self.current.set(plan);
-        plan
+        plans.remember(config_id, key, index);
+        self.use_plan(&plans, config_id, index)
+    }
+
+    fn use_plan(&self, plans: &Plans, config_id: u64, index: usize) -> &'static SitePlan {
+        self.current.set(config_id, index);
+        plans.made[index]
     }
 
     fn keep_instantiation(&self, key: TypeId, inputs: &[Input], output: Option<&Shape>) {
@@ -275,15 +296,7 @@ impl SiteCore {
             .clone()
     }
 
-    fn make_plan(
-        &'static self,
-        rules: Arc<Rules>,
-        config_id: u64,
-        key: TypeId,
-        inputs: &[Input],
-        output: Option<&Shape>,
-    ) -> &'static SitePlan {
-        let plan = plan::plan(&rules, self.method, inputs, output);
+    fn make_plan(&'static self, rules: Arc<RenderRules>, key: TypeId, plan: plan::Plan) -> &'static SitePlan {
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         // Late fields never shadow a captured field or one of CACI's own.
@@ -306,7 +319,6 @@ impl SiteCore {
         let fixed = handles(&mut self.fixed_fields.iter().copied());
         let captured = handles(&mut plan.fields.iter().map(String::as_str));
         Box::leak(Box::new(SitePlan {
-            config_id,
             rules,
             callsite,
             metadata: callsite.metadata(),
@@ -336,29 +348,144 @@ pub fn level_enabled(level: Level) -> bool {
     level <= STATIC_MAX_LEVEL && level <= LevelFilter::current()
 }
 
-/// The plan a call site used last: a pointer to a leaked [`SitePlan`].
+/// How many ways of recording one call site keeps (distinct captured field
+/// sets, times generic instantiations). Past it, a configuration that
+/// would record differently again captures nothing at that site (counted
+/// in [`safety_counters`](crate::safety_counters) as `dropped_plans`, and
+/// warned once): what a site keeps stays bounded however many
+/// configurations are installed. Configurations whose plans record alike
+/// share one plan.
+pub const MAX_PLANS_PER_SITE: usize = 4096;
+
+/// How many (configuration, instantiation) pairs a site remembers the plan
+/// of, so that configurations swapped back and forth (tests, widenings) do
+/// not plan again on every swap.
+const REMEMBERED: usize = 16;
+
+/// A site's plans, and which pairs used which lately.
+struct Plans {
+    made: Vec<&'static SitePlan>,
+    recent: std::collections::VecDeque<(u64, TypeId, usize)>,
+    /// Past the cap: one plan capturing nothing per instantiation.
+    nothing: Vec<&'static SitePlan>,
+}
+
+impl Plans {
+    const fn new() -> Self {
+        Plans {
+            made: Vec::new(),
+            recent: std::collections::VecDeque::new(),
+            nothing: Vec::new(),
+        }
+    }
+
+    fn recent(&self, config_id: u64, key: TypeId) -> Option<usize> {
+        self.recent
+            .iter()
+            .find(|(config, known, _)| *config == config_id && *known == key)
+            .map(|(_, _, index)| *index)
+    }
+
+    fn remember(&mut self, config_id: u64, key: TypeId, index: usize) {
+        if self.recent.len() == REMEMBERED {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((config_id, key, index));
+    }
+
+    fn nothing_for(&mut self, key: TypeId, make: impl FnOnce() -> &'static SitePlan) -> &'static SitePlan {
+        if let Some(plan) = self.nothing.iter().find(|plan| plan.key == key) {
+            return plan;
+        }
+        let plan = make();
+        self.nothing.push(plan);
+        plan
+    }
+}
+
+/// The plan a call site used last, and the configuration it was for, in
+/// one word: `(configuration id << 16) | (index + 1)` into the site's
+/// plans, leaked [`SitePlan`]s each written once before it is published:
+/// the first [`INLINE_PLANS`] in the site itself, the others in a table
+/// allocated when a site first needs it.
 ///
 /// `arc-swap` would cost a debt-list visit and a reference count per call;
-/// plans are never freed, so a plain atomic pointer is enough.
-struct CurrentPlan(AtomicPtr<SitePlan>);
+/// plans are never freed, so plain atomics are enough, and plans shared
+/// between configurations need no copy per configuration.
+struct CurrentPlan {
+    current: AtomicU64,
+    inline: [AtomicPtr<SitePlan>; INLINE_PLANS],
+    more: AtomicPtr<MorePlans>,
+}
+
+/// The plans a site holds in itself; most sites never need more.
+const INLINE_PLANS: usize = 8;
+
+type MorePlans = [AtomicPtr<SitePlan>; MAX_PLANS_PER_SITE - INLINE_PLANS];
+
+const _: () = assert!(MAX_PLANS_PER_SITE < (1 << 16) - 1);
 
 impl CurrentPlan {
     const fn new() -> Self {
-        CurrentPlan(AtomicPtr::new(std::ptr::null_mut()))
+        CurrentPlan {
+            current: AtomicU64::new(0),
+            inline: [const { AtomicPtr::new(std::ptr::null_mut()) }; INLINE_PLANS],
+            more: AtomicPtr::new(std::ptr::null_mut()),
+        }
     }
 
+    /// The plan last used, when it was for configuration `config_id`.
     #[inline]
-    fn get(&self) -> Option<&'static SitePlan> {
-        let plan = self.0.load(Ordering::Acquire);
-        // SAFETY: `set` is the only writer and stores only pointers made from
-        // `&'static SitePlan` (leaked boxes, never freed or mutated).
+    fn get(&self, config_id: u64) -> Option<&'static SitePlan> {
+        let current = self.current.load(Ordering::Acquire);
+        let index = (current & 0xffff) as usize;
+        if current >> 16 != config_id || index == 0 {
+            return None;
+        }
+        let plan = match self.inline.get(index - 1) {
+            Some(slot) => slot.load(Ordering::Acquire),
+            None => self.more_slot(index - 1)?.load(Ordering::Acquire),
+        };
+        // SAFETY: `publish` is the only writer of a slot and stores only
+        // pointers made from `&'static SitePlan` (leaked boxes, never freed
+        // or mutated); a slot is published before any `current` names it.
         #[allow(unsafe_code)]
         unsafe {
             plan.as_ref()
         }
     }
 
-    fn set(&self, plan: &'static SitePlan) {
-        self.0.store(std::ptr::from_ref(plan).cast_mut(), Ordering::Release);
+    #[cold]
+    fn more_slot(&self, index: usize) -> Option<&AtomicPtr<SitePlan>> {
+        let more = self.more.load(Ordering::Acquire);
+        // SAFETY: `more` is null or a leaked `MorePlans`, set once by
+        // `publish` and never freed.
+        #[allow(unsafe_code)]
+        let more = unsafe { more.as_ref() }?;
+        more.get(index - INLINE_PLANS)
+    }
+
+    /// Makes `plan` the one at `index` (under the site's plans lock).
+    fn publish(&self, index: usize, plan: &'static SitePlan) {
+        let pointer = std::ptr::from_ref(plan).cast_mut();
+        if let Some(slot) = self.inline.get(index) {
+            slot.store(pointer, Ordering::Release);
+            return;
+        }
+        if self.more.load(Ordering::Acquire).is_null() {
+            let table: &'static MorePlans = Box::leak(Box::new(
+                [const { AtomicPtr::new(std::ptr::null_mut()) }; MAX_PLANS_PER_SITE - INLINE_PLANS],
+            ));
+            self.more.store(std::ptr::from_ref(table).cast_mut(), Ordering::Release);
+        }
+        if let Some(slot) = self.more_slot(index) {
+            slot.store(pointer, Ordering::Release);
+        }
+    }
+
+    fn set(&self, config_id: u64, index: usize) {
+        // Configuration ids count installs; 2^48 of them is out of reach.
+        self.current
+            .store((config_id << 16) | (index as u64 + 1), Ordering::Release);
     }
 }

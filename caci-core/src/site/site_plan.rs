@@ -12,7 +12,7 @@ use super::callsite::DynamicCallsite;
 use crate::plan::Plan;
 use crate::record::capture::{DynCapture, Erased, Out};
 use crate::record::slot::{RenderLimits, Room, RoomBuffer, Sink, Slot};
-use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, Rules};
+use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, RenderRules};
 
 /// Room for every field a span can declare: the captured ones (at most the
 /// ceiling) and the fixed ones of a method span.
@@ -28,11 +28,11 @@ const MEDIUM_SLOTS: usize = 48;
 ///
 /// Plans are immutable and never freed, so a call borrows its plan for
 /// `'static` with no reference count. They are few: one per call site per
-/// distinct configuration content (equal configurations share an identity)
-/// per generic instantiation.
+/// distinct way of recording (configurations whose plans record alike share
+/// one) per generic instantiation, and at most
+/// [`MAX_PLANS_PER_SITE`](super::MAX_PLANS_PER_SITE) per site.
 pub(crate) struct SitePlan {
-    pub(super) config_id: u64,
-    pub(crate) rules: Arc<Rules>,
+    pub(crate) rules: Arc<RenderRules>,
     pub(crate) callsite: &'static DynamicCallsite,
     /// The callsite's metadata, read without going through its `OnceLock`.
     pub(super) metadata: &'static Metadata<'static>,
