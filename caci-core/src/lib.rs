@@ -111,6 +111,7 @@ pub use method::{METHOD_FIELDS, MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
 pub use record::MapKey;
 pub use record::capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
+pub use record::error_type::ErrorType;
 pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use tracing::Level;
@@ -266,9 +267,10 @@ pub mod __private {
     pub use crate::plan::InputType;
     pub use crate::probe::{
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
-        ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
+        ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
     };
     pub use crate::record::capture::{Capture, DynCapture, Erased, Fields, Out, input_type_of};
+    pub use crate::record::error_type::ErrorType;
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 
 use crate::plan::InputType;
 use crate::record::capture::{Capture, DynCapture, Erased, input_type_of};
+use crate::record::error_type::ErrorType;
 use crate::shape::Shape;
 
 /// Wraps a reference for the probe traits.
@@ -99,6 +100,33 @@ impl<'a, T: ?Sized> ViaNoDisplay<'a> for &Probe<'a, T> {
     #[inline]
     fn caci_display(&self) -> Option<&'a dyn fmt::Display> {
         None
+    }
+}
+
+/// An error's `error.type`, when its type implements [`ErrorType`]: the
+/// name it gives (an enum's variant, an `io::Error`'s kind).
+pub trait ViaErrorType<'a> {
+    /// The error's name.
+    fn caci_error_type(&self) -> &'static str;
+}
+
+impl<'a, T: ErrorType + ?Sized> ViaErrorType<'a> for Probe<'a, T> {
+    #[inline]
+    fn caci_error_type(&self) -> &'static str {
+        self.0.error_type()
+    }
+}
+
+/// Any other error type: its type's name.
+pub trait ViaTypeName<'a> {
+    /// The type's name.
+    fn caci_error_type(&self) -> &'static str;
+}
+
+impl<'a, T: ?Sized> ViaTypeName<'a> for &Probe<'a, T> {
+    #[inline]
+    fn caci_error_type(&self) -> &'static str {
+        std::any::type_name::<T>()
     }
 }
 
@@ -286,6 +314,16 @@ mod tests {
         let fine: Result<u8, &str> = Ok(3);
         assert_eq!((&Probe(&fine)).caci_outcome(), Ok(&3));
         assert_eq!((&Probe(&7u8)).caci_outcome(), Ok(&7));
+    }
+
+    #[test]
+    fn errors_are_named_by_their_error_type_or_their_type() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!((&Probe(&io)).caci_error_type(), "std::io::ErrorKind::NotFound");
+        assert_eq!(
+            (&Probe(&NotCapturable)).caci_error_type(),
+            std::any::type_name::<NotCapturable>()
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! configurations builds each set once.
 
 mod callsite;
+#[cfg(feature = "metrics")]
+pub(crate) mod metrics;
 mod site_plan;
 
 use std::any::TypeId;
@@ -26,7 +28,7 @@ use crate::rules::current;
 use crate::shape::Shape;
 
 pub(crate) use callsite::DynamicCallsite;
-pub(crate) use site_plan::SitePlan;
+pub(crate) use site_plan::{SitePlan, SlotTap};
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -145,6 +147,8 @@ pub(crate) struct SiteCore {
     /// The wrapped method this site is, as (component, method): the
     /// configuration's scopes for it apply.
     method: Option<(&'static str, &'static str)>,
+    /// A wrapped method's `code.function.name`; empty for other sites.
+    pub(crate) function: &'static str,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
     /// Every plan made here, one per (configuration, instantiation): a
@@ -188,12 +192,17 @@ impl SiteCore {
         late: &'static [&'static str],
         method: Option<(&'static str, &'static str)>,
     ) -> Self {
+        let function = match method {
+            Some((_, method)) => method,
+            None => "",
+        };
         SiteCore {
             info,
             kind,
             late,
             fixed_fields,
             method,
+            function,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
             interned: Mutex::new(Vec::new()),
@@ -305,6 +314,10 @@ impl SiteCore {
         };
         let fixed = handles(&mut self.fixed_fields.iter().copied());
         let captured = handles(&mut plan.fields.iter().map(String::as_str));
+        #[cfg(feature = "metrics")]
+        let metrics = self
+            .method
+            .and_then(|(component, method)| metrics::MethodMetrics::new(&rules, component, method, &plan));
         Box::leak(Box::new(SitePlan {
             config_id,
             rules,
@@ -314,6 +327,10 @@ impl SiteCore {
             key,
             fixed,
             captured,
+            info: &self.info,
+            function_name: self.function,
+            #[cfg(feature = "metrics")]
+            metrics,
         }))
     }
 

@@ -43,6 +43,28 @@ pub(crate) struct SitePlan {
     pub(super) fixed: Box<[Field]>,
     /// Handles of the captured fields, in slot order.
     pub(super) captured: Box<[Field]>,
+    /// Where the site is.
+    pub(super) info: &'static super::SiteInfo,
+    /// A method site's fully qualified path (`code.function.name`); empty
+    /// for other sites.
+    pub(super) function_name: &'static str,
+    /// A wrapped method's metrics, when the configuration asks for them.
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics: Option<super::metrics::MethodMetrics>,
+}
+
+/// Sees the captured values of a span being opened, before they are handed
+/// to `tracing`: how a method's metric labels are read from the slots the
+/// span fills, without recording anything twice. `()` sees nothing (and
+/// compiles to nothing).
+pub(crate) trait SlotTap<'v> {
+    /// The captured values, in slot order.
+    fn tap(&mut self, slots: &[Slot<'v>]);
+}
+
+impl SlotTap<'_> for () {
+    #[inline(always)]
+    fn tap(&mut self, _: &[Slot<'_>]) {}
 }
 
 impl SitePlan {
@@ -68,10 +90,20 @@ impl SitePlan {
     /// type is not capturable).
     #[inline]
     pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        self.open_tapped(values, &mut ())
+    }
+
+    /// [`open`](Self::open), showing `tap` the captured values.
+    #[inline]
+    pub(crate) fn open_tapped<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap<'v>,
+    ) -> Span {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        self.open_enabled(values)
+        self.open_enabled(values, tap)
     }
 
     /// A plan whose inputs are all trusted (CACI's impls and derived ones)
@@ -79,28 +111,41 @@ impl SitePlan {
     /// opening, and a `Capture` impl that panics costs a second, careful
     /// opening (input by input), not a guard per input on every call.
     #[inline(never)]
-    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+    fn open_enabled<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap<'v>,
+    ) -> Span {
         if !self.plan.guarded {
-            return self.open_sized(values);
+            return self.open_sized(values, tap);
         }
-        self.open_guarded(values)
+        self.open_guarded(values, tap)
     }
 
     #[inline(never)]
-    fn open_guarded<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+    fn open_guarded<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap<'v>,
+    ) -> Span {
         let again = values.clone();
-        match catch_unwind(AssertUnwindSafe(|| self.open_sized(values))) {
+        match catch_unwind(AssertUnwindSafe(|| self.open_sized(values, &mut *tap))) {
             Ok(span) => span,
-            Err(_) => self.open_contained(again),
+            Err(_) => self.open_contained(again, tap),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_contained<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+        tap: &mut impl SlotTap<'v>,
+    ) -> Span {
         self.with_values(
             |sink| self.fill_contained(sink, values),
             &[],
+            tap,
             |values| Span::new(self.metadata, values),
         )
     }
@@ -108,33 +153,41 @@ impl SitePlan {
     /// Shared by every call site (generic only over the iterator type): one
     /// copy of the code for each captured-field count.
     #[inline(always)]
-    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, tap: &mut impl SlotTap<'v>) -> Span {
         // The captured fields only, as (field, value) pairs: the fixed ones
         // are recorded later, and a value set with only the fields present
         // is what `tracing`'s own macros build. Up to six fields the array
         // is exact; above, it is padded with absent entries to a size class,
         // which keeps this function's code small.
         match self.captured.len() {
-            0 => new_span(self.metadata, &self.metadata.fields().value_set(&[])),
-            1 => self.open_with_pairs::<1>(values),
-            2 => self.open_with_pairs::<2>(values),
-            3 => self.open_with_pairs::<3>(values),
-            4 => self.open_with_pairs::<4>(values),
-            5 => self.open_with_pairs::<5>(values),
-            6 => self.open_with_pairs::<6>(values),
-            7..=8 => self.open_with_pairs::<8>(values),
-            9..=12 => self.open_with_pairs::<12>(values),
-            _ => self.open_any(values),
+            0 => {
+                tap.tap(&[]);
+                new_span(self.metadata, &self.metadata.fields().value_set(&[]))
+            }
+            1 => self.open_with_pairs::<1>(values, tap),
+            2 => self.open_with_pairs::<2>(values, tap),
+            3 => self.open_with_pairs::<3>(values, tap),
+            4 => self.open_with_pairs::<4>(values, tap),
+            5 => self.open_with_pairs::<5>(values, tap),
+            6 => self.open_with_pairs::<6>(values, tap),
+            7..=8 => self.open_with_pairs::<8>(values, tap),
+            9..=12 => self.open_with_pairs::<12>(values, tap),
+            _ => self.open_any(values, tap),
         }
     }
 
     /// Opens the span with an array of `N` (field, value) pairs, `N` at
     /// least the number of captured fields; the extra pairs are absent.
     #[inline(always)]
-    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_with_pairs<'v, const N: usize>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+        tap: &mut impl SlotTap<'v>,
+    ) -> Span {
         let mut slots: [Slot<'v>; N] = [const { Slot::Absent }; N];
         let captured = self.captured.len().min(N);
         self.fill(&mut slots[..captured], values);
+        tap.tap(&slots[..captured]);
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
         let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
@@ -145,10 +198,11 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>, tap: &mut impl SlotTap<'v>) -> Span {
         self.with_values(
             |sink| self.fill_sink(sink, values),
             &[],
+            tap,
             |values| Span::new(self.metadata, values),
         )
     }
@@ -254,6 +308,7 @@ impl SitePlan {
                 }
             },
             fixed,
+            &mut (),
             |values| span.record_all(values),
         );
     }
@@ -274,6 +329,7 @@ impl SitePlan {
         self.with_values(
             |sink| self.fill_guarded_if_needed(sink, values),
             &[Some(&message)],
+            &mut (),
             |values| tracing::Event::dispatch(self.metadata, values),
         );
     }
@@ -286,15 +342,16 @@ impl SitePlan {
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap<'v>,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         // The buffers live in this frame; sized by class, so the common span
         // does not initialise (or probe the stack for) kilobytes.
         let declared = self.callsite.field_names.len();
         if declared <= SMALL_SLOTS {
-            self.with_buffers::<SMALL_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<SMALL_SLOTS, R>(fill, fixed, tap, deliver)
         } else {
-            self.with_large_buffers(fill, fixed, deliver)
+            self.with_large_buffers(fill, fixed, tap, deliver)
         }
     }
 
@@ -303,12 +360,13 @@ impl SitePlan {
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap<'v>,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         if self.callsite.field_names.len() <= MEDIUM_SLOTS {
-            self.with_buffers::<MEDIUM_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<MEDIUM_SLOTS, R>(fill, fixed, tap, deliver)
         } else {
-            self.with_buffers::<MAX_SLOTS, R>(fill, fixed, deliver)
+            self.with_buffers::<MAX_SLOTS, R>(fill, fixed, tap, deliver)
         }
     }
 
@@ -317,6 +375,7 @@ impl SitePlan {
         &'v self,
         fill: impl FnOnce(Sink<'_, 'v>),
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap<'v>,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         let captured = self.plan.fields.len();
@@ -326,6 +385,7 @@ impl SitePlan {
             slots: &mut slots[..captured],
             limits: self.render_limits(),
         });
+        tap.tap(&slots[..captured]);
         let mut recorded: [Option<&dyn Value>; N] = [None; N];
         let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
         for (entry, slot) in captured_values.iter_mut().zip(&slots) {
@@ -387,6 +447,24 @@ impl SitePlan {
             Some(marker) => marker.to_owned(),
             None => rendered,
         }
+    }
+
+    /// A method's `code.function.name`.
+    #[inline]
+    pub(crate) fn function_name(&self) -> &'static str {
+        self.function_name
+    }
+
+    /// Where the site is.
+    #[inline]
+    pub(crate) fn site_info(&self) -> &'static super::SiteInfo {
+        self.info
+    }
+
+    /// Whether method spans carry `code.file.path` and `code.line.number`.
+    #[inline]
+    pub(crate) fn captures_code_location(&self) -> bool {
+        self.rules.capture_code_location
     }
 
     /// Whether failed calls' error messages may be recorded.

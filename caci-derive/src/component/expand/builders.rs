@@ -85,7 +85,11 @@ pub(crate) fn finish(method: &Method, result: &TokenStream, names: &Names) -> To
         } {
             ::core::result::Result::Ok(#ok_pattern) => #call.finish_ok(#output),
             ::core::result::Result::Err(#err) => #call.finish_err(
-                ::core::any::type_name_of_val(#err),
+                {
+                    #[allow(unused_imports)]
+                    use #p::{ViaErrorType as _, ViaTypeName as _};
+                    (&#p::Probe(#err)).caci_error_type()
+                },
                 {
                     #[allow(unused_imports)]
                     use #p::{ViaDisplay as _, ViaNoDisplay as _};

@@ -26,6 +26,7 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let signature = &method.signature;
     let output_type = &method.output_type;
     let captures_output = method.captures_output;
+    let function = &method.function;
     let names: Vec<&str> = method.captured_inputs().map(|input| input.name.as_str()).collect();
     let input_types: Vec<String> = method.captured_inputs().map(|input| type_string(&input.ty)).collect();
     // The method's own line, not the attribute's.
@@ -65,7 +66,8 @@ pub(crate) fn items(method: &Method) -> TokenStream {
                 captures_output: #captures_output,
             }
             #late
-        );
+        )
+        .with_function(::core::concat!(::core::module_path!(), "::", #function));
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
             (#p::inputs([#(#input_shapes),*]), #output_shape)
         }

@@ -1,0 +1,1 @@
+//! Method metrics (cargo feature `metrics`).
