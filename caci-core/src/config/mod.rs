@@ -297,8 +297,8 @@ fn metric_label_problems(rules: &Arc<Rules>) -> Vec<crate::rules::Problem> {
                 state.1 = true;
                 if let (Some(why), None) = (refused_label_kind(decision.kind), &state.2) {
                     state.2 = Some(format!(
-                        "`{label}` is {why} (`{}` at {}.{}): a metric label would create a series per value; \
-                         labels are bools, enums and strings",
+                        "`{label}` is {why}: a metric label would create a series per value \
+                         (`{}` at {}.{}; labels are bools, enums and strings)",
                         decision.path, info.component, info.method
                     ));
                 }
