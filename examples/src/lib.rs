@@ -9,10 +9,12 @@
 //! - [`story`]: what `cargo run -p caci-examples` runs and prints;
 //! - [`tree`], [`tally`]: two small `tracing` layers: print a few span trees,
 //!   count spans by plan and feature group;
-//! - [`otlp`]: export over OTLP when the standard `OTEL_*` variables ask for it.
+//! - [`otlp`]: export over OTLP when the standard `OTEL_*` variables ask for it;
+//! - [`prometheus`]: Prometheus metrics per method when `CACI_METRICS_ADDR` asks for them.
 
 pub mod domain;
 pub mod otlp;
+pub mod prometheus;
 pub mod service;
 pub mod signups;
 pub mod story;
