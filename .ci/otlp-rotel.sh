@@ -20,7 +20,7 @@ GRPC_PORT="${CACI_OTLP_GRPC_PORT:-4317}"
 WORK="${CACI_OTLP_WORKDIR:-target/otlp-rotel}"
 VENV="$WORK/venv"
 LOG="$WORK/rotel.log"
-EXAMPLE=target/debug/caci-examples
+EXAMPLE="${CARGO_TARGET_DIR:-target}/debug/caci-examples"
 ROTEL_PID=
 
 say() { echo "otlp-rotel: $*"; }

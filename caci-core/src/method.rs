@@ -52,9 +52,6 @@ pub const METHOD_FIELDS: &[&str] = &[
 ];
 const OUTCOME: usize = 0;
 const DURATION: usize = 1;
-const ERROR_TYPE: usize = 2;
-const STATUS: usize = 3;
-const STATUS_DESCRIPTION: usize = 4;
 const FUNCTION: usize = 5;
 const FILE: usize = 6;
 const LINE: usize = 7;
@@ -239,6 +236,14 @@ impl MethodSite {
         &self.method
     }
 
+    /// The same site, whose failed calls' error values have the shape
+    /// `shape` gives: their fields are captured under `error.` (`error.code`)
+    /// where the configuration allows them.
+    pub const fn with_error_shape(mut self, shape: fn() -> Shape) -> Self {
+        self.core.error_shape = Some(shape);
+        self
+    }
+
     /// The same site, whose spans' `code.function.name` is `function` (the
     /// method's fully qualified path); without it, `module::method`.
     pub const fn with_function(mut self, function: &'static str) -> Self {
@@ -353,8 +358,21 @@ impl MethodCall {
     /// messages.
     #[inline]
     pub fn finish_err(self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
+        self.finish_err_with(error_type, message, None);
+    }
+
+    /// [`finish_err`](Self::finish_err), with the error value itself (when
+    /// its type is capturable): its allowed fields are recorded under
+    /// `error.`.
+    #[inline]
+    pub fn finish_err_with(
+        self,
+        error_type: &'static str,
+        message: Option<&dyn fmt::Display>,
+        error: Option<&dyn DynCapture>,
+    ) {
         if let Some(running) = self.into_running() {
-            running.finish_failed(Outcome::Error, Some((error_type, message)));
+            running.finish_failed(Outcome::Error, Some((error_type, message)), error);
         }
     }
 
@@ -371,7 +389,7 @@ impl Drop for MethodCall {
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             if std::thread::panicking() {
-                running.finish_failed(Outcome::Panic, None);
+                running.finish_failed(Outcome::Panic, None, None);
             } else {
                 running.finish_cancelled();
             }
@@ -495,7 +513,12 @@ impl Running {
     /// An error or a panic: the fixed fields, with the error's type and
     /// (where allowed) message, and the OpenTelemetry error status.
     #[cold]
-    fn finish_failed(self, outcome: Outcome, error: Option<(&'static str, Option<&dyn fmt::Display>)>) {
+    fn finish_failed(
+        self,
+        outcome: Outcome,
+        error: Option<(&'static str, Option<&dyn fmt::Display>)>,
+        value: Option<&dyn DynCapture>,
+    ) {
         let nanos = self.elapsed_nanos();
         let plan = self.plan;
         let (error_type, message) = match error {
@@ -516,20 +539,24 @@ impl Running {
         let function = plan.function_name();
         let location = plan.captures_code_location().then(|| self.location());
         let (file, line) = location.unzip();
-        let field = |index| plan.fixed_field(index);
-        let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] = [
-            (field(OUTCOME), Some(&outcome)),
-            (field(DURATION), Some(&nanos)),
-            (field(ERROR_TYPE), Some(&error_type)),
-            (field(STATUS), Some(&status)),
-            (
-                field(STATUS_DESCRIPTION),
-                message.as_ref().map(|value| value as &dyn Value),
-            ),
-            (field(FUNCTION), Some(&function)),
-            (field(FILE), file.as_ref().map(|value| value as &dyn Value)),
-            (field(LINE), line.as_ref().map(|value| value as &dyn Value)),
+        // In `METHOD_FIELDS` order.
+        let fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [
+            Some(&outcome),
+            Some(&nanos),
+            Some(&error_type),
+            Some(&status),
+            message.as_ref().map(|value| value as &dyn Value),
+            Some(&function),
+            file.as_ref().map(|value| value as &dyn Value),
+            line.as_ref().map(|value| value as &dyn Value),
         ];
+        if let (Some(value), Some(_)) = (value, &plan.plan.error) {
+            plan.record_error(&self.span, value, &fixed);
+            return;
+        }
+        let field = |index| plan.fixed_field(index);
+        let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] =
+            std::array::from_fn(|index| (field(index), fixed[index]));
         self.span.record_all(&plan.metadata().fields().value_set(&values));
     }
 }

@@ -197,13 +197,21 @@ impl<T: ?Sized> Default for OutputProbe<T> {
 pub trait OutputViaResult {
     /// The `Ok` type.
     type Ok;
+    /// The `Err` type.
+    type Err;
     /// The probe of the `Ok` type.
     fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+    /// The probe of the `Err` type: its fields are captured under `error.`.
+    fn caci_err_type(&self) -> TypeProbe<Self::Err>;
 }
 
 impl<T, E> OutputViaResult for OutputProbe<Result<T, E>> {
     type Ok = T;
+    type Err = E;
     fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+    fn caci_err_type(&self) -> TypeProbe<E> {
         TypeProbe::new()
     }
 }
@@ -214,11 +222,16 @@ pub trait OutputViaValue {
     type Ok: ?Sized;
     /// The probe of the type itself.
     fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+    /// No error: an uninhabited type, captured as nothing.
+    fn caci_err_type(&self) -> TypeProbe<Infallible>;
 }
 
 impl<T: ?Sized> OutputViaValue for &OutputProbe<T> {
     type Ok = T;
     fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+    fn caci_err_type(&self) -> TypeProbe<Infallible> {
         TypeProbe::new()
     }
 }

@@ -47,6 +47,7 @@ pub(crate) struct Rules {
     /// Whether method spans carry `code.file.path` and `code.line.number`.
     pub(crate) capture_code_location: bool,
     /// Whether wrapped methods emit metrics (cargo feature `metrics`).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
     pub(crate) method_metrics: bool,
     /// The metric labels, as written (names or dotted paths).
     pub(crate) metric_labels: Vec<String>,

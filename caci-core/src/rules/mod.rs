@@ -16,7 +16,9 @@ mod spec;
 pub(crate) mod words;
 
 pub use compile::MAX_FIELDS_PER_SPAN_CEILING;
-pub(crate) use compile::{MAX_METRIC_LABELS, Rules, compile, label_names};
+#[cfg(feature = "metrics")]
+pub(crate) use compile::MAX_METRIC_LABELS;
+pub(crate) use compile::{Rules, compile, label_names};
 pub use error::{ConfigError, Problem};
 pub use spec::{ConfigSpec, LimitsSpec, ScopeSpec};
 pub(crate) use spec::{LIMIT_KEYS, SCOPE_KEYS, TOP_LEVEL_KEYS};

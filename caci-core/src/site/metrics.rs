@@ -11,8 +11,8 @@
 //! caps, takes a lock and allocates.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Mutex, RwLock};
+use std::hash::Hasher;
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use metrics::{Counter, Histogram, Key, Label, Level, Metadata};
 
@@ -59,8 +59,43 @@ struct LabelSlot {
 }
 
 /// The labels of one call, as the cache keys them.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct LabelKey([u64; MAX_LABELS]);
+
+impl LabelKey {
+    /// The key's first `len` words, mixed into a table index.
+    #[inline]
+    fn spread(&self, len: usize) -> usize {
+        let mut hash = 0u64;
+        for word in &self.0[..len.min(MAX_LABELS)] {
+            hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        // The high bits are the best mixed.
+        (hash >> 32) as usize
+    }
+}
+
+/// How many slots of the cache a lookup tries before it takes the lock.
+const MAX_PROBES: usize = 8;
+
+/// The cache's size: a power of two with room for every series and the
+/// keys that reach them (several keys can name one series).
+fn cache_slots(max_series: usize) -> usize {
+    (max_series.saturating_mul(2) + 16).next_power_of_two().min(1 << 14)
+}
+
+/// A bool's or an enum variant's key: the value (a variant's name by its
+/// address and length, which tell it apart without reading it); anything
+/// else by a hash of its text (a variant name cut to the string limit).
+#[inline]
+fn small_key(slot: &Slot<'_>) -> u64 {
+    match slot {
+        Slot::Absent => 0,
+        Slot::Bool(value) => 1 + u64::from(*value),
+        Slot::Str(name) => (name.as_ptr() as u64) ^ ((name.len() as u64) << 56),
+        other => hash_text(Text::of(other).as_str()),
+    }
+}
 
 /// The metrics of one wrapped method under one configuration.
 pub(crate) struct MethodMetrics {
@@ -70,14 +105,17 @@ pub(crate) struct MethodMetrics {
     has_text: bool,
     max_series: usize,
     max_values: usize,
-    /// The warm path: a label key to its series.
-    cache: RwLock<HashMap<LabelKey, Cached, BuildHasherDefault<KeyHasher>>>,
+    /// The warm path: an open-addressing table of label keys and their
+    /// series, read without a lock (slots are set once, under `registry`'s
+    /// lock, and never changed).
+    cache: Box<[OnceLock<&'static Cached>]>,
     /// Everything a miss needs.
     registry: Mutex<Registry>,
     overflow: Counter,
 }
 
 struct Cached {
+    key: LabelKey,
     series: &'static Series,
     /// The string labels' values, to tell a hash collision from a hit.
     texts: Box<[Box<str>]>,
@@ -253,7 +291,9 @@ impl MethodMetrics {
             labels: labels.into_boxed_slice(),
             max_series: rules.limits.max_series_per_method,
             max_values: rules.limits.max_label_values,
-            cache: RwLock::new(HashMap::default()),
+            cache: (0..cache_slots(rules.limits.max_series_per_method))
+                .map(|_| OnceLock::new())
+                .collect(),
             overflow,
         })
     }
@@ -261,32 +301,54 @@ impl MethodMetrics {
     /// The series of a call whose captured values are `slots`.
     #[inline]
     pub(crate) fn series(&self, slots: &[Slot<'_>]) -> &'static Series {
-        let mut key = [0u64; MAX_LABELS];
+        if self.has_text {
+            return self.series_with_text(slots);
+        }
+        let mut key = LabelKey([0; MAX_LABELS]);
+        for (entry, label) in key.0.iter_mut().zip(self.labels.iter()) {
+            *entry = small_key(slots.get(usize::from(label.slot)).unwrap_or(&Slot::Absent));
+        }
+        match self.lookup(&key, &[]) {
+            Some(series) => series,
+            None => self.resolve(key, slots),
+        }
+    }
+
+    /// [`series`](Self::series) for labels with a string among them: its
+    /// text is hashed, and compared with the cached one on a hit.
+    #[inline(never)]
+    fn series_with_text(&self, slots: &[Slot<'_>]) -> &'static Series {
+        let mut key = LabelKey([0; MAX_LABELS]);
         let mut texts: [Text<'_>; MAX_LABELS] = [const { Text::None }; MAX_LABELS];
-        for ((entry, text), label) in key.iter_mut().zip(texts.iter_mut()).zip(self.labels.iter()) {
+        for ((entry, text), label) in key.0.iter_mut().zip(texts.iter_mut()).zip(self.labels.iter()) {
             let slot = slots.get(usize::from(label.slot)).unwrap_or(&Slot::Absent);
             *entry = match (label.kind, slot) {
-                (_, Slot::Absent) => 0,
-                (LabelKind::Small, Slot::Bool(value)) => 1 + u64::from(*value),
-                // An enum variant's name is a `&'static str`: its address
-                // and length tell it apart without reading it.
-                (LabelKind::Small, Slot::Str(name)) => (name.as_ptr() as u64) ^ ((name.len() as u64) << 56),
-                (_, slot) => {
+                (LabelKind::Small, slot) | (_, slot @ Slot::Absent) => small_key(slot),
+                (LabelKind::Text, slot) => {
                     *text = Text::of(slot);
                     hash_text(text.as_str())
                 }
             };
         }
-        let key = LabelKey(key);
-        {
-            let cache = self.cache.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(cached) = cache.get(&key)
-                && (!self.has_text || self.same_texts(cached, &texts))
-            {
-                return cached.series;
-            }
+        match self.lookup(&key, &texts) {
+            Some(series) => series,
+            None => self.resolve(key, slots),
         }
-        self.resolve(key, slots, &texts)
+    }
+
+    /// The cached series of `key` (and `texts`, the string labels' values).
+    #[inline]
+    fn lookup(&self, key: &LabelKey, texts: &[Text<'_>]) -> Option<&'static Series> {
+        let mask = self.cache.len() - 1;
+        let mut index = key.spread(self.labels.len()) & mask;
+        for _ in 0..MAX_PROBES {
+            let cached = self.cache[index].get()?;
+            if cached.key == *key && (!self.has_text || self.same_texts(cached, texts)) {
+                return Some(cached.series);
+            }
+            index = (index + 1) & mask;
+        }
+        None
     }
 
     fn same_texts(&self, cached: &Cached, texts: &[Text<'_>]) -> bool {
@@ -299,21 +361,28 @@ impl MethodMetrics {
     }
 
     /// A miss: the label values as text, capped, and their series (made
-    /// when new and under the cap, else the `_other` one).
+    /// when new and under the cap, else the `_other` one), then cached.
     #[cold]
     #[inline(never)]
-    fn resolve(&self, key: LabelKey, slots: &[Slot<'_>], texts: &[Text<'_>]) -> &'static Series {
+    fn resolve(&self, key: LabelKey, slots: &[Slot<'_>]) -> &'static Series {
         let mut registry = self.registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut collapsed = false;
         let mut values: Vec<Box<str>> = Vec::with_capacity(self.labels.len());
+        let mut texts: Vec<Box<str>> = Vec::new();
         for (index, label) in self.labels.iter().enumerate() {
             let slot = slots.get(usize::from(label.slot)).unwrap_or(&Slot::Absent);
-            let value: Box<str> = match (label.kind, slot) {
-                (_, Slot::Absent) => ABSENT.into(),
-                (LabelKind::Small, Slot::Bool(value)) => if *value { "true" } else { "false" }.into(),
-                (LabelKind::Small, Slot::Str(name)) => (*name).into(),
-                _ => texts[index].as_str().into(),
+            let value: Box<str> = match slot {
+                Slot::Absent => ABSENT.into(),
+                Slot::Bool(value) => if *value { "true" } else { "false" }.into(),
+                other => Text::of(other).as_str().into(),
             };
+            if label.kind == LabelKind::Text {
+                texts.push(if matches!(slot, Slot::Absent) {
+                    "".into()
+                } else {
+                    value.clone()
+                });
+            }
             let value = if label.kind == LabelKind::Text && &*value != ABSENT {
                 let seen = &mut registry.distinct[index];
                 if seen.contains(&value) || seen.len() < self.max_values {
@@ -344,23 +413,30 @@ impl MethodMetrics {
                     .get_or_insert_with(|| Series::new(self.base_labels(&other)))
             }
         };
-        drop(registry);
         if collapsed {
             self.overflow.increment(1);
         }
-        let mut cache = self.cache.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Collapsed string values are not kept: there can be any number of
-        // them. Everything else is bounded by the caps.
-        if !collapsed || !self.has_text || cache.len() < 4 * self.max_series + 64 {
-            let texts = self
-                .labels
-                .iter()
-                .zip(texts)
-                .filter(|(label, _)| label.kind == LabelKind::Text)
-                .map(|(_, text)| Box::from(text.as_str()))
-                .collect();
-            cache.insert(key, Cached { series, texts });
+        // Cached while there is room (bounded: at most the table's slots,
+        // so string values past the cap may miss every time).
+        let mask = self.cache.len() - 1;
+        let mut index = key.spread(self.labels.len()) & mask;
+        for _ in 0..MAX_PROBES {
+            let slot = &self.cache[index];
+            match slot.get() {
+                None => {
+                    let cached = Box::leak(Box::new(Cached {
+                        key,
+                        series,
+                        texts: texts.into_boxed_slice(),
+                    }));
+                    let _ = slot.set(cached);
+                    break;
+                }
+                Some(cached) if cached.key == key && cached.texts.as_ref() == texts.as_slice() => break,
+                Some(_) => index = (index + 1) & mask,
+            }
         }
+        drop(registry);
         series
     }
 

@@ -28,7 +28,9 @@ use crate::rules::current;
 use crate::shape::Shape;
 
 pub(crate) use callsite::DynamicCallsite;
-pub(crate) use site_plan::{SitePlan, SlotTap};
+pub(crate) use site_plan::SitePlan;
+#[cfg(feature = "metrics")]
+pub(crate) use site_plan::SlotTap;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -149,6 +151,9 @@ pub(crate) struct SiteCore {
     method: Option<(&'static str, &'static str)>,
     /// A wrapped method's `code.function.name`; empty for other sites.
     pub(crate) function: &'static str,
+    /// A wrapped method's error type's shape, when its type is known: its
+    /// fields are planned under `error.`.
+    pub(crate) error_shape: Option<fn() -> Shape>,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
     /// Every plan made here, one per (configuration, instantiation): a
@@ -203,6 +208,7 @@ impl SiteCore {
             fixed_fields,
             method,
             function,
+            error_shape: None,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
             interned: Mutex::new(Vec::new()),
@@ -292,7 +298,13 @@ impl SiteCore {
         inputs: &[Input],
         output: Option<&Shape>,
     ) -> &'static SitePlan {
-        let plan = plan::plan(&rules, self.method, inputs, output);
+        // A `Capture::shape` that panics plans the error with nothing captured.
+        let error = self.error_shape.and_then(|shape| {
+            std::panic::catch_unwind(shape)
+                .map_err(|_| crate::safety::CONTAINED_PANICS.fired(self.info.name))
+                .ok()
+        });
+        let plan = plan::plan_with_error(&rules, self.method, inputs, output, error.as_ref());
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         // Late fields never shadow a captured field or one of CACI's own.

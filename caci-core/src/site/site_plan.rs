@@ -296,11 +296,26 @@ impl SitePlan {
         output: &'v dyn DynCapture,
         fixed: &[Option<&'v dyn Value>],
     ) {
+        self.record_value(span, self.plan.output.as_ref(), output, fixed);
+    }
+
+    /// Records a failed call's error value's allowed fields (`error.code`),
+    /// with the fixed fields' values, on `span`.
+    pub(crate) fn record_error<'v>(&'v self, span: &Span, error: &'v dyn DynCapture, fixed: &[Option<&'v dyn Value>]) {
+        self.record_value(span, self.plan.error.as_ref(), error, fixed);
+    }
+
+    fn record_value<'v>(
+        &'v self,
+        span: &Span,
+        node: Option<&'v crate::plan::Node>,
+        value: &'v dyn DynCapture,
+        fixed: &[Option<&'v dyn Value>],
+    ) {
         self.with_values(
             |mut sink| {
-                if let Some(node) = &self.plan.output {
-                    let recorded =
-                        catch_unwind(AssertUnwindSafe(|| output.dyn_record(Out::new(node, sink.reborrow()))));
+                if let Some(node) = node {
+                    let recorded = catch_unwind(AssertUnwindSafe(|| value.dyn_record(Out::new(node, sink.reborrow()))));
                     if recorded.is_err() {
                         crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
                         sink.clear(0..self.plan.fields.len());
