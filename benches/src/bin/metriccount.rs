@@ -11,7 +11,9 @@
 //!   `metric_labels = ["plan", "trial"]`, recorded by a recorder whose
 //!   handles are atomics (CACI's own cost);
 //! - `metrics_two_labels_prometheus`: the same, recorded by
-//!   metrics-exporter-prometheus's recorder (what a service pays).
+//!   metrics-exporter-prometheus's recorder with histogram buckets, and
+//!   rendered once at the end (what a service pays, the exporter's folding
+//!   of samples into buckets included).
 //!
 //! Instructions per call are `(Ir(b) - Ir(a)) / (b - a)`, as for `callcount`.
 
@@ -56,6 +58,18 @@ impl HistogramFn for Atomic {
     }
 }
 
+/// Every call counted by [`Atomics`], whatever its labels.
+static CALLS_COUNTED: AtomicU64 = AtomicU64::new(0);
+
+struct Calls;
+
+impl CounterFn for Calls {
+    fn increment(&self, value: u64) {
+        CALLS_COUNTED.fetch_add(value, Ordering::Relaxed);
+    }
+    fn absolute(&self, _: u64) {}
+}
+
 /// Handles that are atomics: what CACI costs, without a real back end's.
 struct Atomics;
 
@@ -63,8 +77,12 @@ impl Recorder for Atomics {
     fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
     fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
     fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
-    fn register_counter(&self, _: &Key, _: &Metadata<'_>) -> Counter {
-        Counter::from_arc(Arc::new(Atomic::default()))
+    fn register_counter(&self, key: &Key, _: &Metadata<'_>) -> Counter {
+        if key.name() == "caci.method.calls" {
+            Counter::from_arc(Arc::new(Calls))
+        } else {
+            Counter::noop()
+        }
     }
     fn register_gauge(&self, _: &Key, _: &Metadata<'_>) -> Gauge {
         Gauge::noop()
@@ -94,13 +112,25 @@ fn main() -> ExitCode {
         .allow_fields(["plan", "trial"])
         .build()
         .expect("valid");
+    let mut prometheus = None;
     let config = match variant.as_str() {
         "spans_only" => spans,
         "metrics_two_labels" | "metrics_two_labels_prometheus" => {
             if variant == "metrics_two_labels" {
                 metrics::set_global_recorder(Atomics).expect("one recorder");
             } else {
-                let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+                // Buckets as the example sets them: without any, the exporter
+                // keeps a summary, whose quantile sketch costs far more.
+                let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+                    .set_buckets_for_metric(
+                        metrics_exporter_prometheus::Matcher::Full("caci.method.duration".to_owned()),
+                        &[
+                            1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 1e-2, 1e-1, 1.0,
+                        ],
+                    )
+                    .expect("buckets")
+                    .build_recorder();
+                prometheus = Some(recorder.handle());
                 metrics::set_global_recorder(recorder).expect("one recorder");
             }
             spans
@@ -128,5 +158,18 @@ fn main() -> ExitCode {
             black_box(Checkout.pay(plan, index % 3 == 0));
         }
     });
+    let counted = match &prometheus {
+        Some(handle) => handle
+            .render()
+            .lines()
+            .filter(|line| line.starts_with("caci_method_calls{"))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum(),
+        None => CALLS_COUNTED.load(Ordering::Relaxed),
+    };
+    if variant != "spans_only" && counted != calls + 4 {
+        eprintln!("{counted} calls counted, {} made", calls + 4);
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }

@@ -35,6 +35,8 @@ pub(crate) const ABSENT: &str = "_none";
 
 /// At most this many labels per method (the configuration checks it too).
 const MAX_LABELS: usize = crate::rules::MAX_METRIC_LABELS;
+// `LabelKey::same` compares two, four or all words.
+const _: () = assert!(MAX_LABELS == 8);
 /// A string label longer than this is cut before it is hashed and named.
 const MAX_LABEL_TEXT: usize = 128;
 
@@ -63,13 +65,29 @@ struct LabelSlot {
 struct LabelKey([u64; MAX_LABELS]);
 
 impl LabelKey {
+    /// Whether the first `len` words are `other`'s. The words past `len`
+    /// are zero in every key, so comparing a few more is still exact: two,
+    /// four or all eight words, each compared directly (no `memcmp` call).
+    #[inline]
+    fn same(&self, other: &LabelKey, len: usize) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        let first = a[0] == b[0] && a[1] == b[1];
+        match len {
+            0..=2 => first,
+            3..=4 => first && a[2] == b[2] && a[3] == b[3],
+            _ => a == b,
+        }
+    }
+
     /// The key's first `len` words, mixed into a table index.
     #[inline]
     fn spread(&self, len: usize) -> usize {
-        let mut hash = 0u64;
-        for word in &self.0[..len.min(MAX_LABELS)] {
-            hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
+        let hash = match len {
+            0..=2 => mix(mix(0, self.0[0]), self.0[1]),
+            _ => self.0.iter().fold(0, |hash, word| mix(hash, *word)),
+        };
         // The high bits are the best mixed.
         (hash >> 32) as usize
     }
@@ -102,6 +120,8 @@ pub(crate) struct MethodMetrics {
     component: &'static str,
     method: &'static str,
     labels: Box<[LabelSlot]>,
+    /// The labels' slots, in order, inline for the warm path.
+    slots: [u16; MAX_LABELS],
     has_text: bool,
     max_series: usize,
     max_values: usize,
@@ -284,6 +304,7 @@ impl MethodMetrics {
             component,
             method,
             has_text: labels.iter().any(|label| label.kind == LabelKind::Text),
+            slots: std::array::from_fn(|index| labels.get(index).map_or(0, |label| label.slot)),
             registry: Mutex::new(Registry {
                 distinct: labels.iter().map(|_| HashSet::new()).collect(),
                 ..Registry::default()
@@ -305,8 +326,17 @@ impl MethodMetrics {
             return self.series_with_text(slots);
         }
         let mut key = LabelKey([0; MAX_LABELS]);
-        for (entry, label) in key.0.iter_mut().zip(self.labels.iter()) {
-            *entry = small_key(slots.get(usize::from(label.slot)).unwrap_or(&Slot::Absent));
+        let word = |index: usize| small_key(slots.get(usize::from(self.slots[index])).unwrap_or(&Slot::Absent));
+        // One or two labels, the common case, without a loop.
+        match self.labels.len() {
+            0 => {}
+            1 => key.0[0] = word(0),
+            2 => key.0 = [word(0), word(1), 0, 0, 0, 0, 0, 0],
+            count => {
+                for (index, entry) in key.0.iter_mut().enumerate().take(count) {
+                    *entry = word(index);
+                }
+            }
         }
         match self.lookup(&key, &[]) {
             Some(series) => series,
@@ -343,7 +373,7 @@ impl MethodMetrics {
         let mut index = key.spread(self.labels.len()) & mask;
         for _ in 0..MAX_PROBES {
             let cached = self.cache[index].get()?;
-            if cached.key == *key && (!self.has_text || self.same_texts(cached, texts)) {
+            if cached.key.same(key, self.labels.len()) && (!self.has_text || self.same_texts(cached, texts)) {
                 return Some(cached.series);
             }
             index = (index + 1) & mask;
@@ -432,7 +462,11 @@ impl MethodMetrics {
                     let _ = slot.set(cached);
                     break;
                 }
-                Some(cached) if cached.key == key && cached.texts.as_ref() == texts.as_slice() => break,
+                Some(cached)
+                    if cached.key.same(&key, self.labels.len()) && cached.texts.as_ref() == texts.as_slice() =>
+                {
+                    break;
+                }
                 Some(_) => index = (index + 1) & mask,
             }
         }
