@@ -245,7 +245,7 @@ impl MethodSite {
     }
 
     /// The same site, whose spans' `code.function.name` is `function` (the
-    /// method's fully qualified path); without it, `module::method`.
+    /// method's fully qualified path); without it, spans have none.
     pub const fn with_function(mut self, function: &'static str) -> Self {
         self.core.function = function;
         self
@@ -468,13 +468,14 @@ impl Running {
         let plan = self.plan;
         let outcome = outcome.as_str();
         let function = plan.function_name();
+        let function = (!function.is_empty()).then_some(&function as &dyn Value);
         let field = |index| plan.fixed_field(index);
         if plan.captures_code_location() {
             let (file, line) = self.location();
             let values: [(&tracing::field::Field, Option<&dyn Value>); 5] = [
                 (field(OUTCOME), Some(&outcome)),
                 (field(DURATION), Some(&nanos)),
-                (field(FUNCTION), Some(&function)),
+                (field(FUNCTION), function),
                 (field(FILE), Some(&file)),
                 (field(LINE), Some(&line)),
             ];
@@ -483,7 +484,7 @@ impl Running {
             let values: [(&tracing::field::Field, Option<&dyn Value>); 3] = [
                 (field(OUTCOME), Some(&outcome)),
                 (field(DURATION), Some(&nanos)),
-                (field(FUNCTION), Some(&function)),
+                (field(FUNCTION), function),
             ];
             self.span.record_all(&plan.metadata().fields().value_set(&values));
         }
@@ -502,7 +503,7 @@ impl Running {
         let mut fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [None; METHOD_FIELDS.len()];
         fixed[OUTCOME] = Some(&outcome);
         fixed[DURATION] = Some(&nanos);
-        fixed[FUNCTION] = Some(&function);
+        fixed[FUNCTION] = (!function.is_empty()).then_some(&function as &dyn Value);
         if self.plan.captures_code_location() {
             fixed[FILE] = Some(&file);
             fixed[LINE] = Some(&line);
@@ -546,7 +547,7 @@ impl Running {
             Some(&error_type),
             Some(&status),
             message.as_ref().map(|value| value as &dyn Value),
-            Some(&function),
+            (!function.is_empty()).then_some(&function as &dyn Value),
             file.as_ref().map(|value| value as &dyn Value),
             line.as_ref().map(|value| value as &dyn Value),
         ];

@@ -149,7 +149,8 @@ pub(crate) struct SiteCore {
     /// The wrapped method this site is, as (component, method): the
     /// configuration's scopes for it apply.
     method: Option<(&'static str, &'static str)>,
-    /// A wrapped method's `code.function.name`; empty for other sites.
+    /// A wrapped method's `code.function.name` (set by the macros); empty
+    /// for other sites and for method sites built by hand without one.
     pub(crate) function: &'static str,
     /// A wrapped method's error type's shape, when its type is known: its
     /// fields are planned under `error.`.
@@ -197,17 +198,13 @@ impl SiteCore {
         late: &'static [&'static str],
         method: Option<(&'static str, &'static str)>,
     ) -> Self {
-        let function = match method {
-            Some((_, method)) => method,
-            None => "",
-        };
         SiteCore {
             info,
             kind,
             late,
             fixed_fields,
             method,
-            function,
+            function: "",
             error_shape: None,
             current: CurrentPlan::new(),
             plans: Mutex::new(Vec::new()),
