@@ -65,6 +65,9 @@ trap 'exit 130' INT TERM
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+mkdir -p "$WORK"
+APT_LOG="$WORK/apt.log"
+
 # 1. Prometheus, from the Debian packages.
 if ! command -v prometheus >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then
@@ -75,19 +78,18 @@ if ! command -v prometheus >/dev/null; then
         fail "prometheus is not installed, and installing it needs root or sudo (apt-get install -y prometheus)"
     fi
     say "installing prometheus (apt-get)"
-    $SUDO env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq > "$WORK.apt.log" 2>&1 \
-        || { mkdir -p "$WORK"; fail "apt-get update (log: $WORK.apt.log)"; }
+    $SUDO env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq > "$APT_LOG" 2>&1 \
+        || fail "apt-get update (log: $APT_LOG)"
     # Install only: the package's own service is not wanted (and there is
     # no init system to run it here); the check starts its own server.
-    $SUDO env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq prometheus >> "$WORK.apt.log" 2>&1 \
-        || fail "apt-get install -y prometheus (log: $WORK.apt.log)"
+    $SUDO env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq prometheus >> "$APT_LOG" 2>&1 \
+        || fail "apt-get install -y prometheus (log: $APT_LOG)"
 fi
 command -v prometheus >/dev/null || fail "no prometheus binary after installing the package"
 command -v curl >/dev/null || fail "curl is needed to query Prometheus"
 command -v python3 >/dev/null || fail "python3 is needed to read Prometheus's answers"
 say "server: $(prometheus --version 2>&1 | head -n 1)"
 
-mkdir -p "$WORK"
 rm -rf "$WORK/data" "$LOG" "$EXAMPLE_OUT"
 
 # 2. The example binary.
