@@ -69,6 +69,8 @@
 //! | know why a leaf is (not) captured | [`decision`] |
 //! | see what every method will capture, gate CI | `coverage` (cargo feature `coverage`) |
 //! | reload the configuration when its file changes | `reload` (cargo feature `reload`) |
+//! | name an error's variant as `error.type` | [`ErrorType`] (derived for enums by `Telemetry`) |
+//! | count and time every wrapped method, by plan and such | `method_metrics` and `metric_labels` (cargo feature `metrics`) |
 //! | test it | the `caci-testkit` crate |
 
 // How the pieces fit, bottom-up; no module imports one above it (the

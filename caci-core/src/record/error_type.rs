@@ -2,8 +2,9 @@
 //!
 //! The variant of an error enum deriving `Telemetry`
 //! (`BillingError::CardDeclined`), an `std::io::Error`'s kind
-//! (`std::io::ErrorKind::NotFound`), a boxed `dyn Error`'s root cause when it
-//! is an `io::Error`, and the error's type name for anything else. Never its
+//! (`std::io::ErrorKind::NotFound`), a boxed `dyn Error`'s (or, with the
+//! `anyhow` feature, an `anyhow::Error`'s) root cause when it is an
+//! `io::Error`, and the error's type name for anything else. Never its
 //! message.
 
 use std::error::Error;
@@ -60,6 +61,14 @@ macro_rules! io_kinds {
             match kind {
                 $(io::ErrorKind::$kind => concat!("Box<dyn Error>: std::io::ErrorKind::", stringify!($kind)),)*
                 _ => "Box<dyn Error>: std::io::Error",
+            }
+        }
+
+        #[cfg(feature = "anyhow")]
+        fn anyhow_io_kind_name(kind: io::ErrorKind) -> &'static str {
+            match kind {
+                $(io::ErrorKind::$kind => concat!("anyhow::Error: std::io::ErrorKind::", stringify!($kind)),)*
+                _ => "anyhow::Error: std::io::Error",
             }
         }
     };
@@ -129,6 +138,19 @@ impl ErrorType for Box<dyn Error + Send + Sync> {
     }
 }
 
+/// With the `anyhow` feature: the root cause's kind when it is an
+/// `io::Error`, `anyhow::Error` otherwise (the context chain's types cannot
+/// be named through `dyn Error`).
+#[cfg(feature = "anyhow")]
+impl ErrorType for anyhow::Error {
+    fn error_type(&self) -> &'static str {
+        match self.root_cause().downcast_ref::<io::Error>() {
+            Some(io) => anyhow_io_kind_name(io.kind()),
+            None => "anyhow::Error",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +183,13 @@ mod tests {
         assert_eq!(boxed.error_type(), "Box<dyn Error>: std::io::ErrorKind::TimedOut");
         let plain: Box<dyn Error> = "no root cause".into();
         assert_eq!(plain.error_type(), "Box<dyn Error>");
+    }
+
+    #[cfg(feature = "anyhow")]
+    #[test]
+    fn anyhow_errors_name_an_io_root_cause() {
+        let error = anyhow::Error::new(io::Error::from(io::ErrorKind::NotFound)).context("loading owner@example.com");
+        assert_eq!(error.error_type(), "anyhow::Error: std::io::ErrorKind::NotFound");
+        assert_eq!(anyhow::anyhow!("no io cause").error_type(), "anyhow::Error");
     }
 }
