@@ -392,3 +392,42 @@ fn derived_error_enums_name_their_variants() {
         "BillingError::CardDeclined"
     );
 }
+
+struct Inbox;
+
+#[component]
+impl Inbox {
+    fn route(&self, plan: Plan, country: &str) -> bool {
+        let _ = (plan, country);
+        true
+    }
+}
+
+#[test]
+fn label_values_are_scrubbed_as_span_values_are() {
+    snapshotter();
+    let config = config().metric_labels(["country"]).build().unwrap();
+    let (_, captured) = caci_testkit::capture(&config, || {
+        Inbox.route(Plan::Pro, "owner@example.com");
+        Inbox.route(Plan::Pro, "CA");
+    });
+    let span_value = captured
+        .spans_named("Inbox.route")
+        .next()
+        .and_then(|span| span.field("country").map(|value| value.as_text()))
+        .expect("the span captured the country");
+    assert_ne!(span_value, "owner@example.com");
+    let readings = readings("Inbox");
+    assert_eq!(
+        calls(&readings, &[("country", span_value.as_str())]),
+        1,
+        "{readings:#?}"
+    );
+    assert_eq!(calls(&readings, &[("country", "CA")]), 1);
+    for reading in &readings {
+        assert!(
+            reading.labels.values().all(|value| !value.contains('@')),
+            "an email as a label: {reading:?}"
+        );
+    }
+}
