@@ -20,7 +20,7 @@ GRPC_PORT="${CACI_OTLP_GRPC_PORT:-4317}"
 WORK="${CACI_OTLP_WORKDIR:-target/otlp-rotel}"
 VENV="$WORK/venv"
 LOG="$WORK/rotel.log"
-EXAMPLE=target/debug/caci-examples
+EXAMPLE="${CARGO_TARGET_DIR:-target}/debug/caci-examples"
 ROTEL_PID=
 
 say() { echo "otlp-rotel: $*"; }
@@ -162,7 +162,8 @@ expect "a Bool attribute" "-> request.accepted_terms: Bool(false)"
 expect "CACI's duration" "-> duration_ns: Int("
 expect "CACI's outcome" "-> outcome: Str(ok)"
 expect "an error outcome" "-> outcome: Str(error)"
-expect "the error's type" "-> error.type: Str("
+expect "the error's variant" "-> error.type: Str(ApiError::"
+expect "the method's path" "-> code.function.name: Str(caci_examples::service::SubscriptionApi::initialize_business)"
 expect "the error status" "Status code    : STATUS_CODE_ERROR"
 first_user="$(sed -n 's/^SubscriptionApi.initialize_business request.user.user_id=\([0-9a-f-]*\) .*/\1/p' \
     "$WORK/example-http.out" | head -n 1)"
@@ -182,6 +183,7 @@ business.owner.user_id
 business.plan
 business.seats
 business_id
+code.function.name
 duration_ns
 error.type
 feature

@@ -10,20 +10,27 @@
 set -eu
 A=${CALLCOUNT_A:-1000}
 B=${CALLCOUNT_B:-11000}
+TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --profile bench -p caci-benches --bin callcount --bin scrubcount >&2
+# Method metrics (`metrics/*`) need caci-core's `metrics` feature: built
+# apart, so that the other drivers measure caci-core without it.
+METRICS_TARGET=$TARGET/metrics
+CARGO_TARGET_DIR=$METRICS_TARGET cargo build --profile bench -p caci-benches --features metrics --bin metriccount >&2
 if [ "$#" -eq 0 ]; then
-    set -- $(target/release/callcount list) $(target/release/scrubcount list)
+    set -- $("$TARGET"/release/callcount list) $("$TARGET"/release/scrubcount list) \
+        $("$METRICS_TARGET"/release/metriccount list | sed 's|^|metrics/|')
 fi
 # `string_field/*` (value scrubbing) has a driver of its own, so that its
 # call site does not change the code the other groups measure.
 driver_of() {
     case "$1" in
-        string_field/*) echo target/release/scrubcount ;;
-        *) echo target/release/callcount ;;
+        string_field/*) echo "$TARGET"/release/scrubcount ;;
+        metrics/*) echo "$METRICS_TARGET"/release/metriccount ;;
+        *) echo "$TARGET"/release/callcount ;;
     esac
 }
 ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(driver_of "$1")" "$1" "$2" 2>&1 |
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(driver_of "$1")" "${1#metrics/}" "$2" 2>&1 |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf '%-52s %12s\n' variant instructions/call

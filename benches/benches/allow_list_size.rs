@@ -21,7 +21,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use caci_benches::{
-    BusinessId, OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names, three_inputs_among,
+    BusinessId, COMPONENT_FIELDS, OUTCOME_FIELDS, Plan, Subscriber, THREE_INPUTS, business_id, span_field_names,
+    three_inputs_among,
 };
 use caci_core::TelemetryCaptureConfiguration;
 use criterion::measurement::WallTime;
@@ -119,7 +120,12 @@ fn bench(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, config: &Telemetr
     let id = business_id();
     caci_core::with_configuration(config, || {
         eprintln!("{name}:");
-        let with_outcome: Vec<&str> = THREE_INPUTS.iter().chain(&OUTCOME_FIELDS).copied().collect();
+        let with_outcome: Vec<&str> = THREE_INPUTS
+            .iter()
+            .chain(&OUTCOME_FIELDS)
+            .chain(&COMPONENT_FIELDS)
+            .copied()
+            .collect();
         assert_eq!(span_field_names(|| caci(id, true, Plan::Starter)), with_outcome);
         Subscriber::Registry.run(|| {
             group.bench_function(name, |b| {

@@ -97,6 +97,11 @@ pub const THREE_INPUTS: [&str; 3] = ["business_id", "trial", "plan"];
 /// the `*_outcome` variants by hand.
 pub const OUTCOME_FIELDS: [&str; 2] = ["outcome", "duration_ns"];
 
+/// What a `#[component]` method records after its outcome and duration:
+/// the method's path (OpenTelemetry's `code.function.name`), which the
+/// hand-written and `#[instrument]` variants do not record.
+pub const COMPONENT_FIELDS: [&str; 1] = ["code.function.name"];
+
 /// The configuration of the three-input group: [`THREE_INPUTS`] allowed.
 pub fn three_inputs_configuration() -> TelemetryCaptureConfiguration {
     allow_names(THREE_INPUTS)

@@ -154,11 +154,11 @@ fn component_methods_allocate_nothing_per_call() {
     caci_core::install(config);
 
     let id = business_id();
-    // business_id, trial, plan; then outcome, duration_ns.
-    assert_steady_state_allocates_nothing("three inputs", 5, || {
+    // business_id, trial, plan; then outcome, duration_ns, code.function.name.
+    assert_steady_state_allocates_nothing("three inputs", 6, || {
         three_inputs::component(id, true, Plan::Starter);
     });
     let input = business();
     // business.{id, plan, country, trial, seats}; then outcome, duration_ns.
-    assert_steady_state_allocates_nothing("five-field struct", 7, || struct_input::component(&input));
+    assert_steady_state_allocates_nothing("five-field struct", 8, || struct_input::component(&input));
 }

@@ -69,6 +69,8 @@
 //! | know why a leaf is (not) captured | [`decision`] |
 //! | see what every method will capture, gate CI | `coverage` (cargo feature `coverage`) |
 //! | reload the configuration when its file changes | `reload` (cargo feature `reload`) |
+//! | name an error's variant as `error.type` | [`ErrorType`] (derived for enums by `Telemetry`) |
+//! | count and time every wrapped method, by plan and such | `method_metrics` and `metric_labels` (cargo feature `metrics`) |
 //! | test it | the `caci-testkit` crate |
 
 // How the pieces fit, bottom-up; no module imports one above it (the
@@ -111,6 +113,7 @@ pub use method::{METHOD_FIELDS, MethodDescriptor, MethodInfo, SkippedMethod};
 pub use plan::{Input, LeafDecision};
 pub use record::MapKey;
 pub use record::capture::{Capture, DynCapture, Fields, ListValue, MapValue, Out};
+pub use record::error_type::ErrorType;
 pub use safety::{SafetyCounters, safety_counters};
 pub use shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
 pub use site::MAX_PLANS_PER_SITE;
@@ -267,11 +270,12 @@ pub mod __private {
     pub use crate::plan::InputType;
     pub use crate::probe::{
         OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
-        ViaDisplay, ViaNoDisplay, ViaOpaque, ViaResult, ViaValue,
+        ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
     };
     pub use crate::record::capture::{
         Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,
     };
+    pub use crate::record::error_type::ErrorType;
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};

@@ -19,28 +19,45 @@ use crate::record::capture::{DynCapture, Erased};
 use crate::shape::Shape;
 use crate::site::{SiteCore, SiteInfo, SiteKind, SitePlan};
 
-/// The fields CACI records on every method span, after the captured ones.
+/// The fields CACI records on every method span, after the captured ones,
+/// named as OpenTelemetry's semantic conventions name them.
 ///
 /// - `outcome`: `"ok"`, `"error"`, `"panic"` or `"cancelled"` (a future
 ///   dropped before it finished);
 /// - `duration_ns`: wall-clock nanoseconds from entry to return, an integer;
-/// - `error.type`: the error's type name, on `Err`;
-/// - `error.message`: its `Display`, only where the configuration allows
-///   error messages (they can carry personal data);
-/// - `otel.status_code`: `"ERROR"` on error or panic, which
-///   `tracing-opentelemetry` turns into the span's status.
+/// - `error.type`, on failures only: the error's name, low-cardinality and
+///   never its message ([`ErrorType`](crate::ErrorType): an enum's variant
+///   such as `BillingError::CardDeclined`, an `io::Error`'s kind, otherwise
+///   the type's name), or `panic`;
+/// - `otel.status_code`: `"ERROR"` on error or panic (left unset on
+///   success), which `tracing-opentelemetry` turns into the span's status;
+/// - `otel.status_description`: the error's message (its `Display`), only
+///   where the configuration allows error messages (they can carry personal
+///   data), scrubbed and cut like any captured string; the span status's
+///   description in OpenTelemetry (the deprecated `error.message` is not
+///   recorded);
+/// - `code.function.name`: the method's fully qualified Rust path, such as
+///   `billing::SubscriptionService::initialize_business`;
+/// - `code.file.path`, `code.line.number`: where the method is, only with
+///   `capture_code_location`.
 pub const METHOD_FIELDS: &[&str] = &[
     "outcome",
     "duration_ns",
     "error.type",
-    "error.message",
     "otel.status_code",
+    "otel.status_description",
+    "code.function.name",
+    "code.file.path",
+    "code.line.number",
 ];
 const OUTCOME: usize = 0;
 const DURATION: usize = 1;
-const ERROR_TYPE: usize = 2;
-const ERROR_MESSAGE: usize = 3;
-const STATUS: usize = 4;
+const FUNCTION: usize = 5;
+const FILE: usize = 6;
+const LINE: usize = 7;
+
+/// The `error.type` of a call that panicked.
+const PANIC_ERROR_TYPE: &str = "panic";
 
 /// What a wrapped method is, known at compile time.
 #[derive(Debug)]
@@ -116,6 +133,13 @@ impl MethodDescriptor {
         &self.site.method
     }
 
+    /// The method's fully qualified path, such as
+    /// `billing::SubscriptionService::initialize_business`: its spans'
+    /// `code.function.name`.
+    pub fn function(&self) -> &'static str {
+        self.site.core.function
+    }
+
     /// Where it is, and its span's name and level.
     pub fn site(&self) -> &'static SiteInfo {
         &self.site.core.info
@@ -182,6 +206,16 @@ impl MethodSite {
         values: &[Option<Erased<'_>>],
     ) -> MethodCall {
         let plan = self.core.plan(instantiation, shapes);
+        #[cfg(feature = "metrics")]
+        let (span, series) = match &plan.metrics {
+            Some(metrics) => {
+                let mut tap = crate::site::metrics::SeriesTap::new(metrics);
+                let span = plan.open_tapped(values.iter().copied(), &mut tap);
+                (span, tap.series)
+            }
+            None => (plan.open(values.iter().copied()), None),
+        };
+        #[cfg(not(feature = "metrics"))]
         let span = plan.open(values.iter().copied());
         if span.is_disabled() {
             return MethodCall::disabled();
@@ -190,6 +224,8 @@ impl MethodSite {
             running: Some(Running {
                 span,
                 plan,
+                #[cfg(feature = "metrics")]
+                series,
                 started: Instant::now(),
             }),
         }
@@ -198,6 +234,21 @@ impl MethodSite {
     /// What the method is.
     pub fn info(&self) -> &MethodInfo {
         &self.method
+    }
+
+    /// The same site, whose failed calls' error values have the shape
+    /// `shape` gives: their fields are captured under `error.` (`error.code`)
+    /// where the configuration allows them.
+    pub const fn with_error_shape(mut self, shape: fn() -> Shape) -> Self {
+        self.core.error_shape = Some(shape);
+        self
+    }
+
+    /// The same site, whose spans' `code.function.name` is `function` (the
+    /// method's fully qualified path); without it, spans have none.
+    pub const fn with_function(mut self, function: &'static str) -> Self {
+        self.core.function = function;
+        self
     }
 
     /// A method site whose span declares `late` (empty) for `record!` to
@@ -230,6 +281,9 @@ pub struct MethodCall {
 struct Running {
     span: Span,
     plan: &'static SitePlan,
+    /// The call's metric series, when the configuration asks for metrics.
+    #[cfg(feature = "metrics")]
+    series: Option<&'static crate::site::metrics::Series>,
     started: Instant,
 }
 
@@ -298,12 +352,27 @@ impl MethodCall {
         }
     }
 
-    /// The call returned an error of type `error_type`; `message` is recorded
-    /// only where the configuration allows error messages.
+    /// The call returned an error named `error_type` (see
+    /// [`ErrorType`](crate::ErrorType)); `message` is recorded, as
+    /// `otel.status_description`, only where the configuration allows error
+    /// messages.
     #[inline]
     pub fn finish_err(self, error_type: &'static str, message: Option<&dyn fmt::Display>) {
+        self.finish_err_with(error_type, message, None);
+    }
+
+    /// [`finish_err`](Self::finish_err), with the error value itself (when
+    /// its type is capturable): its allowed fields are recorded under
+    /// `error.`.
+    #[inline]
+    pub fn finish_err_with(
+        self,
+        error_type: &'static str,
+        message: Option<&dyn fmt::Display>,
+        error: Option<&dyn DynCapture>,
+    ) {
         if let Some(running) = self.into_running() {
-            running.finish_failed(Outcome::Error, Some((error_type, message)));
+            running.finish_failed(Outcome::Error, Some((error_type, message)), error);
         }
     }
 
@@ -320,7 +389,7 @@ impl Drop for MethodCall {
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             if std::thread::panicking() {
-                running.finish_failed(Outcome::Panic, None);
+                running.finish_failed(Outcome::Panic, None, None);
             } else {
                 running.finish_cancelled();
             }
@@ -371,6 +440,10 @@ impl Running {
 
     fn finish_ok(self, output: Option<&dyn DynCapture>) {
         let nanos = self.elapsed_nanos();
+        #[cfg(feature = "metrics")]
+        if let Some(series) = self.series {
+            series.ok(nanos);
+        }
         match output {
             Some(output) if self.plan.plan.output.is_some() => {
                 self.record_with_output(output, Outcome::Ok, nanos);
@@ -382,49 +455,109 @@ impl Running {
 
     fn finish_cancelled(self) {
         let nanos = self.elapsed_nanos();
+        #[cfg(feature = "metrics")]
+        if let Some(series) = self.series {
+            series.ended(Outcome::Cancelled.as_str(), None, nanos);
+        }
         self.record_two(Outcome::Cancelled, nanos);
     }
 
+    /// The common end: outcome, duration and the function's name (and its
+    /// place, when the configuration asks), as a hand-written `record_all!`.
     fn record_two(&self, outcome: Outcome, nanos: i64) {
         let plan = self.plan;
         let outcome = outcome.as_str();
-        let values: [(&tracing::field::Field, Option<&dyn Value>); 2] = [
-            (plan.fixed_field(OUTCOME), Some(&outcome)),
-            (plan.fixed_field(DURATION), Some(&nanos)),
-        ];
-        self.span.record_all(&plan.metadata().fields().value_set(&values));
+        let function = plan.function_name();
+        let function = (!function.is_empty()).then_some(&function as &dyn Value);
+        let field = |index| plan.fixed_field(index);
+        if plan.captures_code_location() {
+            let (file, line) = self.location();
+            let values: [(&tracing::field::Field, Option<&dyn Value>); 5] = [
+                (field(OUTCOME), Some(&outcome)),
+                (field(DURATION), Some(&nanos)),
+                (field(FUNCTION), function),
+                (field(FILE), Some(&file)),
+                (field(LINE), Some(&line)),
+            ];
+            self.span.record_all(&plan.metadata().fields().value_set(&values));
+        } else {
+            let values: [(&tracing::field::Field, Option<&dyn Value>); 3] = [
+                (field(OUTCOME), Some(&outcome)),
+                (field(DURATION), Some(&nanos)),
+                (field(FUNCTION), function),
+            ];
+            self.span.record_all(&plan.metadata().fields().value_set(&values));
+        }
+    }
+
+    /// The method's file and line, as `code.file.path` and `code.line.number`.
+    fn location(&self) -> (&'static str, i64) {
+        let info = self.plan.site_info();
+        (info.file, i64::from(info.line))
     }
 
     fn record_with_output(&self, output: &dyn DynCapture, outcome: Outcome, nanos: i64) {
         let outcome = outcome.as_str();
+        let function = self.plan.function_name();
+        let (file, line) = self.location();
         let mut fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [None; METHOD_FIELDS.len()];
         fixed[OUTCOME] = Some(&outcome);
         fixed[DURATION] = Some(&nanos);
+        fixed[FUNCTION] = (!function.is_empty()).then_some(&function as &dyn Value);
+        if self.plan.captures_code_location() {
+            fixed[FILE] = Some(&file);
+            fixed[LINE] = Some(&line);
+        }
         self.plan.record_output(&self.span, output, &fixed);
     }
 
     /// An error or a panic: the fixed fields, with the error's type and
     /// (where allowed) message, and the OpenTelemetry error status.
     #[cold]
-    fn finish_failed(self, outcome: Outcome, error: Option<(&'static str, Option<&dyn fmt::Display>)>) {
+    fn finish_failed(
+        self,
+        outcome: Outcome,
+        error: Option<(&'static str, Option<&dyn fmt::Display>)>,
+        value: Option<&dyn DynCapture>,
+    ) {
         let nanos = self.elapsed_nanos();
         let plan = self.plan;
         let (error_type, message) = match error {
-            Some((error_type, message)) => (Some(error_type), message.filter(|_| plan.captures_error_messages())),
-            None => (None, None),
+            Some((error_type, message)) => (error_type, message.filter(|_| plan.captures_error_messages())),
+            None => (PANIC_ERROR_TYPE, None),
         };
+        #[cfg(feature = "metrics")]
+        if let Some(series) = self.series {
+            match error {
+                Some(_) => series.error(error_type, nanos),
+                None => series.ended(outcome.as_str(), Some(error_type), nanos),
+            }
+        }
         let message = message.map(|message| plan.error_message(message));
         let message = message.as_deref();
         let outcome = outcome.as_str();
         let status = "ERROR";
-        let field = |index| plan.fixed_field(index);
-        let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] = [
-            (field(OUTCOME), Some(&outcome)),
-            (field(DURATION), Some(&nanos)),
-            (field(ERROR_TYPE), error_type.as_ref().map(|value| value as &dyn Value)),
-            (field(ERROR_MESSAGE), message.as_ref().map(|value| value as &dyn Value)),
-            (field(STATUS), Some(&status)),
+        let function = plan.function_name();
+        let location = plan.captures_code_location().then(|| self.location());
+        let (file, line) = location.unzip();
+        // In `METHOD_FIELDS` order.
+        let fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [
+            Some(&outcome),
+            Some(&nanos),
+            Some(&error_type),
+            Some(&status),
+            message.as_ref().map(|value| value as &dyn Value),
+            (!function.is_empty()).then_some(&function as &dyn Value),
+            file.as_ref().map(|value| value as &dyn Value),
+            line.as_ref().map(|value| value as &dyn Value),
         ];
+        if let (Some(value), Some(_)) = (value, &plan.plan.error) {
+            plan.record_error(&self.span, value, &fixed);
+            return;
+        }
+        let field = |index| plan.fixed_field(index);
+        let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] =
+            std::array::from_fn(|index| (field(index), fixed[index]));
         self.span.record_all(&plan.metadata().fields().value_set(&values));
     }
 }

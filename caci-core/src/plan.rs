@@ -144,6 +144,9 @@ pub(crate) struct Plan {
     pub(crate) input_slots: Box<[std::ops::Range<usize>]>,
     /// The return value's node, for methods that capture their output.
     pub(crate) output: Option<Node>,
+    /// A failed call's error value's node (its fields under `error.`), for
+    /// methods whose error type is known.
+    pub(crate) error: Option<Node>,
     /// Span field names, by slot.
     pub(crate) fields: Vec<String>,
     pub(crate) decisions: Vec<LeafDecision>,
@@ -169,7 +172,7 @@ pub(crate) struct PlannedInput {
     pub(crate) type_id: Option<TypeId>,
 }
 
-use crate::rules::decision::OUTPUT_NAME;
+use crate::rules::decision::{ERROR_NAME, OUTPUT_NAME};
 
 /// Plans a call site under `rules`; `site` is the wrapped method it is, as
 /// (component, method), where the rules' scopes for it apply.
@@ -186,6 +189,18 @@ impl Plan {
 }
 
 pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Input], output: Option<&Shape>) -> Plan {
+    plan_with_error(rules, site, inputs, output, None)
+}
+
+/// [`plan`], with the shape of the method's error type: its fields are
+/// decided under `error.` (`error.code`), by the same rules.
+pub(crate) fn plan_with_error(
+    rules: &Arc<Rules>,
+    site: Option<(&str, &str)>,
+    inputs: &[Input],
+    output: Option<&Shape>,
+    error: Option<&Shape>,
+) -> Plan {
     let mut planner = Planner {
         rules,
         site,
@@ -193,6 +208,7 @@ pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Inp
         aliases: Vec::new(),
         types: Vec::new(),
         output: false,
+        error: false,
         fields: Vec::new(),
         taken: HashSet::new(),
         decisions: Vec::new(),
@@ -225,11 +241,17 @@ pub(crate) fn plan(rules: &Arc<Rules>, site: Option<(&str, &str)>, inputs: &[Inp
     });
     planner.output = true;
     let output = output.map(|shape| planner.root(OUTPUT_NAME, &[], shape));
+    planner.output = false;
+    planner.error = true;
+    let error = error
+        .map(|shape| planner.root(ERROR_NAME, &[], shape))
+        .filter(|node| !node.is_skip());
     Plan {
         inputs: planned,
         guarded,
         input_slots: input_slots.into_boxed_slice(),
         output,
+        error,
         fields: planner.fields,
         decisions: planner.decisions,
     }
@@ -246,6 +268,8 @@ struct Planner<'r> {
     types: Vec<&'static str>,
     /// Whether the output is being planned.
     output: bool,
+    /// Whether the error value is being planned.
+    error: bool,
     fields: Vec<String>,
     taken: HashSet<String>,
     decisions: Vec<LeafDecision>,
@@ -475,6 +499,7 @@ impl<'r> Planner<'r> {
         leaf.enclosing_type = enclosing_type;
         leaf.sensitive = sensitive;
         leaf.output = self.output;
+        leaf.error = self.error;
         leaf.site = self.site;
         let (mut verdict, scope) = decision::decide_in_scope(self.rules, &leaf);
         let mut scope = scope.map(|index| self.rules.spec.scopes[index].place());

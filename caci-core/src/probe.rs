@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 
 use crate::plan::InputType;
 use crate::record::capture::{Capture, DynCapture, Erased, input_type_of};
+use crate::record::error_type::ErrorType;
 use crate::shape::Shape;
 
 /// Wraps a reference for the probe traits.
@@ -102,6 +103,33 @@ impl<'a, T: ?Sized> ViaNoDisplay<'a> for &Probe<'a, T> {
     }
 }
 
+/// An error's `error.type`, when its type implements [`ErrorType`]: the
+/// name it gives (an enum's variant, an `io::Error`'s kind).
+pub trait ViaErrorType<'a> {
+    /// The error's name.
+    fn caci_error_type(&self) -> &'static str;
+}
+
+impl<'a, T: ErrorType + ?Sized> ViaErrorType<'a> for Probe<'a, T> {
+    #[inline]
+    fn caci_error_type(&self) -> &'static str {
+        self.0.error_type()
+    }
+}
+
+/// Any other error type: its type's name.
+pub trait ViaTypeName<'a> {
+    /// The type's name.
+    fn caci_error_type(&self) -> &'static str;
+}
+
+impl<'a, T: ?Sized> ViaTypeName<'a> for &Probe<'a, T> {
+    #[inline]
+    fn caci_error_type(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+}
+
 /// A type without a value, for the probes that plan before any value exists
 /// (a method's output shape, its descriptor's input shapes):
 /// `(&TypeProbe::<T>::new()).caci_type_shape()` is `T::shape()` when
@@ -169,13 +197,21 @@ impl<T: ?Sized> Default for OutputProbe<T> {
 pub trait OutputViaResult {
     /// The `Ok` type.
     type Ok;
+    /// The `Err` type.
+    type Err;
     /// The probe of the `Ok` type.
     fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+    /// The probe of the `Err` type: its fields are captured under `error.`.
+    fn caci_err_type(&self) -> TypeProbe<Self::Err>;
 }
 
 impl<T, E> OutputViaResult for OutputProbe<Result<T, E>> {
     type Ok = T;
+    type Err = E;
     fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+    fn caci_err_type(&self) -> TypeProbe<E> {
         TypeProbe::new()
     }
 }
@@ -186,11 +222,16 @@ pub trait OutputViaValue {
     type Ok: ?Sized;
     /// The probe of the type itself.
     fn caci_ok_type(&self) -> TypeProbe<Self::Ok>;
+    /// No error: an uninhabited type, captured as nothing.
+    fn caci_err_type(&self) -> TypeProbe<Infallible>;
 }
 
 impl<T: ?Sized> OutputViaValue for &OutputProbe<T> {
     type Ok = T;
     fn caci_ok_type(&self) -> TypeProbe<T> {
+        TypeProbe::new()
+    }
+    fn caci_err_type(&self) -> TypeProbe<Infallible> {
         TypeProbe::new()
     }
 }
@@ -286,6 +327,16 @@ mod tests {
         let fine: Result<u8, &str> = Ok(3);
         assert_eq!((&Probe(&fine)).caci_outcome(), Ok(&3));
         assert_eq!((&Probe(&7u8)).caci_outcome(), Ok(&7));
+    }
+
+    #[test]
+    fn errors_are_named_by_their_error_type_or_their_type() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!((&Probe(&io)).caci_error_type(), "std::io::ErrorKind::NotFound");
+        assert_eq!(
+            (&Probe(&NotCapturable)).caci_error_type(),
+            std::any::type_name::<NotCapturable>()
+        );
     }
 
     #[test]

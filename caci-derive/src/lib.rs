@@ -193,9 +193,12 @@ pub fn derive_telemetry(input: TokenStream) -> TokenStream {
 ///
 /// The inputs the configuration allows (receivers never; inputs whose type
 /// does not implement `Capture` are left out silently), then `outcome`
-/// (`ok`, `error`, `panic`, `cancelled`), `duration_ns` (an integer), and on
-/// `Err`: `error.type`, `otel.status_code = "ERROR"`, and `error.message` only
-/// where the configuration captures error messages. An output is captured
+/// (`ok`, `error`, `panic`, `cancelled`), `duration_ns` (an integer),
+/// `code.function.name` (the method's path), and on `Err`: `error.type` (an
+/// error enum's variant when it derives `Telemetry`, see
+/// `caci_core::ErrorType`), `otel.status_code = "ERROR"`, and the message as
+/// `otel.status_description` only where the configuration captures error
+/// messages. An output is captured
 /// under `return` (a `Result`'s `Ok` value; a struct's fields as
 /// `return.<field>`). A value is an error when its *type* is `Result`,
 /// however it is spelled (`io::Result<T>`, an alias). A panic propagates

@@ -191,7 +191,7 @@ fn a_span_with_no_allowed_input_has_only_the_method_fields() {
     assert_eq!(value, 7);
     captured
         .span("Counts.nothing_allowed")
-        .assert_fields_exactly(&["outcome", "duration_ns"]);
+        .assert_fields_exactly(&["outcome", "duration_ns", "code.function.name"]);
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn a_few_inputs_are_recorded_typed_and_in_order() {
         .assert_field_typed("a", FieldValue::I64(1))
         .assert_field_typed("b", FieldValue::I64(2))
         .assert_field_typed("c", FieldValue::I64(3))
-        .assert_fields_exactly(&["a", "b", "c", "outcome", "duration_ns"]);
+        .assert_fields_exactly(&["a", "b", "c", "outcome", "duration_ns", "code.function.name"]);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn seven_and_ten_inputs_fill_padded_arrays_without_extra_fields() {
         span.assert_field(name, index as u64 + 1);
     }
     let mut expected: Vec<&str> = names[..7].to_vec();
-    expected.extend(["outcome", "duration_ns"]);
+    expected.extend(["outcome", "duration_ns", "code.function.name"]);
     span.assert_fields_exactly(&expected);
 
     let (sum, captured) = capture(|| Counts.ten(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
@@ -226,7 +226,7 @@ fn seven_and_ten_inputs_fill_padded_arrays_without_extra_fields() {
         span.assert_field(name, index as u64 + 1);
     }
     let mut expected: Vec<&str> = names.to_vec();
-    expected.extend(["outcome", "duration_ns"]);
+    expected.extend(["outcome", "duration_ns", "code.function.name"]);
     span.assert_fields_exactly(&expected);
 }
 

@@ -407,8 +407,11 @@ const OWN_FIELDS: &[&str] = &[
     "outcome",
     "duration_ns",
     "error.type",
-    "error.message",
     "otel.status_code",
+    "otel.status_description",
+    "code.function.name",
+    "code.file.path",
+    "code.line.number",
     "message",
 ];
 

@@ -10,11 +10,13 @@
 //! - [`tree`], [`tally`]: two small `tracing` layers: print a few span trees,
 //!   count spans by plan and feature group;
 //! - [`otlp`]: export over OTLP when the standard `OTEL_*` variables ask for it
-//!   (the `caci-otlp` crate beside this one, shared with the axum example).
+//!   (the `caci-otlp` crate beside this one, shared with the axum example);
+//! - [`prometheus`]: Prometheus metrics per method when `CACI_METRICS_ADDR` asks for them.
 
 pub mod domain;
 pub mod incident;
 pub use caci_otlp as otlp;
+pub mod prometheus;
 pub mod service;
 pub mod signups;
 pub mod story;

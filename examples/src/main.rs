@@ -8,7 +8,10 @@
 use std::io;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use caci_examples::otlp::{OtlpExport, OtlpSettings};
+use caci_examples::prometheus::PrometheusSettings;
 use caci_examples::story::{self, Observers};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -32,14 +35,23 @@ fn incident() -> ExitCode {
 
 fn main() -> ExitCode {
     // The one configuration: what CACI may capture, decided here.
-    let config = caci_examples::capture_configuration();
+    let mut config = caci_examples::capture_configuration();
     caci_core::install(config.clone());
 
     // `cargo run -p caci-examples -- coverage [--min 70 …]`: the coverage
     // report of every `#[component]` method, and its gate. The configuration
     // is installed above, before dispatching: without `--config` the report
     // is of the installed one.
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    let mut metrics_flag = None;
+    if args.peek().map(String::as_str) == Some("--metrics-addr") {
+        args.next();
+        metrics_flag = args.next();
+        if metrics_flag.is_none() {
+            eprintln!("caci-examples: --metrics-addr needs an address, such as 127.0.0.1:9464");
+            return ExitCode::from(2);
+        }
+    }
     match args.next().as_deref() {
         None => {}
         Some("coverage") => return caci_core::coverage::cli::run(args).exit_code(),
@@ -62,6 +74,30 @@ fn main() -> ExitCode {
             );
             return ExitCode::from(2);
         }
+    }
+
+    // Prometheus metrics per method when asked (`CACI_METRICS_ADDR` or
+    // `--metrics-addr`): the recorder first, then the configuration that
+    // turns metrics on, before any method is called.
+    let prometheus = match PrometheusSettings::from_env(metrics_flag) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("caci-examples: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(settings) = &prometheus {
+        if let Err(error) = settings.install() {
+            eprintln!("caci-examples: {error}");
+            return ExitCode::FAILURE;
+        }
+        config = caci_examples::prometheus::with_metrics(&config);
+        caci_core::install(config.clone());
+        println!(
+            "Prometheus metrics: on, http://{}/metrics, by {}\n",
+            settings.addr,
+            caci_examples::prometheus::METRIC_LABELS.join(", ")
+        );
     }
 
     let otlp = match OtlpSettings::from_env(env!("CARGO_PKG_NAME"))
@@ -94,7 +130,8 @@ fn main() -> ExitCode {
         .with(otlp.as_ref().map(|otlp| otlp.layer()))
         .init();
 
-    if let Err(error) = story::run(&mut io::stdout(), &observers, &config) {
+    let pause = prometheus.as_ref().map_or(Duration::ZERO, |settings| settings.pause);
+    if let Err(error) = story::run_pausing(&mut io::stdout(), &observers, &config, pause) {
         eprintln!("caci-examples: cannot print: {error}");
         return ExitCode::FAILURE;
     }

@@ -14,7 +14,7 @@
 //! Each component's impl block is wrapped by `#[caci_core::component]`: every
 //! method opens a span named `Component.method` with what the configuration
 //! allows of each argument, then records `outcome`, `duration_ns` and, on
-//! `Err`, `error.type` and `otel.status_code`. Constructors and helpers live
+//! `Err`, `error.type` (the variant) and `otel.status_code`. Constructors and helpers live
 //! in separate, unwrapped impl blocks.
 
 use std::collections::BTreeMap;
@@ -27,8 +27,9 @@ use crate::domain::{Business, BusinessId, Feature, FeatureGroup, InitializeBusin
 /// Countries the product is sold in.
 pub const SUPPORTED_COUNTRIES: [&str; 6] = ["CA", "US", "GB", "FR", "JM", "NG"];
 
-/// Why `/initialize-business` refused a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why `/initialize-business` refused a request. Deriving `Telemetry` makes
+/// a failed call's `error.type` the variant, `ApiError::TermsNotAccepted`.
+#[derive(Clone, Debug, PartialEq, Eq, caci_core::Telemetry)]
 pub enum ApiError {
     /// The terms of service were not accepted.
     TermsNotAccepted,

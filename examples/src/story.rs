@@ -64,6 +64,17 @@ pub fn run(
     observers: &Observers,
     config: &TelemetryCaptureConfiguration,
 ) -> io::Result<StoryOutcome> {
+    run_pausing(out, observers, config, std::time::Duration::ZERO)
+}
+
+/// [`run`], waiting `pause` after the first sign-ups (before the fix) and
+/// at the end: time for a metrics scraper to see the leak, then its fix.
+pub fn run_pausing(
+    out: &mut dyn Write,
+    observers: &Observers,
+    config: &TelemetryCaptureConfiguration,
+    pause: std::time::Duration,
+) -> io::Result<StoryOutcome> {
     let spec = config.spec();
     writeln!(out, "Capture configuration (built in main):")?;
     writeln!(out, "  allowed field names: {}", spec.allowed_field_names.join(", "))?;
@@ -116,6 +127,11 @@ pub fn run(
     writeln!(out)?;
     writeln!(out, "{}", coverage_summary(config))?;
 
+    if !pause.is_zero() {
+        writeln!(out, "(pausing {pause:?} before the fix, for the metrics scraper)")?;
+        out.flush()?;
+        std::thread::sleep(pause);
+    }
     let fix = app.data_fix.fix_premium_leak(Plan::Starter, FeatureGroup::Starter);
     let revoked: Vec<String> = fix
         .revoked
@@ -158,6 +174,11 @@ pub fn run(
         )?;
     } else {
         writeln!(out, "!! still leaking: {still_leaked:?}")?;
+    }
+    if !pause.is_zero() {
+        writeln!(out, "(pausing {pause:?} at the end, for the metrics scraper)")?;
+        out.flush()?;
+        std::thread::sleep(pause);
     }
     Ok(StoryOutcome { before, fix, after })
 }

@@ -129,6 +129,12 @@ impl ConfigChange {
                     new.capture_error_messages,
                 ),
                 ("scrub_values", old.scrub_values, new.scrub_values),
+                (
+                    "capture_code_location",
+                    old.capture_code_location,
+                    new.capture_code_location,
+                ),
+                ("method_metrics", old.method_metrics, new.method_metrics),
             ]
             .into_iter()
             .filter(|(_, old, new)| old != new)
@@ -221,6 +227,14 @@ fn limit_changes(old: &ConfigSpec, new: &ConfigSpec) -> Vec<String> {
             (
                 "max_fields_per_span",
                 limits.max_fields_per_span.unwrap_or(defaults.max_fields_per_span),
+            ),
+            (
+                "max_series_per_method",
+                limits.max_series_per_method.unwrap_or(defaults.max_series_per_method),
+            ),
+            (
+                "max_label_values",
+                limits.max_label_values.unwrap_or(defaults.max_label_values),
             ),
         ]
     };

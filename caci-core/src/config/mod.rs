@@ -77,9 +77,20 @@ impl TelemetryCaptureConfiguration {
     }
 
     /// Checks and compiles a [`ConfigSpec`].
+    ///
+    /// `metric_labels` are checked against every wrapped method linked into
+    /// the program ([`MethodDescriptor::all`](crate::MethodDescriptor::all)):
+    /// a label that names a captured leaf of a kind other than bool, enum or
+    /// string is refused (`business_id` is a uuid: a label would create a
+    /// series per value), and so is a label whose leaves the span rules
+    /// capture nowhere.
     pub fn from_spec(spec: ConfigSpec) -> Result<Self, ConfigError> {
-        let rules = compile(&spec)?;
-        Ok(TelemetryCaptureConfiguration { rules: Arc::new(rules) })
+        let rules = Arc::new(compile(&spec)?);
+        let problems = metric_label_problems(&rules);
+        if !problems.is_empty() {
+            return Err(ConfigError::new(problems));
+        }
+        Ok(TelemetryCaptureConfiguration { rules })
     }
 
     pub(crate) fn from_rules(rules: Arc<Rules>) -> Self {
@@ -246,6 +257,73 @@ impl TelemetryCaptureConfiguration {
     }
 }
 
+/// Why a leaf of `kind` cannot be a metric label, if it cannot.
+fn refused_label_kind(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Bool | Kind::Enum | Kind::String => None,
+        Kind::Uuid => Some("a uuid"),
+        Kind::SignedInteger | Kind::UnsignedInteger => Some("an integer"),
+        Kind::Float => Some("a float"),
+        Kind::Decimal => Some("a decimal"),
+        Kind::DateTime => Some("a date-time"),
+        Kind::Date => Some("a date"),
+        Kind::Time => Some("a time"),
+        Kind::Duration => Some("a duration"),
+        Kind::List => Some("a list"),
+        Kind::Map => Some("a map"),
+        Kind::Struct | Kind::Opaque => Some("not a single value"),
+    }
+}
+
+/// Each metric label against the registry of wrapped methods: the leaves it
+/// names, as the span rules decide them at each method.
+fn metric_label_problems(rules: &Arc<Rules>) -> Vec<crate::rules::Problem> {
+    if rules.metric_labels.is_empty() {
+        return Vec::new();
+    }
+    // (label index) -> (named anywhere, captured anywhere, first refusal)
+    let mut seen = vec![(false, false, None::<String>); rules.metric_labels.len()];
+    for descriptor in crate::MethodDescriptor::all() {
+        let info = descriptor.info();
+        let (inputs, output) = descriptor.shapes();
+        let plan = crate::plan::plan(rules, Some((info.component, info.method)), &inputs, output.as_ref());
+        for decision in &plan.decisions {
+            for (label, state) in rules.metric_labels.iter().zip(seen.iter_mut()) {
+                if !crate::rules::label_names(label, &decision.path) {
+                    continue;
+                }
+                state.0 = true;
+                if !decision.verdict.is_captured() {
+                    continue;
+                }
+                state.1 = true;
+                if let (Some(why), None) = (refused_label_kind(decision.kind), &state.2) {
+                    state.2 = Some(format!(
+                        "`{label}` is {why}: a metric label would create a series per value \
+                         (`{}` at {}.{}; labels are bools, enums and strings)",
+                        decision.path, info.component, info.method
+                    ));
+                }
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for (index, (label, (named, captured, refused))) in rules.metric_labels.iter().zip(seen).enumerate() {
+        let location = format!("metric_labels[{index}]");
+        if let Some(message) = refused {
+            problems.push(crate::rules::Problem::new(location, message));
+        } else if named && !captured {
+            problems.push(crate::rules::Problem::new(
+                location,
+                format!(
+                    "`{label}` is never captured by the span rules: a label must be a leaf a span captures (allow it)"
+                ),
+            ));
+        }
+    }
+    problems
+}
+
 /// Builds a [`TelemetryCaptureConfiguration`]; every problem is reported at
 /// once by [`build`](Self::build).
 #[derive(Clone, Debug, Default)]
@@ -358,10 +436,66 @@ impl ConfigBuilder {
         self
     }
 
-    /// Records a failed method's error message (its `Display`) as
-    /// `error.message`. Off by default: messages can carry personal data.
+    /// Records a failed method's error message (its `Display`) as the span
+    /// status's description, `otel.status_description`, scrubbed and cut
+    /// like any captured string. Off by default: messages can carry
+    /// personal data.
     pub fn capture_error_messages(mut self, capture: bool) -> Self {
         self.spec.capture_error_messages = capture;
+        self
+    }
+
+    /// Records `code.file.path` and `code.line.number` on every wrapped
+    /// method's span (`code.function.name` is always recorded). Off by
+    /// default.
+    pub fn capture_code_location(mut self, capture: bool) -> Self {
+        self.spec.capture_code_location = capture;
+        self
+    }
+
+    /// Counts and times every wrapped method as metrics, through the
+    /// `metrics` facade: `caci.method.calls` and `caci.method.duration`
+    /// (seconds), labelled by `component`, `method`, `outcome`, `error.type`
+    /// (failures only) and the [`metric_labels`](Self::metric_labels). Needs
+    /// caci-core's cargo feature `metrics`, and a recorder installed before
+    /// the first call (`metrics-exporter-prometheus`, say).
+    pub fn method_metrics(mut self, on: bool) -> Self {
+        self.spec.method_metrics = on;
+        self
+    }
+
+    /// Adds captured leaves, by name or dotted path, as labels of every
+    /// wrapped method's metrics (see [`method_metrics`](Self::method_metrics)).
+    ///
+    /// A label takes its value from what the span captured, so the deny
+    /// floor, `sensitive` and value scrubbing apply to it as to the span.
+    /// Bools and enums make good labels; a string label is counted under
+    /// `_other` past [`max_label_values`](Self::max_label_values) distinct
+    /// values. UUIDs, numbers and dates are refused by [`build`](Self::build).
+    ///
+    /// ```
+    /// let config = caci_core::TelemetryCaptureConfiguration::builder()
+    ///     .allow_fields(["plan", "country"])
+    ///     .method_metrics(true)
+    ///     .metric_labels(["plan", "country"])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(config.spec().metric_labels, ["plan", "country"]);
+    /// ```
+    pub fn metric_labels<I: IntoIterator<Item = S>, S: Into<String>>(mut self, labels: I) -> Self {
+        self.spec.metric_labels.extend(labels.into_iter().map(Into::into));
+        self
+    }
+
+    /// See [`Limits::max_series_per_method`].
+    pub fn max_series_per_method(mut self, series: usize) -> Self {
+        self.spec.limits.max_series_per_method = Some(series);
+        self
+    }
+
+    /// See [`Limits::max_label_values`].
+    pub fn max_label_values(mut self, values: usize) -> Self {
+        self.spec.limits.max_label_values = Some(values);
         self
     }
 

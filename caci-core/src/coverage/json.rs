@@ -149,11 +149,16 @@ impl<'de> Deserialize<'de> for CoverageReport {
 fn known_settings(mut value: serde_json::Value) -> Result<ConfigSpec, String> {
     let every_setting = ConfigSpec {
         capture_error_messages: true,
+        capture_code_location: true,
+        method_metrics: true,
+        metric_labels: vec!["label".into()],
         limits: crate::config::LimitsSpec {
             max_depth: Some(1),
             max_list_items: Some(1),
             max_string_len: Some(1),
             max_fields_per_span: Some(1),
+            max_series_per_method: Some(1),
+            max_label_values: Some(1),
         },
         scopes: vec![crate::config::ScopeSpec::new("Component", None)],
         ..ConfigSpec::default()

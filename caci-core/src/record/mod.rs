@@ -5,6 +5,7 @@
 //! and never decides anything itself.
 
 pub(crate) mod capture;
+pub(crate) mod error_type;
 mod impls;
 pub(crate) mod render;
 pub(crate) mod slot;

@@ -75,6 +75,11 @@ pub(crate) struct Rules {
     pub(crate) denied_types: DeniedTypes,
     pub(crate) deny_floor_removals: Vec<String>,
     pub(crate) limits: Limits,
+    /// Whether wrapped methods emit metrics (cargo feature `metrics`).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) method_metrics: bool,
+    /// The metric labels, as written (names or dotted paths).
+    pub(crate) metric_labels: Vec<String>,
     /// What recordings planned under these rules obey.
     pub(crate) render: Arc<RenderRules>,
 }
@@ -89,7 +94,22 @@ pub(crate) struct RenderRules {
     pub(crate) deny: DenyList,
     pub(crate) scrub_values: bool,
     pub(crate) capture_error_messages: bool,
+    /// Whether method spans carry `code.file.path` and `code.line.number`.
+    pub(crate) capture_code_location: bool,
+    /// What the metrics made with a plan depend on (compared, so that
+    /// plans shared between configurations count alike).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) method_metrics: bool,
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) metric_labels: Vec<String>,
 }
+
+/// How many metric labels a configuration may name: each is a dimension of
+/// every wrapped method's series.
+pub(crate) const MAX_METRIC_LABELS: usize = 8;
+
+/// Labels CACI sets itself on every method metric.
+pub(crate) const OWN_METRIC_LABELS: &[&str] = &["component", "method", "outcome", "error.type"];
 
 /// The four allow lists, compiled: globally, or for one scope.
 #[derive(Clone, Debug, Default)]
@@ -241,6 +261,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     check_removals(spec, &added, &mut problems);
     check_each(&spec.denied_types, "denied_types", check_type_pattern, &mut problems);
     let limits = compile_limits(&spec.limits, &mut problems);
+    check_metric_labels(spec, &deny, &mut problems);
     if !problems.is_empty() {
         return Err(ConfigError::new(problems));
     }
@@ -249,6 +270,9 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         deny: deny.clone(),
         scrub_values: spec.scrub_values,
         capture_error_messages: spec.capture_error_messages,
+        capture_code_location: spec.capture_code_location,
+        method_metrics: spec.method_metrics,
+        metric_labels: spec.metric_labels.clone(),
     });
     Ok(Rules {
         id: identity_of(spec),
@@ -259,8 +283,52 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         denied_types: DeniedTypes::new(&spec.denied_types),
         deny_floor_removals: spec.deny_floor_removals.clone(),
         limits,
+        method_metrics: spec.method_metrics,
+        metric_labels: spec.metric_labels.clone(),
         render,
     })
+}
+
+/// Whether the metric label `label` (a name, or a dotted path) names the
+/// leaf at `path`: the whole path, or its last segments.
+pub(crate) fn label_names(label: &str, path: &str) -> bool {
+    path == label || path.strip_suffix(label).is_some_and(|head| head.ends_with('.'))
+}
+
+/// Metric labels: paths, at most [`MAX_METRIC_LABELS`], none twice, none of
+/// CACI's own, none the deny list denies. Whether each names a leaf of a
+/// kind that can be a label is checked against the method registry when the
+/// configuration is built (`config`).
+fn check_metric_labels(spec: &ConfigSpec, deny: &DenyList, problems: &mut Vec<Problem>) {
+    if spec.metric_labels.len() > MAX_METRIC_LABELS {
+        problems.push(Problem::new(
+            "metric_labels",
+            format!("at most {MAX_METRIC_LABELS} labels: each multiplies the series of every method"),
+        ));
+    }
+    for (index, label) in spec.metric_labels.iter().enumerate() {
+        let location = format!("metric_labels[{index}]");
+        if let Err(message) = check_path(label) {
+            problems.push(Problem::new(location, message));
+            continue;
+        }
+        if spec.metric_labels[..index].contains(label) {
+            problems.push(Problem::new(location, format!("`{label}` is listed twice")));
+        } else if OWN_METRIC_LABELS.contains(&label.as_str()) {
+            problems.push(Problem::new(
+                location,
+                format!(
+                    "`{label}` is one of CACI's own labels ({})",
+                    OWN_METRIC_LABELS.join(", ")
+                ),
+            ));
+        } else if let Some(word) = label.split('.').find_map(|segment| deny.denied_word(segment)) {
+            problems.push(Problem::new(
+                location,
+                format!("`{label}` is denied (`{word}`): a denied value never becomes a label"),
+            ));
+        }
+    }
 }
 
 /// Reports every entry of `list` (the key `key`) that `check` refuses.
@@ -380,6 +448,12 @@ fn compile_limits(spec: &LimitsSpec, problems: &mut Vec<Problem>) -> Limits {
             spec.max_fields_per_span,
             defaults.max_fields_per_span,
         ),
+        max_series_per_method: take(
+            "max_series_per_method",
+            spec.max_series_per_method,
+            defaults.max_series_per_method,
+        ),
+        max_label_values: take("max_label_values", spec.max_label_values, defaults.max_label_values),
     };
     if limits.max_fields_per_span > MAX_FIELDS_PER_SPAN_CEILING {
         problems.push(Problem::new(

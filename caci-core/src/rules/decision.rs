@@ -105,6 +105,9 @@ pub struct Leaf<'a> {
     pub type_names: &'a [&'a str],
     /// Whether the leaf is part of a method's captured output (under `return`).
     pub output: bool,
+    /// Whether the leaf is a field of a failed call's error value (under
+    /// `error`, such as `error.code`).
+    pub error: bool,
     /// The wrapped method the leaf is decided at, as (component, method):
     /// the configuration's scopes for it apply too.
     pub site: Option<(&'a str, &'a str)>,
@@ -122,6 +125,7 @@ impl<'a> Leaf<'a> {
             aliases: &[],
             type_names: &[],
             output: false,
+            error: false,
             site: None,
         }
     }
@@ -359,6 +363,17 @@ fn allowed_by(allowed: &Allowances, leaf: &Leaf<'_>) -> Option<AllowedBy> {
 /// The path a method's return value is captured under.
 pub(crate) const OUTPUT_NAME: &str = "return";
 
+/// The root a failed call's error value's fields are captured under.
+pub(crate) const ERROR_NAME: &str = "error";
+
+/// Fields CACI records on method spans under a root that is not reserved
+/// (`code` is a common input name): a path equal to one is never captured.
+const RESERVED_PATHS: &[&[&str]] = &[
+    &["code", "function", "name"],
+    &["code", "file", "path"],
+    &["code", "line", "number"],
+];
+
 /// CACI's own field names: a path whose first segment is one of these
 /// would shadow or duplicate a field CACI records itself (`return` only
 /// outside a captured output, whose root it is).
@@ -368,12 +383,16 @@ fn is_reserved(leaf: &Leaf<'_>) -> bool {
     let Some(root) = leaf.path.first() else {
         return false;
     };
-    RESERVED_ROOTS.contains(root) && !(leaf.output && *root == OUTPUT_NAME)
+    let own_root = (leaf.output && *root == OUTPUT_NAME)
+        // An error's own fields (`error.code`), never `error` itself or
+        // CACI's `error.type`.
+        || (leaf.error && *root == ERROR_NAME && leaf.path.len() > 1 && leaf.path[1] != "type");
+    (RESERVED_ROOTS.contains(root) && !own_root) || RESERVED_PATHS.contains(&leaf.path)
 }
 
 /// The first path segment or alias the deny list denies, with its word.
 fn denied_identifier(rules: &Rules, leaf: &Leaf<'_>) -> Option<Reason> {
-    let segments = if leaf.output {
+    let segments = if leaf.output || leaf.error {
         &leaf.path[1.min(leaf.path.len())..]
     } else {
         leaf.path

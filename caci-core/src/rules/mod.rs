@@ -16,7 +16,9 @@ mod spec;
 pub(crate) mod words;
 
 pub use compile::MAX_FIELDS_PER_SPAN_CEILING;
-pub(crate) use compile::{RenderRules, Rules, compile};
+#[cfg(feature = "metrics")]
+pub(crate) use compile::MAX_METRIC_LABELS;
+pub(crate) use compile::{RenderRules, Rules, compile, label_names};
 pub use error::{ConfigError, Problem};
 pub use spec::{ConfigSpec, LimitsSpec, ScopeSpec};
 pub(crate) use spec::{LIMIT_KEYS, SCOPE_KEYS, TOP_LEVEL_KEYS};
@@ -36,6 +38,13 @@ pub struct Limits {
     /// How many fields one span may carry. Default 32, at most
     /// [`MAX_FIELDS_PER_SPAN_CEILING`](crate::config::MAX_FIELDS_PER_SPAN_CEILING).
     pub max_fields_per_span: usize,
+    /// How many label sets one wrapped method's metrics may have (with
+    /// `method_metrics`); past it, new label values are counted under
+    /// `_other`. Default 200.
+    pub max_series_per_method: usize,
+    /// How many distinct values one string metric label may take at one
+    /// method; past it, new values are counted under `_other`. Default 20.
+    pub max_label_values: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +54,8 @@ impl Default for Limits {
             max_list_items: 20,
             max_string_len: 255,
             max_fields_per_span: 32,
+            max_series_per_method: 200,
+            max_label_values: 20,
         }
     }
 }

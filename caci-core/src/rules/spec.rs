@@ -61,6 +61,24 @@ pub struct ConfigSpec {
     /// by default.
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub scrub_values: bool,
+    /// Whether every wrapped method's span also carries `code.file.path` and
+    /// `code.line.number` (where the method is). Off by default.
+    /// `code.function.name` is always recorded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capture_code_location: bool,
+    /// Whether every wrapped method counts its calls and times them as
+    /// metrics (`caci.method.calls`, `caci.method.duration`), through the
+    /// `metrics` facade. Needs caci-core's cargo feature `metrics`; off by
+    /// default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub method_metrics: bool,
+    /// The captured leaves that become metric labels: names (matched at any
+    /// depth) or dotted paths, such as `plan` or `business.country`. A label
+    /// must be a leaf the span would capture, of kind bool, enum or string
+    /// (a string's distinct values are capped by `limits.max_label_values`);
+    /// any other kind is refused when the configuration is built.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_labels: Vec<String>,
     /// Limits; absent entries take their defaults.
     #[serde(default)]
     pub limits: LimitsSpec,
@@ -142,6 +160,9 @@ impl Default for ConfigSpec {
             denied_types: Vec::new(),
             capture_error_messages: false,
             scrub_values: true,
+            capture_code_location: false,
+            method_metrics: false,
+            metric_labels: Vec::new(),
             limits: LimitsSpec::default(),
             scopes: Vec::new(),
         }
@@ -188,11 +209,16 @@ impl ConfigSpec {
             denied_types: union(&self.denied_types, &wider.denied_types),
             capture_error_messages: self.capture_error_messages || wider.capture_error_messages,
             scrub_values: self.scrub_values || wider.scrub_values,
+            capture_code_location: self.capture_code_location || wider.capture_code_location,
+            method_metrics: self.method_metrics || wider.method_metrics,
+            metric_labels: union(&self.metric_labels, &wider.metric_labels),
             limits: LimitsSpec {
                 max_depth: limits.max_depth.or(self.limits.max_depth),
                 max_list_items: limits.max_list_items.or(self.limits.max_list_items),
                 max_string_len: limits.max_string_len.or(self.limits.max_string_len),
                 max_fields_per_span: limits.max_fields_per_span.or(self.limits.max_fields_per_span),
+                max_series_per_method: limits.max_series_per_method.or(self.limits.max_series_per_method),
+                max_label_values: limits.max_label_values.or(self.limits.max_label_values),
             },
             scopes: union(&self.scopes, &wider.scopes),
         }
@@ -216,6 +242,12 @@ pub struct LimitsSpec {
     /// See [`Limits::max_fields_per_span`](crate::Limits::max_fields_per_span).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_fields_per_span: Option<usize>,
+    /// See [`Limits::max_series_per_method`](crate::Limits::max_series_per_method).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_series_per_method: Option<usize>,
+    /// See [`Limits::max_label_values`](crate::Limits::max_label_values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_label_values: Option<usize>,
 }
 
 /// Top-level keys of the schema, for error messages.
@@ -229,6 +261,9 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "denied_types",
     "capture_error_messages",
     "scrub_values",
+    "capture_code_location",
+    "method_metrics",
+    "metric_labels",
     "limits",
     "scopes",
 ];
@@ -245,7 +280,14 @@ pub(crate) const SCOPE_KEYS: &[&str] = &[
 ];
 
 /// Keys of the `limits` table.
-pub(crate) const LIMIT_KEYS: &[&str] = &["max_depth", "max_list_items", "max_string_len", "max_fields_per_span"];
+pub(crate) const LIMIT_KEYS: &[&str] = &[
+    "max_depth",
+    "max_list_items",
+    "max_string_len",
+    "max_fields_per_span",
+    "max_series_per_method",
+    "max_label_values",
+];
 
 #[cfg(test)]
 mod tests {
@@ -265,11 +307,16 @@ mod tests {
             denied_types: vec!["*Secret*".into()],
             capture_error_messages: !ConfigSpec::default().capture_error_messages,
             scrub_values: !ConfigSpec::default().scrub_values,
+            capture_code_location: true,
+            method_metrics: true,
+            metric_labels: vec!["plan".into()],
             limits: LimitsSpec {
                 max_depth: Some(1),
                 max_list_items: Some(1),
                 max_string_len: Some(1),
                 max_fields_per_span: Some(1),
+                max_series_per_method: Some(1),
+                max_label_values: Some(1),
             },
             scopes: vec![ScopeSpec {
                 component: "PaymentGateway".into(),

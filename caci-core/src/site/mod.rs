@@ -8,6 +8,8 @@
 //! configurations builds each set once.
 
 mod callsite;
+#[cfg(feature = "metrics")]
+pub(crate) mod metrics;
 mod site_plan;
 
 use std::any::TypeId;
@@ -21,12 +23,14 @@ use tracing_core::callsite::Callsite;
 
 use crate::plan::{self, Input, LeafDecision};
 use crate::record::capture::Erased;
-use crate::rules::RenderRules;
+use crate::rules::Rules;
 use crate::rules::current;
 use crate::shape::Shape;
 
 pub(crate) use callsite::DynamicCallsite;
 pub(crate) use site_plan::SitePlan;
+#[cfg(feature = "metrics")]
+pub(crate) use site_plan::SlotTap;
 
 /// Where a call site is and what it opens.
 #[derive(Debug)]
@@ -145,6 +149,12 @@ pub(crate) struct SiteCore {
     /// The wrapped method this site is, as (component, method): the
     /// configuration's scopes for it apply.
     method: Option<(&'static str, &'static str)>,
+    /// A wrapped method's `code.function.name` (set by the macros); empty
+    /// for other sites and for method sites built by hand without one.
+    pub(crate) function: &'static str,
+    /// A wrapped method's error type's shape, when its type is known: its
+    /// fields are planned under `error.`.
+    pub(crate) error_shape: Option<fn() -> Shape>,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
     /// The plans made here, each recording differently, and which
@@ -194,6 +204,8 @@ impl SiteCore {
             late,
             fixed_fields,
             method,
+            function: "",
+            error_shape: None,
             current: CurrentPlan::new(),
             plans: Mutex::new(Plans::new()),
             interned: Mutex::new(Vec::new()),
@@ -242,7 +254,13 @@ impl SiteCore {
         if key != not_generic_key() {
             self.keep_instantiation(key, &inputs, output.as_ref());
         }
-        let mut plan = plan::plan(&rules, self.method, &inputs, output.as_ref());
+        // A `Capture::shape` that panics plans the error with nothing captured.
+        let error = self.error_shape.and_then(|shape| {
+            std::panic::catch_unwind(shape)
+                .map_err(|_| crate::safety::CONTAINED_PANICS.fired(self.info.name))
+                .ok()
+        });
+        let plan = plan::plan_with_error(&rules, self.method, &inputs, output.as_ref(), error.as_ref());
         let known = plans
             .made
             .iter()
@@ -250,9 +268,7 @@ impl SiteCore {
         let index = match known {
             Some(index) => index,
             None if plans.made.len() < MAX_PLANS_PER_SITE => {
-                // Decisions are for reports; a kept plan only records.
-                plan.decisions = Vec::new();
-                let made = self.make_plan(Arc::clone(&rules.render), key, plan);
+                let made = self.make_plan(&rules, key, plan);
                 plans.made.push(made);
                 self.current.publish(plans.made.len() - 1, made);
                 plans.made.len() - 1
@@ -260,9 +276,7 @@ impl SiteCore {
             None => {
                 // Past the cap, new ways of recording capture nothing.
                 crate::safety::DROPPED_PLANS.fired(self.info.name);
-                return plans.nothing_for(key, || {
-                    self.make_plan(Arc::clone(&rules.render), key, plan::plan(&rules, None, &[], None))
-                });
+                return plans.nothing_for(key, || self.make_plan(&rules, key, plan::plan(&rules, None, &[], None)));
             }
         };
         plans.remember(config_id, key, index);
@@ -296,7 +310,7 @@ impl SiteCore {
             .clone()
     }
 
-    fn make_plan(&'static self, rules: Arc<RenderRules>, key: TypeId, plan: plan::Plan) -> &'static SitePlan {
+    fn make_plan(&'static self, rules: &Arc<Rules>, key: TypeId, mut plan: plan::Plan) -> &'static SitePlan {
         let mut names = plan.fields.clone();
         names.extend(self.fixed_fields.iter().map(|name| (*name).to_owned()));
         // Late fields never shadow a captured field or one of CACI's own.
@@ -318,14 +332,24 @@ impl SiteCore {
         };
         let fixed = handles(&mut self.fixed_fields.iter().copied());
         let captured = handles(&mut plan.fields.iter().map(String::as_str));
+        #[cfg(feature = "metrics")]
+        let metrics = self
+            .method
+            .and_then(|(component, method)| metrics::MethodMetrics::new(rules, component, method, &plan));
+        // Decisions are for reports; a kept plan only records.
+        plan.decisions = Vec::new();
         Box::leak(Box::new(SitePlan {
-            rules,
+            rules: Arc::clone(&rules.render),
             callsite,
             metadata: callsite.metadata(),
             plan,
             key,
             fixed,
             captured,
+            info: &self.info,
+            function_name: self.function,
+            #[cfg(feature = "metrics")]
+            metrics,
         }))
     }
 

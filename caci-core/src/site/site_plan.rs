@@ -43,6 +43,26 @@ pub(crate) struct SitePlan {
     pub(super) fixed: Box<[Field]>,
     /// Handles of the captured fields, in slot order.
     pub(super) captured: Box<[Field]>,
+    /// Where the site is.
+    pub(super) info: &'static super::SiteInfo,
+    /// A method site's fully qualified path (`code.function.name`); empty
+    /// for other sites.
+    pub(super) function_name: &'static str,
+    /// A wrapped method's metrics, when the configuration asks for them.
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics: Option<super::metrics::MethodMetrics>,
+}
+
+/// What sees the captured values of an opening once they are filled (the
+/// metrics' labels), without a second walk.
+pub(crate) trait SlotTap {
+    /// The captured values, in slot order.
+    fn tap(&mut self, slots: &[Slot<'_>]);
+}
+
+impl SlotTap for () {
+    #[inline(always)]
+    fn tap(&mut self, _: &[Slot<'_>]) {}
 }
 
 impl SitePlan {
@@ -68,10 +88,20 @@ impl SitePlan {
     /// type is not capturable).
     #[inline]
     pub(crate) fn open<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        self.open_tapped(values, &mut ())
+    }
+
+    /// [`open`](Self::open), showing `tap` the captured values.
+    #[inline]
+    pub(crate) fn open_tapped<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
         if !self.callsite.is_enabled() {
             return Span::none();
         }
-        self.open_enabled(values)
+        self.open_enabled(values, tap)
     }
 
     /// A plan whose inputs are all trusted (CACI's impls and derived ones)
@@ -79,48 +109,69 @@ impl SitePlan {
     /// opening, and a `Capture` impl that panics costs a second, careful
     /// opening (input by input), not a guard per input on every call.
     #[inline(never)]
-    fn open_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+    fn open_enabled<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
         if !self.plan.guarded {
-            return self.open_sized(values);
+            return self.open_sized(values, tap);
         }
-        self.open_guarded(values)
+        self.open_guarded(values, tap)
     }
 
     #[inline(never)]
-    fn open_guarded<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+    fn open_guarded<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
         let again = values.clone();
-        match catch_unwind(AssertUnwindSafe(|| self.open_sized(values))) {
+        match catch_unwind(AssertUnwindSafe(|| self.open_sized(values, &mut *tap))) {
             Ok(span) => span,
-            Err(_) => self.open_contained(again),
+            Err(_) => self.open_contained(again, tap),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn open_contained<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
-        self.with_values(Fill::Contained(values), &[], |values| Span::new(self.metadata, values))
+    fn open_contained<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
+        self.with_values(Fill::Contained(values), &[], tap, |values| {
+            Span::new(self.metadata, values)
+        })
     }
 
     /// Shared by every call site (generic only over the iterator type): one
     /// copy of the code for each captured-field count.
     #[inline(always)]
-    fn open_sized<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+    fn open_sized<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
         // The captured fields only, as (field, value) pairs: the fixed ones
         // are recorded later, and a value set with only the fields present
         // is what `tracing`'s own macros build. Up to six fields the array
         // is exact; above, it is padded with absent entries to a size class,
         // which keeps this function's code small.
         match self.captured.len() {
-            0 => new_span(self.metadata, &self.metadata.fields().value_set(&[])),
-            1 => self.open_with_pairs::<1>(values),
-            2 => self.open_with_pairs::<2>(values),
-            3 => self.open_with_pairs::<3>(values),
-            4 => self.open_with_pairs::<4>(values),
-            5 => self.open_with_pairs::<5>(values),
-            6 => self.open_with_pairs::<6>(values),
-            7..=8 => self.open_with_pairs::<8>(values),
-            9..=12 => self.open_with_pairs::<12>(values),
-            _ => self.open_any(values),
+            0 => {
+                tap.tap(&[]);
+                new_span(self.metadata, &self.metadata.fields().value_set(&[]))
+            }
+            1 => self.open_with_pairs::<1>(values, tap),
+            2 => self.open_with_pairs::<2>(values, tap),
+            3 => self.open_with_pairs::<3>(values, tap),
+            4 => self.open_with_pairs::<4>(values, tap),
+            5 => self.open_with_pairs::<5>(values, tap),
+            6 => self.open_with_pairs::<6>(values, tap),
+            7..=8 => self.open_with_pairs::<8>(values, tap),
+            9..=12 => self.open_with_pairs::<12>(values, tap),
+            _ => self.open_any(values, tap),
         }
     }
 
@@ -129,19 +180,27 @@ impl SitePlan {
     /// Without room first: a text that needs some (a cut string, a char)
     /// has the opening done again, with room.
     #[inline(always)]
-    fn open_with_pairs<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
-        match self.open_pairs_in::<N>(values.clone(), &mut Room::none()) {
+    fn open_with_pairs<'v, const N: usize>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
+        match self.open_pairs_in::<N>(values.clone(), &mut Room::none(), &mut *tap) {
             Some(span) => span,
-            None => self.open_pairs_with_room::<N>(values),
+            None => self.open_pairs_with_room::<N>(values, tap),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn open_pairs_with_room<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+    fn open_pairs_with_room<'v, const N: usize>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+        tap: &mut impl SlotTap,
+    ) -> Span {
         let mut buffer = RoomBuffer::new();
         let mut room = Room::new(&mut buffer);
-        self.open_pairs_in::<N>(values, &mut room)
+        self.open_pairs_in::<N>(values, &mut room, tap)
             .expect("with room, no text asks for more")
     }
 
@@ -152,6 +211,7 @@ impl SitePlan {
         &'v self,
         values: impl Iterator<Item = Option<Erased<'v>>>,
         room: &mut Room<'r>,
+        tap: &mut impl SlotTap,
     ) -> Option<Span>
     where
         'v: 'r,
@@ -162,6 +222,7 @@ impl SitePlan {
         if room.wanted() {
             return None;
         }
+        tap.tap(&slots[..captured]);
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
         let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
@@ -172,8 +233,14 @@ impl SitePlan {
     }
 
     #[inline(never)]
-    fn open_any<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
-        self.with_values(Fill::Inputs(values), &[], |values| Span::new(self.metadata, values))
+    fn open_any<'v>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
+        tap: &mut impl SlotTap,
+    ) -> Span {
+        self.with_values(Fill::Inputs(values), &[], tap, |values| {
+            Span::new(self.metadata, values)
+        })
     }
 
     /// Writes the inputs' allowed leaves into `slots`.
@@ -263,11 +330,16 @@ impl SitePlan {
         }
     }
 
-    /// Writes the output's allowed leaves; a `Capture` impl that panics
-    /// loses them all.
-    fn fill_output<'v>(&'v self, mut sink: Sink<'_, 'v>, output: &'v dyn DynCapture) {
-        if let Some(node) = &self.plan.output {
-            let recorded = catch_unwind(AssertUnwindSafe(|| output.dyn_record(Out::new(node, sink.reborrow()))));
+    /// Writes a value's allowed leaves under `node` (a method's output or
+    /// error); a `Capture` impl that panics loses them all.
+    fn fill_value<'v>(
+        &'v self,
+        mut sink: Sink<'_, 'v>,
+        node: Option<&'v crate::plan::Node>,
+        value: &'v dyn DynCapture,
+    ) {
+        if let Some(node) = node {
+            let recorded = catch_unwind(AssertUnwindSafe(|| value.dyn_record(Out::new(node, sink.reborrow()))));
             if recorded.is_err() {
                 crate::safety::CONTAINED_PANICS.fired(self.callsite.name());
                 sink.clear(0..self.plan.fields.len());
@@ -283,9 +355,26 @@ impl SitePlan {
         output: &'v dyn DynCapture,
         fixed: &[Option<&'v dyn Value>],
     ) {
+        self.record_value(span, self.plan.output.as_ref(), output, fixed);
+    }
+
+    /// Records a failed call's error value's allowed fields (`error.code`),
+    /// with the fixed fields' values, on `span`.
+    pub(crate) fn record_error<'v>(&'v self, span: &Span, error: &'v dyn DynCapture, fixed: &[Option<&'v dyn Value>]) {
+        self.record_value(span, self.plan.error.as_ref(), error, fixed);
+    }
+
+    fn record_value<'v>(
+        &'v self,
+        span: &Span,
+        node: Option<&'v crate::plan::Node>,
+        value: &'v dyn DynCapture,
+        fixed: &[Option<&'v dyn Value>],
+    ) {
         self.with_values(
-            Fill::<std::iter::Empty<Option<Erased<'v>>>>::Output(output),
+            Fill::<std::iter::Empty<Option<Erased<'v>>>>::Value(node, value),
             fixed,
+            &mut (),
             |values| span.record_all(values),
         );
     }
@@ -303,7 +392,7 @@ impl SitePlan {
     #[inline(never)]
     fn emit_enabled<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone, message: &str) {
         let message = tracing::field::display(message);
-        self.with_values(Fill::GuardedIfNeeded(values), &[Some(&message)], |values| {
+        self.with_values(Fill::GuardedIfNeeded(values), &[Some(&message)], &mut (), |values| {
             tracing::Event::dispatch(self.metadata, values)
         });
     }
@@ -316,15 +405,16 @@ impl SitePlan {
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         // The buffers live in this frame; sized by class, so the common span
         // does not initialise (or probe the stack for) kilobytes.
         let declared = self.callsite.field_names.len();
         if declared <= SMALL_SLOTS {
-            self.with_buffers::<SMALL_SLOTS, I, R>(fill, fixed, deliver)
+            self.with_buffers::<SMALL_SLOTS, I, R>(fill, fixed, tap, deliver)
         } else {
-            self.with_large_buffers(fill, fixed, deliver)
+            self.with_large_buffers(fill, fixed, tap, deliver)
         }
     }
 
@@ -333,12 +423,13 @@ impl SitePlan {
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         if self.callsite.field_names.len() <= MEDIUM_SLOTS {
-            self.with_buffers::<MEDIUM_SLOTS, I, R>(fill, fixed, deliver)
+            self.with_buffers::<MEDIUM_SLOTS, I, R>(fill, fixed, tap, deliver)
         } else {
-            self.with_buffers::<MAX_SLOTS, I, R>(fill, fixed, deliver)
+            self.with_buffers::<MAX_SLOTS, I, R>(fill, fixed, tap, deliver)
         }
     }
 
@@ -349,11 +440,12 @@ impl SitePlan {
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
-        match self.with_buffers_in::<N, I, R, _>(fill.clone(), &mut Room::none(), fixed, deliver) {
+        match self.with_buffers_in::<N, I, R, _>(fill.clone(), &mut Room::none(), fixed, &mut *tap, deliver) {
             Ok(delivered) => delivered,
-            Err(deliver) => self.with_room::<N, I, R>(fill, fixed, deliver),
+            Err(deliver) => self.with_room::<N, I, R>(fill, fixed, tap, deliver),
         }
     }
 
@@ -363,11 +455,12 @@ impl SitePlan {
         &'v self,
         fill: Fill<'v, I>,
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         let mut buffer = RoomBuffer::new();
         let mut room = Room::new(&mut buffer);
-        match self.with_buffers_in::<N, I, R, _>(fill, &mut room, fixed, deliver) {
+        match self.with_buffers_in::<N, I, R, _>(fill, &mut room, fixed, tap, deliver) {
             Ok(delivered) => delivered,
             Err(_) => unreachable!("with room, no text asks for more"),
         }
@@ -381,6 +474,7 @@ impl SitePlan {
         fill: Fill<'v, I>,
         room: &mut Room<'r>,
         fixed: &[Option<&dyn Value>],
+        tap: &mut impl SlotTap,
         deliver: D,
     ) -> Result<R, D>
     where
@@ -399,11 +493,12 @@ impl SitePlan {
             Fill::Inputs(values) => self.fill_sink(sink, shorten(values)),
             Fill::Contained(values) => self.fill_contained(sink, shorten(values)),
             Fill::GuardedIfNeeded(values) => self.fill_guarded_if_needed(sink, shorten(values)),
-            Fill::Output(output) => self.fill_output(sink, output),
+            Fill::Value(node, value) => self.fill_value(sink, node, value),
         }
         if room.wanted() {
             return Err(deliver);
         }
+        tap.tap(&slots[..captured]);
         let mut recorded: [Option<&dyn Value>; N] = [None; N];
         let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
         for (entry, slot) in captured_values.iter_mut().zip(&slots) {
@@ -471,6 +566,24 @@ impl SitePlan {
         }
     }
 
+    /// A method's `code.function.name`.
+    #[inline]
+    pub(crate) fn function_name(&self) -> &'static str {
+        self.function_name
+    }
+
+    /// Where the site is.
+    #[inline]
+    pub(crate) fn site_info(&self) -> &'static super::SiteInfo {
+        self.info
+    }
+
+    /// Whether method spans carry `code.file.path` and `code.line.number`.
+    #[inline]
+    pub(crate) fn captures_code_location(&self) -> bool {
+        self.rules.capture_code_location
+    }
+
     /// Whether failed calls' error messages may be recorded.
     pub(crate) fn captures_error_messages(&self) -> bool {
         self.rules.capture_error_messages
@@ -486,8 +599,8 @@ enum Fill<'v, I> {
     Contained(I),
     /// The inputs, guarded when the plan has an untrusted impl.
     GuardedIfNeeded(I),
-    /// A method's output.
-    Output(&'v dyn DynCapture),
+    /// A method's output or error, under its node.
+    Value(Option<&'v crate::plan::Node>, &'v dyn DynCapture),
 }
 
 /// The values, borrowed for as long as a recording's frame (where its cut

@@ -181,6 +181,7 @@ fn impl_context(args: &ComponentArgs, block: &syn::ItemImpl) -> darling::Result<
         capture_output: args.capture_output.unwrap_or(false),
         private: private(args.krate.as_ref()),
         scope: Scope::of_impl(&block.generics, &block.self_ty),
+        owner: type_name(&block.self_ty),
     })
 }
 
@@ -263,6 +264,7 @@ pub(crate) fn instrument_fn(args: TokenStream, item: TokenStream) -> TokenStream
             capture_output: false,
             private: private(args.krate.as_ref()),
             scope: Scope::default(),
+            owner: None,
         };
         let overrides = Overrides {
             skipped: options::skipped_inputs(&args.skip_input, args.skip_inputs.as_ref()),

@@ -20,6 +20,9 @@ pub(crate) struct Context {
     /// `<crate>::__private`.
     pub(crate) private: TokenStream,
     pub(crate) scope: Scope,
+    /// The self type's name for a method (`SubscriptionService`), whatever
+    /// the component is called: the middle of `code.function.name`.
+    pub(crate) owner: Option<String>,
 }
 
 /// The component part of the span name.
@@ -65,6 +68,9 @@ pub(crate) struct Method {
     /// The names the body records with `record!` after the span opens: the
     /// span declares them, empty, so they can be filled later.
     pub(crate) late_fields: Vec<String>,
+    /// The function's path below its module, `SubscriptionService::initialize_business`
+    /// or `charge`: `code.function.name` after `module_path!()`.
+    pub(crate) function: String,
 }
 
 /// One input.
@@ -150,6 +156,10 @@ impl Method {
             private: context.private.clone(),
             ident_span: sig.ident.span(),
             late_fields: Vec::new(),
+            function: match &context.owner {
+                Some(owner) => format!("{owner}::{}", sig.ident.unraw()),
+                None => sig.ident.unraw().to_string(),
+            },
         };
         errors.finish_with(method)
     }

@@ -8,8 +8,8 @@ use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 
 use crate::case::RenameRule;
-use crate::telemetry::bounds;
 use crate::telemetry::model::{Body, Container, Field, Variant, Via};
+use crate::telemetry::{bounds, error_type};
 use crate::type_string::type_string;
 
 /// The impls for a valid model.
@@ -36,6 +36,10 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
+    let error_type = match &container.data {
+        Body::Enum(variants) => error_type::error_type_impl(container, variants, &private),
+        Body::Struct(_) => TokenStream::new(),
+    };
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -55,6 +59,8 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
             }
 
             #marker
+
+            #error_type
         };
     }
 }

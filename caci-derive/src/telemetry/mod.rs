@@ -3,6 +3,7 @@
 //! errors and a [`fallback`].
 
 mod bounds;
+mod error_type;
 mod expand;
 mod fallback;
 mod model;

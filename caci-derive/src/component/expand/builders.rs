@@ -84,12 +84,21 @@ pub(crate) fn finish(method: &Method, result: &TokenStream, names: &Names) -> To
             (&#p::Probe(#result)).caci_outcome()
         } {
             ::core::result::Result::Ok(#ok_pattern) => #call.finish_ok(#output),
-            ::core::result::Result::Err(#err) => #call.finish_err(
-                ::core::any::type_name_of_val(#err),
+            ::core::result::Result::Err(#err) => #call.finish_err_with(
+                {
+                    #[allow(unused_imports)]
+                    use #p::{ViaErrorType as _, ViaTypeName as _};
+                    (&#p::Probe(#err)).caci_error_type()
+                },
                 {
                     #[allow(unused_imports)]
                     use #p::{ViaDisplay as _, ViaNoDisplay as _};
                     (&#p::Probe(#err)).caci_display()
+                },
+                {
+                    #[allow(unused_imports)]
+                    use #p::{ViaCapture as _, ViaOpaque as _};
+                    (&#p::Probe(#err)).caci_erase()
                 },
             ),
         }

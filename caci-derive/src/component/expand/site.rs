@@ -26,6 +26,7 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let signature = &method.signature;
     let output_type = &method.output_type;
     let captures_output = method.captures_output;
+    let function = &method.function;
     let names: Vec<&str> = method.captured_inputs().map(|input| input.name.as_str()).collect();
     let input_types: Vec<String> = method.captured_inputs().map(|input| type_string(&input.ty)).collect();
     // The method's own line, not the attribute's.
@@ -39,6 +40,7 @@ pub(crate) fn items(method: &Method) -> TokenStream {
         quote!(#p::Input::new(#name, #shape)#bindings)
     });
     let output_shape = descriptor_output(method);
+    let (error_fn, with_error) = error_shape(method);
     let (constructor, late) = if method.late_fields.is_empty() {
         (quote!(new), TokenStream::new())
     } else {
@@ -65,7 +67,10 @@ pub(crate) fn items(method: &Method) -> TokenStream {
                 captures_output: #captures_output,
             }
             #late
-        );
+        )
+        .with_function(::core::concat!(::core::module_path!(), "::", #function))
+        #with_error;
+        #error_fn
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
             (#p::inputs([#(#input_shapes),*]), #output_shape)
         }
@@ -103,6 +108,24 @@ fn descriptor_output(method: &Method) -> TokenStream {
         }
     };
     quote!(::core::option::Option::Some(#shape))
+}
+
+/// The shape of the method's error type (a `Result`'s `Err`; uninhabited
+/// for other types), as a nested `fn` and the call that gives it to the
+/// site, when the nested `fn` can name the return type; nothing otherwise.
+fn error_shape(method: &Method) -> (TokenStream, TokenStream) {
+    let p = &method.private;
+    let Some(ty) = method.output.value_type().and_then(|ty| method.scope.outside(ty)) else {
+        return (TokenStream::new(), TokenStream::new());
+    };
+    let function = quote! {
+        fn __caci_error_shape() -> #p::Shape {
+            #[allow(unused_imports)]
+            use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
+            (&(&#p::OutputProbe::<#ty>::new()).caci_err_type()).caci_type_shape()
+        }
+    };
+    (function, quote!(.with_error_shape(__caci_error_shape)))
 }
 
 /// `T`'s shape, without a value.
