@@ -225,8 +225,11 @@ impl MethodSite {
                 span,
                 plan,
                 #[cfg(feature = "metrics")]
+                started: (plan.records_duration() || series.is_some()).then(Instant::now),
+                #[cfg(not(feature = "metrics"))]
+                started: plan.records_duration().then(Instant::now),
+                #[cfg(feature = "metrics")]
                 series,
-                started: Instant::now(),
             }),
         }
     }
@@ -284,7 +287,8 @@ struct Running {
     /// The call's metric series, when the configuration asks for metrics.
     #[cfg(feature = "metrics")]
     series: Option<&'static crate::site::metrics::Series>,
-    started: Instant,
+    /// When the call started, when its duration is recorded or timed.
+    started: Option<Instant>,
 }
 
 /// How a call ended, as recorded in `outcome`.
@@ -434,8 +438,16 @@ pub async fn instrument_future<F: Future>(
 
 impl Running {
     #[inline]
+    /// Nanoseconds since the start, or 0 when the call is not timed.
     fn elapsed_nanos(&self) -> i64 {
-        i64::try_from(self.started.elapsed().as_nanos()).unwrap_or(i64::MAX)
+        self.started.map_or(0, |started| {
+            i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX)
+        })
+    }
+
+    /// `duration_ns` as recorded: absent when the configuration leaves it out.
+    fn duration<'n>(&self, nanos: &'n i64) -> Option<&'n dyn Value> {
+        self.plan.records_duration().then_some(nanos as &dyn Value)
     }
 
     fn finish_ok(self, output: Option<&dyn DynCapture>) {
@@ -474,7 +486,7 @@ impl Running {
             let (file, line) = self.location();
             let values: [(&tracing::field::Field, Option<&dyn Value>); 5] = [
                 (field(OUTCOME), Some(&outcome)),
-                (field(DURATION), Some(&nanos)),
+                (field(DURATION), self.duration(&nanos)),
                 (field(FUNCTION), function),
                 (field(FILE), Some(&file)),
                 (field(LINE), Some(&line)),
@@ -483,7 +495,7 @@ impl Running {
         } else {
             let values: [(&tracing::field::Field, Option<&dyn Value>); 3] = [
                 (field(OUTCOME), Some(&outcome)),
-                (field(DURATION), Some(&nanos)),
+                (field(DURATION), self.duration(&nanos)),
                 (field(FUNCTION), function),
             ];
             self.span.record_all(&plan.metadata().fields().value_set(&values));
@@ -502,7 +514,7 @@ impl Running {
         let (file, line) = self.location();
         let mut fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [None; METHOD_FIELDS.len()];
         fixed[OUTCOME] = Some(&outcome);
-        fixed[DURATION] = Some(&nanos);
+        fixed[DURATION] = self.duration(&nanos);
         fixed[FUNCTION] = (!function.is_empty()).then_some(&function as &dyn Value);
         if self.plan.captures_code_location() {
             fixed[FILE] = Some(&file);
@@ -543,7 +555,7 @@ impl Running {
         // In `METHOD_FIELDS` order.
         let fixed: [Option<&dyn Value>; METHOD_FIELDS.len()] = [
             Some(&outcome),
-            Some(&nanos),
+            self.duration(&nanos),
             Some(&error_type),
             Some(&status),
             message.as_ref().map(|value| value as &dyn Value),

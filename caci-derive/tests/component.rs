@@ -928,3 +928,32 @@ fn recursion_boxed_receivers_and_question_mark_through_siblings() {
         .assert_field("outcome", "error")
         .assert_field("error.type", std::any::type_name::<std::num::ParseIntError>());
 }
+
+#[test]
+fn duration_ns_can_be_left_to_opentelemetry() {
+    let timed = everything();
+    let untimed = everything().to_builder().record_duration(false).build().unwrap();
+    let run = |config: &TelemetryCaptureConfiguration| {
+        caci_testkit::capture(config, || {
+            let _ = Service::default().by_ref(Plan::Pro, true);
+        })
+        .1
+    };
+    let with = run(&timed);
+    let span = with.spans().iter().find(|span| span.name == "Service.by_ref").unwrap();
+    assert!(span.field("duration_ns").is_some());
+    let without = run(&untimed);
+    let span = without
+        .spans()
+        .iter()
+        .find(|span| span.name == "Service.by_ref")
+        .unwrap();
+    assert!(span.field("duration_ns").is_none());
+    assert!(span.field("outcome").is_some(), "the other fields stay");
+    let file = TelemetryCaptureConfiguration::from_toml_str("record_duration = false").unwrap();
+    assert!(!file.spec().record_duration);
+    assert!(
+        TelemetryCaptureConfiguration::default().spec().record_duration,
+        "on by default"
+    );
+}

@@ -83,7 +83,7 @@ fn main() -> ExitCode {
                 eprintln!("unknown variant {variant:?}");
                 return ExitCode::FAILURE;
             };
-            caci_core::install(caci_benches::three_inputs_configuration());
+            caci_core::install(without_duration_if_asked(caci_benches::three_inputs_configuration()));
             let id = business_id();
             run(subscriber, calls, || {
                 method(black_box(id), black_box(true), black_box(Plan::Starter));
@@ -94,7 +94,7 @@ fn main() -> ExitCode {
                 eprintln!("unknown variant {variant:?}");
                 return ExitCode::FAILURE;
             };
-            caci_core::install(caci_benches::struct_configuration());
+            caci_core::install(without_duration_if_asked(caci_benches::struct_configuration()));
             let input = business();
             run(subscriber, calls, || method(black_box(&input)));
         }
@@ -104,4 +104,16 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `CALLCOUNT_NO_DURATION=1`: the configuration without `duration_ns`
+/// (what `record_duration(false)` saves; BENCHMARKS.md).
+fn without_duration_if_asked(
+    config: caci_core::TelemetryCaptureConfiguration,
+) -> caci_core::TelemetryCaptureConfiguration {
+    if std::env::var_os("CALLCOUNT_NO_DURATION").is_some() {
+        config.to_builder().record_duration(false).build().expect("valid")
+    } else {
+        config
+    }
 }

@@ -129,6 +129,7 @@ impl ConfigChange {
                     new.capture_error_messages,
                 ),
                 ("scrub_values", old.scrub_values, new.scrub_values),
+                ("record_duration", old.record_duration, new.record_duration),
                 (
                     "capture_code_location",
                     old.capture_code_location,

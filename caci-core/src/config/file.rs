@@ -136,7 +136,7 @@ fn schema_problems(value: &mut Value, problems: &mut Vec<Problem>) -> Option<Str
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, problems),
         "scopes" => scopes_problems(entry, problems),
-        "capture_error_messages" | "scrub_values" | "capture_code_location" | "method_metrics" => {
+        "capture_error_messages" | "scrub_values" | "record_duration" | "capture_code_location" | "method_metrics" => {
             entry.is_boolean() || {
                 problems.push(Problem::new(
                     key.as_str(),

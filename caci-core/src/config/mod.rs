@@ -415,6 +415,19 @@ impl ConfigBuilder {
         self.deny_type(base)
     }
 
+    /// Whether method spans carry `duration_ns` (on by default). Off where
+    /// spans go to OpenTelemetry, which stamps each span's start and end
+    /// itself: a call then reads no clock for CACI (unless metrics time it).
+    ///
+    /// ```
+    /// let config = caci_core::TelemetryCaptureConfiguration::builder().record_duration(false).build().unwrap();
+    /// assert!(!config.spec().record_duration);
+    /// ```
+    pub fn record_duration(mut self, record: bool) -> Self {
+        self.spec.record_duration = record;
+        self
+    }
+
     /// Whether captured strings that look like an email address, a payment
     /// card number, a JWT, an `Authorization` credential or an IBAN are
     /// replaced by a marker such as `[redacted: card]`. On by default; the

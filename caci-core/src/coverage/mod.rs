@@ -130,7 +130,7 @@
 //!
 //! ```text
 //! CACI coverage: 8 of 18 inputs captured (44.4%) in 2 components, 4 methods
-//! Configuration ac6c328f (config.id in CACI's change events)
+//! Configuration c8182c94 (config.id in CACI's change events)
 //! Reachable maximum: 14 of 18 (77.8%); captured of the reachable: 57.1% (what --min gates on)
 //! Not captured: 5 not allowed, 2 denied, 1 marked sensitive, 1 type not capturable,
 //!   1 beyond the depth limit
@@ -203,7 +203,7 @@
 //! {
 //!   "schema": "caci.coverage/v1",
 //!   "service": "my-service",
-//!   "configuration_id": "ac6c328f",
+//!   "configuration_id": "c8182c94",
 //!   "totals": { "captured": 8, "leaves": 18, "percent": 44.44444444444444, "percent_text": "44.4%",
 //!               "reachable": 14, "reachable_max_percent": 77.77777777777777, "reachable_max_text": "77.8%",
 //!               "percent_of_reachable": 57.142857142857146, "percent_of_reachable_text": "57.1%",

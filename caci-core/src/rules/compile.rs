@@ -94,6 +94,8 @@ pub(crate) struct RenderRules {
     pub(crate) deny: DenyList,
     pub(crate) scrub_values: bool,
     pub(crate) capture_error_messages: bool,
+    /// Whether method spans carry `duration_ns`.
+    pub(crate) record_duration: bool,
     /// Whether method spans carry `code.file.path` and `code.line.number`.
     pub(crate) capture_code_location: bool,
     /// What the metrics made with a plan depend on (compared, so that
@@ -270,6 +272,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
         deny: deny.clone(),
         scrub_values: spec.scrub_values,
         capture_error_messages: spec.capture_error_messages,
+        record_duration: spec.record_duration,
         capture_code_location: spec.capture_code_location,
         method_metrics: spec.method_metrics,
         metric_labels: spec.metric_labels.clone(),

@@ -61,6 +61,11 @@ pub struct ConfigSpec {
     /// by default.
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub scrub_values: bool,
+    /// Whether method spans carry `duration_ns`. On by default; turn it
+    /// off where spans go to OpenTelemetry, which stamps each span's start
+    /// and end itself (see BENCHMARKS.md for what it saves).
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub record_duration: bool,
     /// Whether every wrapped method's span also carries `code.file.path` and
     /// `code.line.number` (where the method is). Off by default.
     /// `code.function.name` is always recorded.
@@ -160,6 +165,7 @@ impl Default for ConfigSpec {
             denied_types: Vec::new(),
             capture_error_messages: false,
             scrub_values: true,
+            record_duration: true,
             capture_code_location: false,
             method_metrics: false,
             metric_labels: Vec::new(),
@@ -209,6 +215,7 @@ impl ConfigSpec {
             denied_types: union(&self.denied_types, &wider.denied_types),
             capture_error_messages: self.capture_error_messages || wider.capture_error_messages,
             scrub_values: self.scrub_values || wider.scrub_values,
+            record_duration: self.record_duration || wider.record_duration,
             capture_code_location: self.capture_code_location || wider.capture_code_location,
             method_metrics: self.method_metrics || wider.method_metrics,
             metric_labels: union(&self.metric_labels, &wider.metric_labels),
@@ -261,6 +268,7 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "denied_types",
     "capture_error_messages",
     "scrub_values",
+    "record_duration",
     "capture_code_location",
     "method_metrics",
     "metric_labels",
@@ -307,6 +315,7 @@ mod tests {
             denied_types: vec!["*Secret*".into()],
             capture_error_messages: !ConfigSpec::default().capture_error_messages,
             scrub_values: !ConfigSpec::default().scrub_values,
+            record_duration: !ConfigSpec::default().record_duration,
             capture_code_location: true,
             method_metrics: true,
             metric_labels: vec!["plan".into()],

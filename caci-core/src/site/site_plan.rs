@@ -578,6 +578,12 @@ impl SitePlan {
         self.info
     }
 
+    /// Whether method spans carry `duration_ns`.
+    #[inline]
+    pub(crate) fn records_duration(&self) -> bool {
+        self.rules.record_duration
+    }
+
     /// Whether method spans carry `code.file.path` and `code.line.number`.
     #[inline]
     pub(crate) fn captures_code_location(&self) -> bool {
