@@ -13,10 +13,13 @@ pub fn coverage(config: &TelemetryCaptureConfiguration, components: &[&str]) -> 
     CoverageReport::build_with_skipped(config, methods, skipped)
 }
 
-/// Asserts that `config` captures at least `min_percent` of the inputs of
-/// `components` (all linked components when empty), and returns the report.
-/// The failure lists what is left out. Like the coverage gate, it fails when
-/// there are no inputs at all: a misspelt component name covers nothing.
+/// Asserts that `config` captures at least `min_percent` of what it can reach
+/// among the inputs of `components` (all linked components when empty), and
+/// returns the report. Like the coverage gate's `--min`, it compares captured
+/// leaves with reachable ones (denied, sensitive and non-capturable leaves are
+/// out of reach, so a team can reach 100%). The failure lists what is left
+/// out. Like the gate, it fails when there are no inputs at all: a misspelt
+/// component name covers nothing.
 ///
 /// ```
 /// use caci_core::{component, TelemetryCaptureConfiguration};
@@ -52,12 +55,15 @@ pub fn assert_coverage_at_least(
             }
         );
     }
-    let percent = report.totals.percent().unwrap_or(0.0);
+    // Nothing reachable (every input protected) meets any minimum, as in the gate.
+    let percent = report.totals.percent_of_reachable().unwrap_or(100.0);
     if percent < min_percent {
         panic!(
-            "coverage is {} ({} of {} inputs), expected at least {min_percent}%\n\n{}",
-            report.totals.percent_text(),
+            "coverage of the reachable is {} ({} of {} reachable inputs; {} of all {}), expected at least {min_percent}%\n\n{}",
+            report.totals.of_reachable_text(),
             report.totals.captured,
+            report.totals.reachable(),
+            report.totals.percent_text(),
             report.totals.leaves,
             report.render_text(RenderOptions { color: false })
         );
