@@ -76,6 +76,8 @@ pub(crate) fn changed(old: Option<&TelemetryCaptureConfiguration>, new: &Telemet
                 removed.denied_types = removed(&change.denied_types),
                 added.floor_removals = added(&change.floor_removals),
                 removed.floor_removals = removed(&change.floor_removals),
+                added.metric_labels = added(&change.metric_labels),
+                removed.metric_labels = removed(&change.metric_labels),
                 floor_removals = joined(new.deny_floor_removals()),
                 limits = joined(&change.limits),
                 switches = joined(&change.switches),

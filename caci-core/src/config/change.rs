@@ -100,6 +100,8 @@ pub struct ConfigChange {
     pub denied_types: ListChange,
     /// Removals from the built-in deny floor.
     pub floor_removals: ListChange,
+    /// Metric labels.
+    pub metric_labels: ListChange,
     /// Limits whose effective value changed, as `max_depth 3 -> 4`.
     pub limits: Vec<String>,
     /// Switches that changed, as `capture_error_messages false -> true`.
@@ -121,6 +123,7 @@ impl ConfigChange {
             denied_fields: ListChange::between(&old.denied_field_names, &new.denied_field_names),
             denied_types: ListChange::between(&old.denied_types, &new.denied_types),
             floor_removals: ListChange::between(&old.deny_floor_removals, &new.deny_floor_removals),
+            metric_labels: ListChange::between(&old.metric_labels, &new.metric_labels),
             limits: limit_changes(old, new),
             switches: [
                 (
@@ -136,6 +139,12 @@ impl ConfigChange {
                     new.capture_code_location,
                 ),
                 ("method_metrics", old.method_metrics, new.method_metrics),
+                (
+                    "capture_code_location",
+                    old.capture_code_location,
+                    new.capture_code_location,
+                ),
+                ("method_metrics", old.method_metrics, new.method_metrics),
             ]
             .into_iter()
             .filter(|(_, old, new)| old != new)
@@ -145,7 +154,7 @@ impl ConfigChange {
     }
 
     /// The lists, each with its name as the change event's fields spell it.
-    pub fn lists(&self) -> [(&'static str, &ListChange); 8] {
+    pub fn lists(&self) -> [(&'static str, &ListChange); 9] {
         [
             ("fields", &self.fields),
             ("kinds", &self.kinds),
@@ -155,6 +164,7 @@ impl ConfigChange {
             ("denied_fields", &self.denied_fields),
             ("denied_types", &self.denied_types),
             ("floor_removals", &self.floor_removals),
+            ("metric_labels", &self.metric_labels),
         ]
     }
 
