@@ -26,6 +26,7 @@ use uuid::Uuid;
 pub mod string_field;
 pub mod struct_input;
 pub mod three_inputs;
+pub mod wide_fields;
 
 /// The span name every benchmarked method opens.
 pub const SPAN_NAME: &str = "SubscriptionService.initialize_business";

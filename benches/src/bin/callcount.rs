@@ -17,9 +17,9 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use caci_benches::{Plan, Subscriber, business, business_id, struct_input, three_inputs};
+use caci_benches::{Plan, Subscriber, business, business_id, struct_input, three_inputs, wide_fields};
 
-const GROUPS: [&str; 2] = ["call_site", "struct_input"];
+const GROUPS: [&str; 3] = ["call_site", "struct_input", "wide_fields"];
 const SUBSCRIBERS: [(&str, Subscriber); 3] = [
     ("no_subscriber", Subscriber::None),
     ("level_disabled", Subscriber::LevelDisabled),
@@ -29,6 +29,7 @@ const SUBSCRIBERS: [(&str, Subscriber); 3] = [
 fn variant_names(group: &str) -> Vec<&'static str> {
     match group {
         "call_site" => three_inputs::VARIANTS.iter().map(|(name, _)| *name).collect(),
+        "wide_fields" => wide_fields::VARIANTS.iter().map(|(name, _)| *name).collect(),
         _ => struct_input::VARIANTS.iter().map(|(name, _)| *name).collect(),
     }
 }
@@ -97,6 +98,14 @@ fn main() -> ExitCode {
             caci_core::install(without_duration_if_asked(caci_benches::struct_configuration()));
             let input = business();
             run(subscriber, calls, || method(black_box(&input)));
+        }
+        "wide_fields" => {
+            let Some((_, method)) = wide_fields::VARIANTS.iter().find(|(known, _)| *known == variant) else {
+                eprintln!("unknown variant {variant:?}");
+                return ExitCode::FAILURE;
+            };
+            caci_core::install(without_duration_if_asked(wide_fields::configuration()));
+            run(subscriber, calls, method);
         }
         other => {
             eprintln!("unknown group {other:?}");
