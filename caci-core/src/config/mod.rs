@@ -358,11 +358,8 @@ impl ConfigBuilder {
     }
 
     /// Makes every direct field of `T` (a type deriving `Telemetry`) eligible.
-    pub fn allow_struct<T: ?Sized>(mut self) -> Self {
-        let name = std::any::type_name::<T>();
-        let base = name.split('<').next().unwrap_or(name);
-        self.spec.allowed_structs.push(base.to_owned());
-        self
+    pub fn allow_struct<T: ?Sized>(self) -> Self {
+        self.allow_struct_named(type_path_of::<T>())
     }
 
     /// Makes every direct field of the type with this name (`"Business"`, or a
@@ -410,9 +407,7 @@ impl ConfigBuilder {
 
     /// Never captures values of `T`, wherever they appear (by its full path).
     pub fn deny_type_of<T: ?Sized>(self) -> Self {
-        let name = std::any::type_name::<T>();
-        let base = name.split('<').next().unwrap_or(name).to_owned();
-        self.deny_type(base)
+        self.deny_type(type_path_of::<T>())
     }
 
     /// Whether method spans carry `duration_ns` (on by default). Off where
@@ -568,4 +563,11 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<TelemetryCaptureConfiguration, ConfigError> {
         TelemetryCaptureConfiguration::from_spec(self.spec)
     }
+}
+
+/// `T`'s full path without its generic arguments: how `allowed_structs` and
+/// `denied_types` name a type.
+pub(crate) fn type_path_of<T: ?Sized>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    name.split('<').next().unwrap_or(name)
 }

@@ -50,8 +50,7 @@ impl ScopeBuilder {
 
     /// Allows the direct fields of `T` at this scope.
     pub fn allow_struct<T: ?Sized>(self) -> Self {
-        let name = std::any::type_name::<T>();
-        self.allow_struct_named(name.split('<').next().unwrap_or(name))
+        self.allow_struct_named(super::type_path_of::<T>())
     }
 
     /// Allows the direct fields of the type named `type_path` at this scope.
