@@ -120,9 +120,10 @@ pub fn instrument_outcome(business_id: BusinessId, trial: bool, plan: Plan) {
 }
 
 /// What `#[instrument]` expands to (`info_span!` + `enter`) with the same
-/// five fields as [`instrument_outcome`], but holding the span and recording
-/// `outcome` and `duration_ns` in one `record_all!` after the body, as the
-/// component does: the strict like-for-like hand-written lower bound.
+/// five fields as [`instrument_outcome`] and the component's
+/// `code.function.name`, but holding the span and recording `outcome` and
+/// `duration_ns` in one `record_all!` after the body, as the component
+/// does: the strict like-for-like hand-written lower bound.
 #[inline(never)]
 pub fn manual_span_outcome(business_id: BusinessId, trial: bool, plan: Plan) {
     let span = tracing::info_span!(
@@ -130,6 +131,7 @@ pub fn manual_span_outcome(business_id: BusinessId, trial: bool, plan: Plan) {
         business_id = %business_id.0,
         trial = trial,
         plan = ?plan,
+        code.function.name = "caci_benches::three_inputs::SubscriptionService::initialize_business",
         outcome = Empty,
         duration_ns = Empty
     );

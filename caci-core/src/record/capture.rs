@@ -215,6 +215,44 @@ impl<'a, 'v> Out<'a, 'v> {
         });
     }
 
+    /// A leaf borrowed from the input, which `tracing` can record as it
+    /// is: handed to a span's opening without a copy (`slot` makes the
+    /// same value, for the other sinks).
+    #[inline(always)]
+    fn borrowed(mut self, value: &'v dyn tracing::Value, slot: impl FnOnce() -> Slot<'v>) {
+        if let Node::Leaf { slot: index } = self.node {
+            self.sink.put_borrowed(*index, value, slot);
+        }
+    }
+
+    /// [`bool`](Self::bool), borrowed.
+    #[inline]
+    pub(crate) fn bool_ref(self, value: &'v bool) {
+        self.borrowed(value, || Slot::Bool(*value));
+    }
+
+    /// [`i64`](Self::i64), borrowed.
+    #[inline]
+    pub(crate) fn i64_ref(self, value: &'v i64) {
+        self.borrowed(value, || Slot::I64(*value));
+    }
+
+    /// [`u64`](Self::u64), borrowed: one that fits `i64` is the same bytes
+    /// read as an `i64`, so it is recorded as one without a copy.
+    #[inline]
+    pub(crate) fn u64_ref(self, value: &'v u64) {
+        match i64::try_from(*value) {
+            Ok(signed) => self.borrowed(bytemuck::cast_ref::<u64, i64>(value), || Slot::I64(signed)),
+            Err(_) => self.borrowed(value, || Slot::U64(*value)),
+        }
+    }
+
+    /// [`f64`](Self::f64), borrowed.
+    #[inline]
+    pub(crate) fn f64_ref(self, value: &'v f64) {
+        self.borrowed(value, || Slot::F64(*value));
+    }
+
     /// A float.
     #[inline]
     pub fn f64(self, value: f64) {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use tracing::field::{DisplayValue, Value};
+use tracing::field::{DisplayValue, Field, Value};
 
 use super::capture::{ListValue, MapValue};
 use super::render::Text;
@@ -351,12 +351,40 @@ pub(crate) trait LeafSink<'v> {
 /// Where an [`Out`] writes: the call's slot array (the hot path, written
 /// directly), or a renderer behind `dyn` (list and map items).
 pub(crate) enum Sink<'a, 'v> {
+    /// A span's opening (first: the variant tested first): a leaf borrowed
+    /// from the input goes straight into the value set's pair of its slot,
+    /// any other to the next free cell and the cell into the pair, so the
+    /// values are not walked again before `tracing` sees them.
+    Direct {
+        pairs: &'a mut [(&'v Field, Option<&'v dyn Value>)],
+        cells: &'a mut std::slice::IterMut<'v, Slot<'v>>,
+        limits: RenderLimits<'v>,
+        room: &'a mut Room<'v>,
+    },
     Slots {
         slots: &'a mut [Slot<'v>],
         limits: RenderLimits<'v>,
         room: &'a mut Room<'v>,
     },
     Render(&'a mut dyn LeafSink<'v>),
+}
+
+/// Writes `value` to the next free cell and hands it to `slot`'s pair. A
+/// slot past the pairs, or no free cell left, drops the value: a value is
+/// only ever recorded under its own slot's field.
+#[inline(always)]
+fn put_direct<'v>(
+    pairs: &mut [(&'v Field, Option<&'v dyn Value>)],
+    cells: &mut std::slice::IterMut<'v, Slot<'v>>,
+    slot: u16,
+    value: Slot<'v>,
+) {
+    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), cells.next()) else {
+        return;
+    };
+    *cell = value;
+    let cell: &'v Slot<'v> = cell;
+    pair.1 = cell.as_value();
 }
 
 impl<'v> Sink<'_, 'v> {
@@ -368,7 +396,22 @@ impl<'v> Sink<'_, 'v> {
                     *target = value;
                 }
             }
+            Sink::Direct { pairs, cells, .. } => put_direct(pairs, cells, slot, value),
             Sink::Render(renderer) => renderer.put(slot, value),
+        }
+    }
+
+    /// A value borrowed from the input that `tracing` records as it is
+    /// (`value`); `kept` makes the same value, for the sinks that keep slots.
+    #[inline(always)]
+    pub(crate) fn put_borrowed(&mut self, slot: u16, value: &'v dyn Value, kept: impl FnOnce() -> Slot<'v>) {
+        match self {
+            Sink::Direct { pairs, .. } => {
+                if let Some(pair) = pairs.get_mut(usize::from(slot)) {
+                    pair.1 = Some(value);
+                }
+            }
+            _ => self.put(slot, kept()),
         }
     }
 
@@ -376,16 +419,18 @@ impl<'v> Sink<'_, 'v> {
     /// not, while the frame has room for the cut copy.
     #[inline(always)]
     pub(crate) fn put_str(&mut self, slot: u16, value: &'v str) {
-        if let Sink::Slots { slots, limits, .. } = self
-            && value.len() <= limits.max_string_len()
-        {
-            // Short in bytes, so short in characters: the common case.
-            if let Some(target) = slots.get_mut(usize::from(slot)) {
-                *target = Slot::Str(value);
+        // Short in bytes, so short in characters: the common case.
+        match self {
+            Sink::Slots { slots, limits, .. } if value.len() <= limits.max_string_len() => {
+                if let Some(target) = slots.get_mut(usize::from(slot)) {
+                    *target = Slot::Str(value);
+                }
             }
-            return;
+            Sink::Direct {
+                pairs, cells, limits, ..
+            } if value.len() <= limits.max_string_len() => put_direct(pairs, cells, slot, Slot::Str(value)),
+            _ => self.put_str_slow(slot, value),
         }
-        self.put_str_slow(slot, value);
     }
 
     /// [`put_str`](Self::put_str) out of line, for a string that may well
@@ -406,9 +451,9 @@ impl<'v> Sink<'_, 'v> {
     #[cold]
     #[inline(never)]
     fn put_cut(&mut self, slot: u16, prefix: &'v str) {
-        let kept = match self {
-            Sink::Slots { room, .. } => room.cut(prefix),
-            Sink::Render(_) => None,
+        let kept = match self.room() {
+            Some(room) => room.cut(prefix),
+            None => None,
         };
         let value = match kept {
             Some(kept) => Slot::Str(kept),
@@ -420,9 +465,9 @@ impl<'v> Sink<'_, 'v> {
     /// A character, recorded as a one-character string.
     #[inline]
     pub(crate) fn put_char(&mut self, slot: u16, value: &'v char) {
-        let kept = match self {
-            Sink::Slots { room, .. } => room.char(*value),
-            _ => None,
+        let kept = match self.room() {
+            Some(room) => room.char(*value),
+            None => None,
         };
         let value = match kept {
             Some(kept) => Slot::Str(kept),
@@ -439,8 +484,17 @@ impl<'v> Sink<'_, 'v> {
     #[inline]
     pub(crate) fn render_limits(&self) -> RenderLimits<'v> {
         match self {
-            Sink::Slots { limits, .. } => *limits,
+            Sink::Slots { limits, .. } | Sink::Direct { limits, .. } => *limits,
             Sink::Render(renderer) => renderer.render_limits(),
+        }
+    }
+
+    /// The recording's room, where it has one.
+    #[inline]
+    fn room(&mut self) -> Option<&mut Room<'v>> {
+        match self {
+            Sink::Slots { room, .. } | Sink::Direct { room, .. } => Some(room),
+            Sink::Render(_) => None,
         }
     }
 
@@ -454,16 +508,28 @@ impl<'v> Sink<'_, 'v> {
                     *target = kept;
                 }
             }
+            Sink::Direct { pairs, cells, room, .. } => {
+                let kept = value.kept(room);
+                put_direct(pairs, cells, slot, kept);
+            }
             Sink::Render(renderer) => renderer.put_transient(slot, value),
         }
     }
 
     /// Forgets the values written to `slots` (a panicking input's).
     pub(crate) fn clear(&mut self, slots: std::ops::Range<usize>) {
-        if let Sink::Slots { slots: written, .. } = self
-            && let Some(range) = written.get_mut(slots)
-        {
-            range.fill_with(|| Slot::Absent);
+        match self {
+            Sink::Slots { slots: written, .. } => {
+                if let Some(range) = written.get_mut(slots) {
+                    range.fill_with(|| Slot::Absent);
+                }
+            }
+            Sink::Direct { pairs, .. } => {
+                if let Some(range) = pairs.get_mut(slots) {
+                    range.iter_mut().for_each(|pair| pair.1 = None);
+                }
+            }
+            Sink::Render(_) => {}
         }
     }
 
@@ -473,6 +539,17 @@ impl<'v> Sink<'_, 'v> {
         match self {
             Sink::Slots { slots, limits, room } => Sink::Slots {
                 slots,
+                limits: *limits,
+                room,
+            },
+            Sink::Direct {
+                pairs,
+                cells,
+                limits,
+                room,
+            } => Sink::Direct {
+                pairs,
+                cells,
                 limits: *limits,
                 room,
             },

@@ -56,11 +56,17 @@ pub(crate) struct SitePlan {
 /// What sees the captured values of an opening once they are filled (the
 /// metrics' labels), without a second walk.
 pub(crate) trait SlotTap {
+    /// Whether [`tap`](Self::tap) looks at the values: an opening that is
+    /// not tapped hands its values straight to `tracing`.
+    const READS_SLOTS: bool = true;
+
     /// The captured values, in slot order.
     fn tap(&mut self, slots: &[Slot<'_>]);
 }
 
 impl SlotTap for () {
+    const READS_SLOTS: bool = false;
+
     #[inline(always)]
     fn tap(&mut self, _: &[Slot<'_>]) {}
 }
@@ -148,10 +154,10 @@ impl SitePlan {
     /// Shared by every call site (generic only over the iterator type): one
     /// copy of the code for each captured-field count.
     #[inline(always)]
-    fn open_sized<'v>(
+    fn open_sized<'v, T: SlotTap>(
         &'v self,
         values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
-        tap: &mut impl SlotTap,
+        tap: &mut T,
     ) -> Span {
         // The captured fields only, as (field, value) pairs: the fixed ones
         // are recorded later, and a value set with only the fields present
@@ -163,16 +169,85 @@ impl SitePlan {
                 tap.tap(&[]);
                 new_span(self.metadata, &self.metadata.fields().value_set(&[]))
             }
-            1 => self.open_with_pairs::<1>(values, tap),
-            2 => self.open_with_pairs::<2>(values, tap),
-            3 => self.open_with_pairs::<3>(values, tap),
-            4 => self.open_with_pairs::<4>(values, tap),
-            5 => self.open_with_pairs::<5>(values, tap),
-            6 => self.open_with_pairs::<6>(values, tap),
-            7..=8 => self.open_with_pairs::<8>(values, tap),
-            9..=12 => self.open_with_pairs::<12>(values, tap),
-            _ => self.open_any(values, tap),
+            1 => self.open_with_pairs::<1, T>(values, tap),
+            2 => self.open_with_pairs::<2, T>(values, tap),
+            3 => self.open_with_pairs::<3, T>(values, tap),
+            4 => self.open_with_pairs::<4, T>(values, tap),
+            5 => self.open_with_pairs::<5, T>(values, tap),
+            6 => self.open_with_pairs::<6, T>(values, tap),
+            7..=8 => self.open_with_pairs::<8, T>(values, tap),
+            9..=12 => self.open_with_pairs::<12, T>(values, tap),
+            _ if T::READS_SLOTS => self.open_any(values, tap),
+            _ => self.open_wide(values),
         }
+    }
+
+    /// An untapped opening of more than twelve fields, in a size class of
+    /// its own (each has one copy of the code, shared by every site).
+    #[inline(never)]
+    fn open_wide<'v>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        match self.captured.len() {
+            ..=16 => self.open_direct::<16>(values),
+            17..=24 => self.open_direct::<24>(values),
+            25..=32 => self.open_direct::<32>(values),
+            33..=48 => self.open_direct::<48>(values),
+            49..=64 => self.open_direct::<64>(values),
+            65..=96 => self.open_direct::<96>(values),
+            _ => self.open_direct::<MAX_SLOTS>(values),
+        }
+    }
+
+    /// Opens the span with `N` (field, value) pairs, `N` at least the
+    /// number of captured fields, filled as the inputs are visited: without
+    /// room first, then again with room when a text needed some.
+    #[inline(always)]
+    fn open_direct<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
+        match self.open_direct_in::<N>(values.clone(), None) {
+            Some(span) => span,
+            None => self.open_direct_with_room::<N>(values),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn open_direct_with_room<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
+        let mut buffer = RoomBuffer::new();
+        self.open_direct_in::<N>(values, Some(&mut buffer))
+            .expect("with room, no text asks for more")
+    }
+
+    /// The direct opening itself, or `None` (nothing opened) when a text
+    /// needed room and `buffer` gives none.
+    #[inline(always)]
+    fn open_direct_in<'v, const N: usize>(
+        &'v self,
+        values: impl Iterator<Item = Option<Erased<'v>>>,
+        buffer: Option<&mut RoomBuffer>,
+    ) -> Option<Span> {
+        let captured = &self.captured[..self.captured.len().min(N)];
+        let mut cells: [Slot<'_>; N] = [const { Slot::Absent }; N];
+        let mut room = match buffer {
+            Some(buffer) => Room::new(buffer),
+            None => Room::none(),
+        };
+        // An absent pair is skipped by every visitor; any declared field
+        // will do as its key.
+        let mut pairs: [(&Field, Option<&dyn Value>); N] =
+            std::array::from_fn(|index| (captured.get(index).unwrap_or(&captured[0]), None));
+        let mut free = cells.iter_mut();
+        self.fill_sink(
+            Sink::Direct {
+                pairs: &mut pairs[..captured.len()],
+                cells: &mut free,
+                limits: self.render_limits(),
+                room: &mut room,
+            },
+            shorten(values),
+        );
+        if room.wanted() {
+            return None;
+        }
+        Some(new_span(self.metadata, &self.metadata.fields().value_set(&pairs)))
     }
 
     /// Opens the span with an array of `N` (field, value) pairs, `N` at
@@ -180,11 +255,14 @@ impl SitePlan {
     /// Without room first: a text that needs some (a cut string, a char)
     /// has the opening done again, with room.
     #[inline(always)]
-    fn open_with_pairs<'v, const N: usize>(
+    fn open_with_pairs<'v, const N: usize, T: SlotTap>(
         &'v self,
         values: impl Iterator<Item = Option<Erased<'v>>> + Clone,
-        tap: &mut impl SlotTap,
+        tap: &mut T,
     ) -> Span {
+        if !T::READS_SLOTS {
+            return self.open_direct::<N>(values);
+        }
         match self.open_pairs_in::<N>(values.clone(), &mut Room::none(), &mut *tap) {
             Some(span) => span,
             None => self.open_pairs_with_room::<N>(values, tap),

@@ -33,22 +33,22 @@ macro_rules! scalars {
 }
 
 scalars! {
-    [] bool => Bool, |value, out| out.bool(*value);
+    [] bool => Bool, |value, out| out.bool_ref(value);
     [] i8 => SignedInteger, |value, out| out.i64(i64::from(*value));
     [] i16 => SignedInteger, |value, out| out.i64(i64::from(*value));
     [] i32 => SignedInteger, |value, out| out.i64(i64::from(*value));
-    [] i64 => SignedInteger, |value, out| out.i64(*value);
+    [] i64 => SignedInteger, |value, out| out.i64_ref(value);
     // isize is at most 64 bits on every supported target.
     [] isize => SignedInteger, |value, out| out.i64(*value as i64);
     [] i128 => SignedInteger, |value, out| out.i128(value);
     [] u8 => UnsignedInteger, |value, out| out.u64(u64::from(*value));
     [] u16 => UnsignedInteger, |value, out| out.u64(u64::from(*value));
     [] u32 => UnsignedInteger, |value, out| out.u64(u64::from(*value));
-    [] u64 => UnsignedInteger, |value, out| out.u64(*value);
+    [] u64 => UnsignedInteger, |value, out| out.u64_ref(value);
     [] usize => UnsignedInteger, |value, out| out.u64(*value as u64);
     [] u128 => UnsignedInteger, |value, out| out.u128(value);
     [] f32 => Float, |value, out| out.f64(f64::from(*value));
-    [] f64 => Float, |value, out| out.f64(*value);
+    [] f64 => Float, |value, out| out.f64_ref(value);
     [] char => String, |value, out| out.char(value);
     [] str => String, |value, out| out.str(value);
     [] String => String, |value, out| out.str(value);
