@@ -263,7 +263,7 @@ impl<'a, 'v> Out<'a, 'v> {
     /// looks like an email address, a card number, a JWT, a credential or an
     /// IBAN is replaced by a marker such as `[redacted: card]` unless the
     /// configuration turns value scrubbing off.
-    #[inline]
+    #[inline(always)]
     pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
             let value = self.sink.render_limits().scrubbed(value).unwrap_or(value);
@@ -372,13 +372,20 @@ impl<'a, 'v> Out<'a, 'v> {
     /// An enum value: records the variant's name where allowed, and returns
     /// where to offer the variant's fields (indexed as in its shape), or
     /// `None` when none of them is captured.
-    #[inline]
-    pub fn variant(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
+    #[inline(always)]
+    pub fn variant(self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
+        // A unit enum's value is one leaf: inline; an enum with fields is not.
+        if let Node::Leaf { slot } = self.node {
+            let Out { mut sink, .. } = self;
+            sink.put(*slot, Slot::Str(name));
+            return None;
+        }
+        self.variant_of_enum(index, name)
+    }
+
+    #[inline(never)]
+    fn variant_of_enum(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
         match self.node {
-            Node::Leaf { slot } => {
-                self.sink.put(*slot, Slot::Str(name));
-                None
-            }
             Node::Enum {
                 name_slot,
                 variants,

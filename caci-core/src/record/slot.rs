@@ -92,7 +92,8 @@ impl<'v> Slot<'v> {
     }
 
     /// The value as `tracing` records it: typed where a type exists.
-    #[inline]
+    /// Inlined, so that where the variant was just written the match folds.
+    #[inline(always)]
     pub(crate) fn as_value(&self) -> Option<&dyn Value> {
         match self {
             Slot::Absent => None,
