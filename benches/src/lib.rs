@@ -23,6 +23,7 @@ use tracing::{Dispatch, Event, Level, Metadata};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 use uuid::Uuid;
 
+pub mod field_kinds;
 pub mod string_field;
 pub mod struct_input;
 pub mod three_inputs;

@@ -17,9 +17,9 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use caci_benches::{Plan, Subscriber, business, business_id, struct_input, three_inputs, wide_fields};
+use caci_benches::{Plan, Subscriber, business, business_id, field_kinds, struct_input, three_inputs, wide_fields};
 
-const GROUPS: [&str; 3] = ["call_site", "struct_input", "wide_fields"];
+const GROUPS: [&str; 4] = ["call_site", "struct_input", "wide_fields", "field_kinds"];
 const SUBSCRIBERS: [(&str, Subscriber); 3] = [
     ("no_subscriber", Subscriber::None),
     ("level_disabled", Subscriber::LevelDisabled),
@@ -30,6 +30,7 @@ fn variant_names(group: &str) -> Vec<&'static str> {
     match group {
         "call_site" => three_inputs::VARIANTS.iter().map(|(name, _)| *name).collect(),
         "wide_fields" => wide_fields::VARIANTS.iter().map(|(name, _)| *name).collect(),
+        "field_kinds" => field_kinds::VARIANTS.iter().map(|(name, _)| *name).collect(),
         _ => struct_input::VARIANTS.iter().map(|(name, _)| *name).collect(),
     }
 }
@@ -105,6 +106,14 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             };
             caci_core::install(without_duration_if_asked(wide_fields::configuration()));
+            run(subscriber, calls, method);
+        }
+        "field_kinds" => {
+            let Some((_, method)) = field_kinds::VARIANTS.iter().find(|(known, _)| *known == variant) else {
+                eprintln!("unknown variant {variant:?}");
+                return ExitCode::FAILURE;
+            };
+            caci_core::install(without_duration_if_asked(field_kinds::configuration()));
             run(subscriber, calls, method);
         }
         other => {

@@ -10,7 +10,8 @@ use std::fmt;
 
 // `Text`: dates (the optional `time` impls) and renderings of foreign types.
 use super::render::{Render, Text};
-use super::slot::{LeafSink, RenderLimits, Sink, Slot};
+use super::sink::{LeafSink, Sink};
+use super::slot::{RenderLimits, Slot};
 use crate::plan::InputType;
 use crate::plan::Node;
 use crate::shape::{Kind, Shape};
@@ -201,18 +202,20 @@ impl<'a, 'v> Out<'a, 'v> {
 
     /// A signed integer.
     #[inline]
-    pub fn i64(self, value: i64) {
-        self.leaf(Slot::I64(value));
+    pub fn i64(mut self, value: i64) {
+        if let Node::Leaf { slot } = self.node {
+            self.sink.put_i64(*slot, value);
+        }
     }
 
     /// An unsigned integer: recorded as `i64` when it fits, since
     /// OpenTelemetry has no unsigned attribute type.
     #[inline]
     pub fn u64(self, value: u64) {
-        self.leaf(match i64::try_from(value) {
-            Ok(signed) => Slot::I64(signed),
-            Err(_) => Slot::U64(value),
-        });
+        match i64::try_from(value) {
+            Ok(signed) => self.i64(signed),
+            Err(_) => self.leaf(Slot::U64(value)),
+        }
     }
 
     /// A leaf borrowed from the input, which `tracing` can record as it
@@ -266,6 +269,9 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline(always)]
     pub fn str(mut self, value: &'v str) {
         if let Node::Leaf { slot } = self.node {
+            if self.sink.put_plain_str(*slot, value) {
+                return;
+            }
             let value = self.sink.render_limits().scrubbed(value).unwrap_or(value);
             self.sink.put_str(*slot, value);
         }
@@ -377,7 +383,7 @@ impl<'a, 'v> Out<'a, 'v> {
         // A unit enum's value is one leaf: inline; an enum with fields is not.
         if let Node::Leaf { slot } = self.node {
             let Out { mut sink, .. } = self;
-            sink.put(*slot, Slot::Str(name));
+            sink.put_short_str(*slot, name);
             return None;
         }
         self.variant_of_enum(index, name)

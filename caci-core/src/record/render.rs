@@ -5,7 +5,8 @@
 use std::fmt::{self, Write as _};
 
 use super::capture::{DynCapture, ListValue, MapValue, Out};
-use super::slot::{LeafSink, RenderLimits, Sink, Slot, TRUNCATION_MARK, truncation_point};
+use super::sink::{LeafSink, Sink};
+use super::slot::{RenderLimits, Slot, TRUNCATION_MARK, truncation_point};
 use crate::plan::{Columns, Node};
 
 /// Values rendered to text only when a subscriber formats them.

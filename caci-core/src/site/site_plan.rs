@@ -11,7 +11,8 @@ use tracing::{Metadata, Span};
 use super::callsite::DynamicCallsite;
 use crate::plan::Plan;
 use crate::record::capture::{DynCapture, Erased, Out};
-use crate::record::slot::{RenderLimits, Room, RoomBuffer, Sink, Slot};
+use crate::record::sink::{Opening, Pair, Sink, SlotFrame};
+use crate::record::slot::{RenderLimits, Room, RoomBuffer, Slot};
 use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, RenderRules};
 
 /// Room for every field a span can declare: the captured ones (at most the
@@ -226,25 +227,18 @@ impl SitePlan {
     ) -> Option<Span> {
         let captured = &self.captured[..self.captured.len().min(N)];
         let mut cells: [Slot<'_>; N] = [const { Slot::Absent }; N];
-        let mut room = match buffer {
-            Some(buffer) => Room::new(buffer),
-            None => Room::none(),
-        };
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
-        let mut pairs: [(&Field, Option<&dyn Value>); N] =
-            std::array::from_fn(|index| (captured.get(index).unwrap_or(&captured[0]), None));
-        let mut free = cells.iter_mut();
+        let mut pairs: [Pair<'_>; N] = std::array::from_fn(|index| (captured.get(index).unwrap_or(&captured[0]), None));
+        let mut opening = Opening::new(&mut cells, self.render_limits(), room_in(buffer));
         self.fill_sink(
-            Sink::Direct {
+            Sink::Opening {
                 pairs: &mut pairs[..captured.len()],
-                cells: &mut free,
-                limits: self.render_limits(),
-                room: &mut room,
+                opening: &mut opening,
             },
             shorten(values),
         );
-        if room.wanted() {
+        if opening.wanted_room() {
             return None;
         }
         Some(new_span(self.metadata, &self.metadata.fields().value_set(&pairs)))
@@ -263,7 +257,7 @@ impl SitePlan {
         if !T::READS_SLOTS {
             return self.open_direct::<N>(values);
         }
-        match self.open_pairs_in::<N>(values.clone(), &mut Room::none(), &mut *tap) {
+        match self.open_pairs_in::<N>(values.clone(), None, &mut *tap) {
             Some(span) => span,
             None => self.open_pairs_with_room::<N>(values, tap),
         }
@@ -277,34 +271,31 @@ impl SitePlan {
         tap: &mut impl SlotTap,
     ) -> Span {
         let mut buffer = RoomBuffer::new();
-        let mut room = Room::new(&mut buffer);
-        self.open_pairs_in::<N>(values, &mut room, tap)
+        self.open_pairs_in::<N>(values, Some(&mut buffer), tap)
             .expect("with room, no text asks for more")
     }
 
-    /// The opening itself, or `None` (nothing opened) when a text needed
-    /// room that `room` does not give.
+    /// The tapped opening itself, or `None` (nothing opened) when a text
+    /// needed room and `buffer` gives none.
     #[inline(always)]
-    fn open_pairs_in<'v, 'r, const N: usize>(
+    fn open_pairs_in<'v, const N: usize>(
         &'v self,
         values: impl Iterator<Item = Option<Erased<'v>>>,
-        room: &mut Room<'r>,
+        buffer: Option<&mut RoomBuffer>,
         tap: &mut impl SlotTap,
-    ) -> Option<Span>
-    where
-        'v: 'r,
-    {
-        let mut slots: [Slot<'r>; N] = [const { Slot::Absent }; N];
+    ) -> Option<Span> {
+        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
         let captured = self.captured.len().min(N);
-        self.fill(&mut slots[..captured], room, shorten(values));
-        if room.wanted() {
+        let mut frame = SlotFrame::new(&mut slots[..captured], self.render_limits(), room_in(buffer));
+        self.fill_sink(Sink::Slots(&mut frame), shorten(values));
+        if frame.wanted_room() {
             return None;
         }
-        tap.tap(&slots[..captured]);
+        tap.tap(frame.slots());
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
-        let mut recorded: [(&Field, Option<&dyn Value>); N] = [(&self.captured[0], None); N];
-        for ((entry, field), slot) in recorded.iter_mut().zip(self.captured.iter()).zip(&slots) {
+        let mut recorded: [Pair<'_>; N] = [(&self.captured[0], None); N];
+        for ((entry, field), slot) in recorded.iter_mut().zip(self.captured.iter()).zip(frame.slots()) {
             *entry = (field, slot.as_value());
         }
         Some(new_span(self.metadata, &self.metadata.fields().value_set(&recorded)))
@@ -319,24 +310,6 @@ impl SitePlan {
         self.with_values(Fill::Inputs(values), &[], tap, |values| {
             Span::new(self.metadata, values)
         })
-    }
-
-    /// Writes the inputs' allowed leaves into `slots`.
-    #[inline(always)]
-    fn fill<'v>(
-        &'v self,
-        slots: &mut [Slot<'v>],
-        room: &mut Room<'v>,
-        values: impl Iterator<Item = Option<Erased<'v>>>,
-    ) {
-        self.fill_sink(
-            Sink::Slots {
-                slots,
-                limits: self.render_limits(),
-                room,
-            },
-            values,
-        );
     }
 
     /// Offers each input the plan records to its node. An input is visited
@@ -521,7 +494,7 @@ impl SitePlan {
         tap: &mut impl SlotTap,
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
-        match self.with_buffers_in::<N, I, R, _>(fill.clone(), &mut Room::none(), fixed, &mut *tap, deliver) {
+        match self.with_buffers_in::<N, I, R, _>(fill.clone(), None, fixed, &mut *tap, deliver) {
             Ok(delivered) => delivered,
             Err(deliver) => self.with_room::<N, I, R>(fill, fixed, tap, deliver),
         }
@@ -537,49 +510,44 @@ impl SitePlan {
         deliver: impl FnOnce(&ValueSet<'_>) -> R,
     ) -> R {
         let mut buffer = RoomBuffer::new();
-        let mut room = Room::new(&mut buffer);
-        match self.with_buffers_in::<N, I, R, _>(fill, &mut room, fixed, tap, deliver) {
+        match self.with_buffers_in::<N, I, R, _>(fill, Some(&mut buffer), fixed, tap, deliver) {
             Ok(delivered) => delivered,
             Err(_) => unreachable!("with room, no text asks for more"),
         }
     }
 
     /// Fills and delivers; gives `deliver` back, undelivered, when a text
-    /// needed room that `room` does not give.
+    /// needed room and `buffer` gives none.
     #[inline(always)]
-    fn with_buffers_in<'v, 'r, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R, D>(
+    fn with_buffers_in<'v, const N: usize, I: Iterator<Item = Option<Erased<'v>>>, R, D>(
         &'v self,
         fill: Fill<'v, I>,
-        room: &mut Room<'r>,
+        buffer: Option<&mut RoomBuffer>,
         fixed: &[Option<&dyn Value>],
         tap: &mut impl SlotTap,
         deliver: D,
     ) -> Result<R, D>
     where
-        'v: 'r,
         D: FnOnce(&ValueSet<'_>) -> R,
     {
         let captured = self.plan.fields.len();
         let declared = self.callsite.field_names.len();
-        let mut slots: [Slot<'r>; N] = [const { Slot::Absent }; N];
-        let sink = Sink::Slots {
-            slots: &mut slots[..captured],
-            limits: self.render_limits(),
-            room,
-        };
+        let mut slots: [Slot<'_>; N] = [const { Slot::Absent }; N];
+        let mut frame = SlotFrame::new(&mut slots[..captured], self.render_limits(), room_in(buffer));
+        let sink = Sink::Slots(&mut frame);
         match fill {
             Fill::Inputs(values) => self.fill_sink(sink, shorten(values)),
             Fill::Contained(values) => self.fill_contained(sink, shorten(values)),
             Fill::GuardedIfNeeded(values) => self.fill_guarded_if_needed(sink, shorten(values)),
             Fill::Value(node, value) => self.fill_value(sink, node, value),
         }
-        if room.wanted() {
+        if frame.wanted_room() {
             return Err(deliver);
         }
-        tap.tap(&slots[..captured]);
+        tap.tap(frame.slots());
         let mut recorded: [Option<&dyn Value>; N] = [None; N];
         let (captured_values, fixed_values) = recorded[..declared].split_at_mut(captured);
-        for (entry, slot) in captured_values.iter_mut().zip(&slots) {
+        for (entry, slot) in captured_values.iter_mut().zip(frame.slots()) {
             *entry = slot.as_value();
         }
         for (entry, value) in fixed_values.iter_mut().zip(fixed) {
@@ -599,20 +567,13 @@ impl SitePlan {
     ) {
         // Not on a span's opening path: room always, rather than a second run.
         let mut buffer = RoomBuffer::new();
-        let mut room = Room::new(&mut buffer);
         let mut slots: [Slot<'_>; SMALL_SLOTS] = [const { Slot::Absent }; SMALL_SLOTS];
         let captured = self.plan.fields.len().min(SMALL_SLOTS);
-        self.fill_guarded_if_needed(
-            Sink::Slots {
-                slots: &mut slots[..captured],
-                limits: self.render_limits(),
-                room: &mut room,
-            },
-            shorten(values),
-        );
+        let mut frame = SlotFrame::new(&mut slots[..captured], self.render_limits(), Room::new(&mut buffer));
+        self.fill_guarded_if_needed(Sink::Slots(&mut frame), shorten(values));
         let late = target.late_fields();
         let fields = tracing_core::callsite::Callsite::metadata(target).fields();
-        for (name, slot) in self.plan.fields.iter().zip(&slots) {
+        for (name, slot) in self.plan.fields.iter().zip(frame.slots()) {
             let (Some(value), true) = (slot.as_value(), late.contains(&name.as_str())) else {
                 continue;
             };
@@ -693,6 +654,16 @@ enum Fill<'v, I> {
 #[allow(clippy::map_identity, reason = "the map is the coercion to the shorter lifetime")]
 fn shorten<'s, 'v: 's>(values: impl Iterator<Item = Option<Erased<'v>>>) -> impl Iterator<Item = Option<Erased<'s>>> {
     values.map(|value| -> Option<Erased<'s>> { value })
+}
+
+/// Room in `buffer`, or none (a first run, done again with room if a text
+/// needs some).
+#[inline(always)]
+fn room_in(buffer: Option<&mut RoomBuffer>) -> Room<'_> {
+    match buffer {
+        Some(buffer) => Room::new(buffer),
+        None => Room::none(),
+    }
 }
 
 /// `Span::new`, out of line: each buffer size shares one copy.

@@ -1,0 +1,318 @@
+//! Where a recording writes the leaves an [`Out`](super::capture::Out) is
+//! offered: a span's opening (each value handed straight to its value-set
+//! pair), a frame of slots (outputs, errors, events, tapped openings), or a
+//! renderer behind `dyn` (list and map items).
+//!
+//! A sink is at most three words and a tag, so the `Out` a struct builds
+//! for each of its fields stays in registers.
+
+use tracing::field::{Field, Value};
+
+use super::render::Text;
+use super::slot::{RenderLimits, Room, Slot, truncation_point};
+
+/// A renderer's side of a sink (list and map items, computed values).
+pub(crate) trait LeafSink<'v> {
+    fn put(&mut self, slot: u16, value: Slot<'v>);
+    /// Writes a value that does not live for `'v` (a computed value's leaf)
+    /// now: renderers write text at once anyway.
+    fn put_transient(&mut self, slot: u16, value: &Slot<'_>);
+    fn render_limits(&self) -> RenderLimits<'v>;
+}
+
+/// The pair type of a value set: a declared field and its value, if any.
+pub(crate) type Pair<'v> = (&'v Field, Option<&'v dyn Value>);
+
+/// A span's opening being filled, beside its pairs (which the sink holds
+/// itself, one per captured field): a leaf borrowed from the input goes
+/// straight into its slot's pair, any other into the next free cell and
+/// the cell into the pair, so the values are not walked again before
+/// `tracing` sees them.
+pub(crate) struct Opening<'v> {
+    cells: std::slice::IterMut<'v, Slot<'v>>,
+    limits: RenderLimits<'v>,
+    room: Room<'v>,
+}
+
+impl<'v> Opening<'v> {
+    /// An opening keeping values in `cells` and cut text in `room`.
+    #[inline(always)]
+    pub(crate) fn new(cells: &'v mut [Slot<'v>], limits: RenderLimits<'v>, room: Room<'v>) -> Self {
+        Opening {
+            cells: cells.iter_mut(),
+            limits,
+            room,
+        }
+    }
+
+    /// Whether a text needed room this opening did not have.
+    #[inline(always)]
+    pub(crate) fn wanted_room(&self) -> bool {
+        self.room.wanted()
+    }
+}
+
+// Each typed write below puts a known variant in a cell and reads it back
+// at once, which folds: no match on the variant per leaf. A slot past the
+// pairs drops its value: a value is only ever recorded under its own
+// slot's field.
+
+#[inline(always)]
+fn put_borrowed<'v>(pairs: &mut [Pair<'v>], slot: u16, value: &'v dyn Value) {
+    if let Some(pair) = pairs.get_mut(usize::from(slot)) {
+        pair.1 = Some(value);
+    }
+}
+
+#[inline(always)]
+fn put_i64<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: i64) {
+    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
+        return;
+    };
+    *cell = Slot::I64(value);
+    if let Slot::I64(kept) = cell {
+        pair.1 = Some(kept);
+    }
+}
+
+#[inline(always)]
+fn put_str<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: &'v str) {
+    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
+        return;
+    };
+    *cell = Slot::Str(value);
+    if let Slot::Str(kept) = cell {
+        pair.1 = Some(kept);
+    }
+}
+
+#[inline(always)]
+fn put_kept<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: Slot<'v>) {
+    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
+        return;
+    };
+    *cell = value;
+    let cell: &'v Slot<'v> = cell;
+    pair.1 = cell.as_value();
+}
+
+/// A frame of slots being filled, one per captured field, read once the
+/// recording is done (a method's output or error, an event, a tapped
+/// opening, `record!`).
+pub(crate) struct SlotFrame<'v> {
+    slots: &'v mut [Slot<'v>],
+    limits: RenderLimits<'v>,
+    room: Room<'v>,
+}
+
+impl<'v> SlotFrame<'v> {
+    /// A frame writing `slots`, keeping cut text in `room`.
+    #[inline(always)]
+    pub(crate) fn new(slots: &'v mut [Slot<'v>], limits: RenderLimits<'v>, room: Room<'v>) -> Self {
+        SlotFrame { slots, limits, room }
+    }
+
+    /// The slots, once filled.
+    #[inline(always)]
+    pub(crate) fn slots(&self) -> &[Slot<'v>] {
+        self.slots
+    }
+
+    /// Whether a text needed room this frame did not have.
+    #[inline(always)]
+    pub(crate) fn wanted_room(&self) -> bool {
+        self.room.wanted()
+    }
+
+    #[inline(always)]
+    fn put(&mut self, slot: u16, value: Slot<'v>) {
+        if let Some(target) = self.slots.get_mut(usize::from(slot)) {
+            *target = value;
+        }
+    }
+}
+
+/// Where an [`Out`](super::capture::Out) writes.
+pub(crate) enum Sink<'a, 'v> {
+    /// A span's opening, with its captured fields' pairs: the hot path,
+    /// tested first.
+    Opening {
+        pairs: &'a mut [Pair<'v>],
+        opening: &'a mut Opening<'v>,
+    },
+    Slots(&'a mut SlotFrame<'v>),
+    Render(&'a mut dyn LeafSink<'v>),
+}
+
+impl<'v> Sink<'_, 'v> {
+    #[inline]
+    pub(crate) fn put(&mut self, slot: u16, value: Slot<'v>) {
+        match self {
+            Sink::Opening { pairs, opening } => put_kept(pairs, opening, slot, value),
+            Sink::Slots(frame) => frame.put(slot, value),
+            Sink::Render(renderer) => renderer.put(slot, value),
+        }
+    }
+
+    /// A value borrowed from the input that `tracing` records as it is
+    /// (`value`); `kept` makes the same value, for the sinks that keep slots.
+    #[inline(always)]
+    pub(crate) fn put_borrowed(&mut self, slot: u16, value: &'v dyn Value, kept: impl FnOnce() -> Slot<'v>) {
+        match self {
+            Sink::Opening { pairs, .. } => put_borrowed(pairs, slot, value),
+            _ => self.put(slot, kept()),
+        }
+    }
+
+    /// An integer.
+    #[inline(always)]
+    pub(crate) fn put_i64(&mut self, slot: u16, value: i64) {
+        match self {
+            Sink::Opening { pairs, opening } => put_i64(pairs, opening, slot, value),
+            _ => self.put(slot, Slot::I64(value)),
+        }
+    }
+
+    /// A string known to fit the limits (a variant's name).
+    #[inline(always)]
+    pub(crate) fn put_short_str(&mut self, slot: u16, value: &'v str) {
+        match self {
+            Sink::Opening { pairs, opening } => put_str(pairs, opening, slot, value),
+            _ => self.put(slot, Slot::Str(value)),
+        }
+    }
+
+    /// A string too short to be scrubbed that fits the limit, written
+    /// straight into a span's opening; `false` (nothing written) for any
+    /// other string or sink, which [`put_str`](Self::put_str) then takes.
+    #[inline(always)]
+    pub(crate) fn put_plain_str(&mut self, slot: u16, value: &'v str) -> bool {
+        match self {
+            Sink::Opening { pairs, opening }
+                if crate::rules::scrub::too_short_to_scrub(value) && value.len() <= opening.limits.max_string_len() =>
+            {
+                put_str(pairs, opening, slot, value);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A string cut to the configured length: recorded as a string, cut or
+    /// not, while the frame has room for the cut copy.
+    #[inline(always)]
+    pub(crate) fn put_str(&mut self, slot: u16, value: &'v str) {
+        // Short in bytes, so short in characters: the common case.
+        match self {
+            Sink::Opening { pairs, opening } if value.len() <= opening.limits.max_string_len() => {
+                put_str(pairs, opening, slot, value)
+            }
+            Sink::Slots(frame) if value.len() <= frame.limits.max_string_len() => frame.put(slot, Slot::Str(value)),
+            _ => self.put_str_slow(slot, value),
+        }
+    }
+
+    /// [`put_str`](Self::put_str) out of line, for a string that may well
+    /// be cut (a variant name longer than the limit).
+    #[inline(never)]
+    pub(crate) fn put_long_str(&mut self, slot: u16, value: &'v str) {
+        self.put_str_slow(slot, value);
+    }
+
+    #[inline(never)]
+    fn put_str_slow(&mut self, slot: u16, value: &'v str) {
+        match truncation_point(value, self.max_string_len()) {
+            None => self.put(slot, Slot::Str(value)),
+            Some(end) => self.put_cut(slot, &value[..end]),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn put_cut(&mut self, slot: u16, prefix: &'v str) {
+        let kept = self.room().and_then(|room| room.cut(prefix));
+        let value = match kept {
+            Some(kept) => Slot::Str(kept),
+            None => Slot::Text(tracing::field::display(Text::Truncated(prefix))),
+        };
+        self.put(slot, value);
+    }
+
+    /// A character, recorded as a one-character string.
+    #[inline]
+    pub(crate) fn put_char(&mut self, slot: u16, value: &'v char) {
+        let kept = self.room().and_then(|room| room.char(*value));
+        let value = match kept {
+            Some(kept) => Slot::Str(kept),
+            None => Slot::display(value, usize::MAX),
+        };
+        self.put(slot, value);
+    }
+
+    #[inline]
+    pub(crate) fn max_string_len(&self) -> usize {
+        self.render_limits().max_string_len()
+    }
+
+    #[inline]
+    pub(crate) fn render_limits(&self) -> RenderLimits<'v> {
+        match self {
+            Sink::Opening { opening, .. } => opening.limits,
+            Sink::Slots(frame) => frame.limits,
+            Sink::Render(renderer) => renderer.render_limits(),
+        }
+    }
+
+    /// The recording's room, where it has one.
+    #[inline]
+    fn room(&mut self) -> Option<&mut Room<'v>> {
+        match self {
+            Sink::Opening { opening, .. } => Some(&mut opening.room),
+            Sink::Slots(frame) => Some(&mut frame.room),
+            Sink::Render(_) => None,
+        }
+    }
+
+    /// A leaf of a value that does not live for `'v` (a computed one): kept
+    /// in the recording's room, or written at once by a renderer.
+    pub(crate) fn put_transient(&mut self, slot: u16, value: &Slot<'_>) {
+        match self {
+            Sink::Opening { pairs, opening } => {
+                let kept = value.kept(&mut opening.room);
+                put_kept(pairs, opening, slot, kept);
+            }
+            Sink::Slots(frame) => {
+                let kept = value.kept(&mut frame.room);
+                frame.put(slot, kept);
+            }
+            Sink::Render(renderer) => renderer.put_transient(slot, value),
+        }
+    }
+
+    /// Forgets the values written to `slots` (a panicking input's).
+    pub(crate) fn clear(&mut self, slots: std::ops::Range<usize>) {
+        match self {
+            Sink::Opening { pairs, .. } => {
+                if let Some(range) = pairs.get_mut(slots) {
+                    range.iter_mut().for_each(|pair| pair.1 = None);
+                }
+            }
+            Sink::Slots(frame) => {
+                if let Some(range) = frame.slots.get_mut(slots) {
+                    range.fill_with(|| Slot::Absent);
+                }
+            }
+            Sink::Render(_) => {}
+        }
+    }
+
+    /// The same sink, for a nested value.
+    #[inline]
+    pub(crate) fn reborrow(&mut self) -> Sink<'_, 'v> {
+        match self {
+            Sink::Opening { pairs, opening } => Sink::Opening { pairs, opening },
+            Sink::Slots(frame) => Sink::Slots(frame),
+            Sink::Render(renderer) => Sink::Render(&mut **renderer),
+        }
+    }
+}
