@@ -113,6 +113,7 @@ impl Layers {
             _ => TelemetryCaptureConfiguration::from_spec(spec)?,
         };
         current::install(std::sync::Arc::clone(&config.rules));
+        crate::site::reopen_gates();
         log::changed(self.in_force.as_ref(), &config, why);
         self.in_force = Some(config);
         Ok(())

@@ -119,7 +119,17 @@ impl Widening {
 /// assert_eq!(answer, 42);
 /// ```
 pub fn with_configuration<R>(config: &TelemetryCaptureConfiguration, body: impl FnOnce() -> R) -> R {
+    /// Sites are planned again for the configuration in force after the
+    /// scope, too (also when `body` panics).
+    struct Reopen;
+    impl Drop for Reopen {
+        fn drop(&mut self) {
+            crate::site::reopen_gates();
+        }
+    }
+    let _reopen = Reopen;
     let _restore = current::ScopedGuard::enter(&config.rules);
+    crate::site::reopen_gates();
     body()
 }
 

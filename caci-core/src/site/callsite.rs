@@ -10,6 +10,7 @@ use tracing_core::field::FieldSet;
 use tracing_core::subscriber::Interest;
 
 use super::SiteInfo;
+use super::gate::SiteGate;
 
 const INTEREST_NEVER: u8 = 0;
 const INTEREST_SOMETIMES: u8 = 1;
@@ -22,6 +23,8 @@ pub(crate) struct DynamicCallsite {
     /// How many of the last field names are late fields (filled by `record!`).
     late: usize,
     interest: AtomicU8,
+    /// The gate of the site this callsite records for.
+    gate: &'static SiteGate,
 }
 
 /// The callsites that declare late fields, by their metadata's address:
@@ -31,6 +34,7 @@ static WITH_LATE_FIELDS: RwLock<Vec<(usize, &'static DynamicCallsite)>> = RwLock
 impl DynamicCallsite {
     pub(super) fn register(
         info: &'static SiteInfo,
+        gate: &'static SiteGate,
         fields: &[String],
         late: usize,
         kind: super::SiteKind,
@@ -44,7 +48,10 @@ impl DynamicCallsite {
             field_names: Box::leak(field_names.into_boxed_slice()),
             late,
             interest: AtomicU8::new(INTEREST_SOMETIMES),
+            gate,
         }));
+        // Counted open until `tracing` says otherwise (at registration).
+        gate.callsite_opened();
         let metadata = Metadata::new(
             info.name,
             info.target,
@@ -115,7 +122,12 @@ impl Callsite for DynamicCallsite {
         } else {
             INTEREST_SOMETIMES
         };
-        self.interest.store(value, Ordering::Relaxed);
+        let was_never = self.interest.swap(value, Ordering::AcqRel) == INTEREST_NEVER;
+        match (was_never, value == INTEREST_NEVER) {
+            (true, false) => self.gate.callsite_opened(),
+            (false, true) => self.gate.callsite_closed(),
+            _ => {}
+        }
     }
 
     fn metadata(&self) -> &Metadata<'_> {

@@ -8,6 +8,7 @@
 //! configurations builds each set once.
 
 mod callsite;
+mod gate;
 #[cfg(feature = "metrics")]
 pub(crate) mod metrics;
 mod site_plan;
@@ -28,6 +29,8 @@ use crate::rules::current;
 use crate::shape::Shape;
 
 pub(crate) use callsite::DynamicCallsite;
+use gate::SiteGate;
+pub(crate) use gate::reopen_gates;
 pub(crate) use site_plan::SitePlan;
 #[cfg(feature = "metrics")]
 pub(crate) use site_plan::SlotTap;
@@ -79,6 +82,16 @@ impl CallSite {
     /// Where the call site is.
     pub fn info(&self) -> &SiteInfo {
         &self.core.info
+    }
+
+    /// Whether a span or event may be wanted here: one load, `false` only
+    /// when no subscriber wants this site's spans (its level filtered out,
+    /// or no subscriber at all) once it has been planned. Checked before
+    /// anything else; [`span`](Self::span) and [`event`](Self::event) check
+    /// the rest.
+    #[inline(always)]
+    pub fn may_be_enabled(&self) -> bool {
+        self.core.may_be_enabled()
     }
 
     /// Opens a span capturing what the configuration in force allows of
@@ -155,6 +168,9 @@ pub(crate) struct SiteCore {
     /// A wrapped method's error type's shape, when its type is known: its
     /// fields are planned under `error.`.
     pub(crate) error_shape: Option<fn() -> Shape>,
+    /// Closed when no subscriber wants this site's spans: the check a
+    /// disabled call makes.
+    gate: SiteGate,
     /// The plan the last call used: the per-call check.
     current: CurrentPlan,
     /// The plans made here, each recording differently, and which
@@ -206,6 +222,7 @@ impl SiteCore {
             method,
             function: "",
             error_shape: None,
+            gate: SiteGate::new(),
             current: CurrentPlan::new(),
             plans: Mutex::new(Plans::new()),
             interned: Mutex::new(Vec::new()),
@@ -220,6 +237,14 @@ impl SiteCore {
     /// (for a generic function, its instantiation): a site shared by
     /// several instantiations keeps one plan for each, and never records one
     /// type's values with another's plan.
+    /// Whether a span may be wanted here: `false` only when every
+    /// subscriber said `never` to this site's callsites and the site is
+    /// planned under the configuration in force (see `gate`).
+    #[inline(always)]
+    pub(crate) fn may_be_enabled(&self) -> bool {
+        self.gate.is_open()
+    }
+
     #[inline]
     pub(crate) fn plan(
         &'static self,
@@ -276,6 +301,7 @@ impl SiteCore {
             None => {
                 // Past the cap, new ways of recording capture nothing.
                 crate::safety::DROPPED_PLANS.fired(self.info.name);
+                self.gate.planned();
                 return plans.nothing_for(key, || self.make_plan(&rules, key, plan::plan(&rules, None, &[], None)));
             }
         };
@@ -283,8 +309,9 @@ impl SiteCore {
         self.use_plan(&plans, config_id, index)
     }
 
-    fn use_plan(&self, plans: &Plans, config_id: u64, index: usize) -> &'static SitePlan {
+    fn use_plan(&'static self, plans: &Plans, config_id: u64, index: usize) -> &'static SitePlan {
         self.current.set(config_id, index);
+        self.gate.planned();
         plans.made[index]
     }
 
@@ -358,7 +385,7 @@ impl SiteCore {
         if let Some(existing) = interned.iter().find(|callsite| callsite.has_fields(fields, late)) {
             return existing;
         }
-        let callsite = DynamicCallsite::register(&self.info, fields, late, self.kind);
+        let callsite = DynamicCallsite::register(&self.info, &self.gate, fields, late, self.kind);
         interned.push(callsite);
         callsite
     }

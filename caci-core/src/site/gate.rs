@@ -1,0 +1,89 @@
+//! A call site's gate: the one word a wrapped method reads before anything
+//! else, closed only when no subscriber anywhere wants the site's spans.
+//!
+//! It counts what may want a span here: each of the site's `tracing`
+//! callsites whose interest is not `never` (`tracing` tells each callsite
+//! whenever subscribers change), plus one while the site has not been
+//! planned under the configuration in force (a new configuration may
+//! declare other fields, which a field filter may want). The count is
+//! zero only when every callsite is `never` and the site is planned: then
+//! the method runs its body alone, and a disabled call costs one compare
+//! and one branch. An open gate is always safe: the full check (the level,
+//! then the callsite's interest) runs behind it.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// See the [module docs](self).
+pub(crate) struct SiteGate {
+    open: AtomicUsize,
+    /// Whether the "not planned yet" count is in `open`.
+    unplanned: AtomicBool,
+    /// Whether the gate is in [`GATES`].
+    listed: AtomicBool,
+}
+
+/// Every gate that has been planned once: reopened when the configuration
+/// in force changes.
+static GATES: Mutex<Vec<&'static SiteGate>> = Mutex::new(Vec::new());
+
+impl SiteGate {
+    /// An open gate (not planned yet).
+    pub(crate) const fn new() -> Self {
+        SiteGate {
+            open: AtomicUsize::new(1),
+            unplanned: AtomicBool::new(true),
+            listed: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a span may be wanted here.
+    #[inline(always)]
+    pub(crate) fn is_open(&self) -> bool {
+        self.open.load(Ordering::Relaxed) != 0
+    }
+
+    /// The site has a plan for the configuration in force.
+    #[inline]
+    pub(crate) fn planned(&'static self) {
+        if self.unplanned.load(Ordering::Relaxed) {
+            self.settle();
+        }
+    }
+
+    #[cold]
+    fn settle(&'static self) {
+        if !self.listed.swap(true, Ordering::AcqRel) {
+            GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(self);
+        }
+        if self.unplanned.swap(false, Ordering::AcqRel) {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// The site must be planned again (the configuration changed).
+    fn unplan(&self) {
+        if !self.unplanned.swap(true, Ordering::AcqRel) {
+            self.open.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// One of the site's callsites may be wanted now (or is new).
+    pub(crate) fn callsite_opened(&self) {
+        self.open.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// One of the site's callsites is not wanted by any subscriber now.
+    pub(crate) fn callsite_closed(&self) {
+        self.open.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Reopens every gate until its site is planned again: the configuration
+/// in force has changed.
+pub(crate) fn reopen_gates() {
+    let gates = GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for gate in gates.iter() {
+        gate.unplan();
+    }
+}
