@@ -389,6 +389,20 @@ impl<'a, 'v> Out<'a, 'v> {
         self.variant_of_enum(index, name)
     }
 
+    /// [`variant`](Self::variant) with the name in a `static` (what
+    /// `#[derive(Telemetry)]` passes: `&"STARTER"`), so a unit enum's value
+    /// reaches a span's opening without a copy.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn variant_ref(self, index: usize, name: &'static &'static str) -> Option<Fields<'a, 'v>> {
+        if let Node::Leaf { slot } = self.node {
+            let Out { mut sink, .. } = self;
+            sink.put_borrowed(*slot, name, || Slot::Str(name));
+            return None;
+        }
+        self.variant_of_enum(index, name)
+    }
+
     #[inline(never)]
     fn variant_of_enum(mut self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
         match self.node {

@@ -319,7 +319,7 @@ fn variant_arm(
     if recorded.is_empty() {
         return quote! {
             #pattern => {
-                __out.variant(#index, #name);
+                __out.variant_ref(#index, &#name);
             }
         };
     }
@@ -328,7 +328,7 @@ fn variant_arm(
         .map(|recorded| recorded.call(binding(recorded.position).into_token_stream(), private));
     quote! {
         #pattern => {
-            if let ::core::option::Option::Some(mut __fields) = __out.variant(#index, #name) {
+            if let ::core::option::Option::Some(mut __fields) = __out.variant_ref(#index, &#name) {
                 #(#calls)*
             }
         }
