@@ -67,6 +67,15 @@ pub trait Capture {
     fn trusted() -> bool {
         false
     }
+
+    /// [`record`](Capture::record) of a value reached through a shared
+    /// reference (a `&str` field): an impl may hand `tracing` the reference
+    /// itself. The default records the value.
+    #[doc(hidden)]
+    #[inline]
+    fn record_through<'v, 'a: 'v>(this: &'v &'a Self, out: Out<'_, 'v>) {
+        Self::record(this, out);
+    }
 }
 
 /// An object-safe view of [`Capture`], for heterogeneous inputs.
@@ -275,6 +284,26 @@ impl<'a, 'v> Out<'a, 'v> {
             let value = self.sink.render_limits().scrubbed(value).unwrap_or(value);
             self.sink.put_str(*slot, value);
         }
+    }
+
+    /// [`str`](Self::str) of a string `tracing` records as it is
+    /// (`borrowed`: a `String`, a `&str`), handed to a span's opening
+    /// without a copy when it needs neither scrubbing nor cutting.
+    #[inline(always)]
+    pub(crate) fn str_through(mut self, value: &'v str, borrowed: &'v dyn tracing::Value) {
+        if let Node::Leaf { slot } = self.node {
+            if self.sink.put_plain_borrowed_str(*slot, value, borrowed) {
+                return;
+            }
+            self.str(value);
+        }
+    }
+
+    /// A signed integer `tracing` records as an `i64` (`i8` to `i32`,
+    /// `isize`), borrowed; `widened` is the same value.
+    #[inline]
+    pub(crate) fn signed_ref<T: tracing::Value>(self, value: &'v T, widened: i64) {
+        self.borrowed(value, || Slot::I64(widened));
     }
 
     /// A character, recorded as a one-character string.

@@ -198,6 +198,21 @@ impl<'v> Sink<'_, 'v> {
         }
     }
 
+    /// [`put_plain_str`](Self::put_plain_str) of a string `tracing` records
+    /// as it is (`borrowed`), handed over without a cell.
+    #[inline(always)]
+    pub(crate) fn put_plain_borrowed_str(&mut self, slot: u16, value: &str, borrowed: &'v dyn Value) -> bool {
+        match self {
+            Sink::Opening { pairs, opening }
+                if crate::rules::scrub::too_short_to_scrub(value) && value.len() <= opening.limits.max_string_len() =>
+            {
+                put_borrowed(pairs, slot, borrowed);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// A string cut to the configured length: recorded as a string, cut or
     /// not, while the frame has room for the cut copy.
     #[inline(always)]

@@ -40,7 +40,20 @@ macro_rules! transparent_pointer {
         }
     )*};
 }
-transparent_pointer!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
+transparent_pointer!(&mut T, Box<T>, Rc<T>, Arc<T>);
+
+impl<T: Capture + ?Sized> Capture for &T {
+    fn trusted() -> bool {
+        T::trusted()
+    }
+    fn shape() -> Shape {
+        guarded::<Self>(T::shape)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        T::record_through(self, out);
+    }
+}
 // Slices are captured through `&[T]` (a sized list value); `[T]` itself is
 // not `Capture`, which keeps the two impls apart.
 

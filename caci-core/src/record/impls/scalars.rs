@@ -34,12 +34,12 @@ macro_rules! scalars {
 
 scalars! {
     [] bool => Bool, |value, out| out.bool_ref(value);
-    [] i8 => SignedInteger, |value, out| out.i64(i64::from(*value));
-    [] i16 => SignedInteger, |value, out| out.i64(i64::from(*value));
-    [] i32 => SignedInteger, |value, out| out.i64(i64::from(*value));
+    [] i8 => SignedInteger, |value, out| out.signed_ref(value, i64::from(*value));
+    [] i16 => SignedInteger, |value, out| out.signed_ref(value, i64::from(*value));
+    [] i32 => SignedInteger, |value, out| out.signed_ref(value, i64::from(*value));
     [] i64 => SignedInteger, |value, out| out.i64_ref(value);
     // isize is at most 64 bits on every supported target.
-    [] isize => SignedInteger, |value, out| out.i64(*value as i64);
+    [] isize => SignedInteger, |value, out| out.signed_ref(value, *value as i64);
     [] i128 => SignedInteger, |value, out| out.i128(value);
     [] u8 => UnsignedInteger, |value, out| out.u64(u64::from(*value));
     [] u16 => UnsignedInteger, |value, out| out.u64(u64::from(*value));
@@ -50,9 +50,26 @@ scalars! {
     [] f32 => Float, |value, out| out.f64(f64::from(*value));
     [] f64 => Float, |value, out| out.f64_ref(value);
     [] char => String, |value, out| out.char(value);
-    [] str => String, |value, out| out.str(value);
-    [] String => String, |value, out| out.str(value);
+    [] String => String, |value, out| out.str_through(value, value);
     [] Cow<'_, str> => String, |value, out| out.str(value);
+}
+
+/// A `&str` field is handed to `tracing` as the reference it is.
+impl Capture for str {
+    fn trusted() -> bool {
+        true
+    }
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::String)
+    }
+    #[inline]
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        out.str(self);
+    }
+    #[inline]
+    fn record_through<'v, 'a: 'v>(this: &'v &'a Self, out: Out<'_, 'v>) {
+        out.str_through(this, this);
+    }
 }
 
 // Each renders in at most this many characters (`Duration` is unbounded).
