@@ -121,9 +121,9 @@ pub fn instrument_outcome(business: &Business) {
     span.record("duration_ns", nanos);
 }
 
-/// `info_span!` + `enter` with the same seven fields, `outcome` and
-/// `duration_ns` recorded in one `record_all!` after the body, as the
-/// component does.
+/// `info_span!` + `enter` with the same seven fields and the component's
+/// `code.function.name`, `outcome` and `duration_ns` recorded in one
+/// `record_all!` after the body, as the component does.
 #[inline(never)]
 pub fn manual_span_outcome(business: &Business) {
     let span = tracing::info_span!(
@@ -133,6 +133,7 @@ pub fn manual_span_outcome(business: &Business) {
         business.country = business.country,
         business.trial = business.trial,
         business.seats = business.seats,
+        code.function.name = "caci_benches::struct_input::SubscriptionService::initialize_business",
         outcome = Empty,
         duration_ns = Empty
     );
