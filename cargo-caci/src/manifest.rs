@@ -1,0 +1,134 @@
+//! Adding `caci-core` to the crate's `[dependencies]`, as `cargo add` does:
+//! the file keeps its formatting and comments (toml_edit), and a sorted
+//! table stays sorted.
+//!
+//! The crates are not on crates.io yet, so the line depends on what is known:
+//!
+//! | known | line |
+//! |---|---|
+//! | `--caci-path DIR` (a CACI checkout) | `caci-core = { path = "<relative>/caci-core" }` |
+//! | `--caci-git URL` | `caci-core = { git = "URL" }` |
+//! | a checkout above the crate, or the one `cargo-caci` was installed from | a path, as above |
+//! | nothing | `caci-core = "0.1"` (resolves once published; a note says so) |
+
+use std::path::{Component, Path, PathBuf};
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
+
+/// Where `caci-core` comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A CACI checkout (the directory holding `caci-core/`).
+    Checkout(PathBuf),
+    /// A git repository.
+    Git(String),
+    /// A version requirement on crates.io.
+    Version(String),
+}
+
+impl Source {
+    /// The source for a crate at `crate_dir`: the given checkout or git
+    /// address, else a checkout above the crate or the one this binary was
+    /// built from, else `"0.1"`.
+    pub fn pick(crate_dir: &Path, checkout: Option<&Path>, git: Option<&str>) -> Source {
+        if let Some(checkout) = checkout {
+            return Source::Checkout(checkout.to_path_buf());
+        }
+        if let Some(git) = git {
+            return Source::Git(git.to_owned());
+        }
+        let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf);
+        crate_dir
+            .ancestors()
+            .map(Path::to_path_buf)
+            .chain(built_from)
+            .find(|dir| dir.join("caci-core").join("Cargo.toml").is_file())
+            .map_or_else(|| Source::Version("0.1".to_owned()), Source::Checkout)
+    }
+}
+
+/// What [`add_dependency`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// `caci-core` was there already.
+    Present,
+    /// Added, with this line.
+    Line(String),
+}
+
+/// `manifest` with `caci-core` in `[dependencies]`, and what was done.
+///
+/// ```
+/// use cargo_caci::manifest::{Added, Source, add_dependency};
+///
+/// let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nanyhow = \"1\" # errors\nuuid = \"1\"\n";
+/// let (text, added) = add_dependency(manifest, "/work/x".as_ref(), &Source::Version("0.1".into())).unwrap();
+/// assert_eq!(added, Added::Line("caci-core = \"0.1\"".into()));
+/// assert!(text.contains("anyhow = \"1\" # errors\ncaci-core = \"0.1\"\nuuid = \"1\"\n"));
+/// ```
+pub fn add_dependency(manifest: &str, crate_dir: &Path, source: &Source) -> Result<(String, Added), String> {
+    let mut document: DocumentMut = manifest.parse().map_err(|error| format!("Cargo.toml: {error}"))?;
+    if has_caci_core(&document) {
+        return Ok((manifest.to_owned(), Added::Present));
+    }
+    let value = match source {
+        Source::Version(version) => Value::from(version.as_str()),
+        Source::Git(url) => {
+            let mut table = InlineTable::new();
+            table.insert("git", Value::from(url.as_str()));
+            Value::InlineTable(table)
+        }
+        Source::Checkout(checkout) => {
+            let target = checkout.join("caci-core");
+            let path = relative(crate_dir, &target).unwrap_or(target);
+            let mut table = InlineTable::new();
+            table.insert("path", Value::from(path.to_string_lossy().replace('\\', "/")));
+            Value::InlineTable(table)
+        }
+    };
+    if !document.contains_key("dependencies") {
+        document.insert("dependencies", Item::Table(Table::new()));
+    }
+    let Some(table) = document["dependencies"].as_table_mut() else {
+        return Err("Cargo.toml: `dependencies` is not a table".to_owned());
+    };
+    let keys: Vec<String> = table.iter().map(|(key, _)| key.to_owned()).collect();
+    let sorted = keys.windows(2).all(|pair| pair[0] <= pair[1]);
+    table.insert("caci-core", Item::Value(value));
+    if sorted {
+        table.sort_values();
+    }
+    let line = format!("caci-core = {}", table["caci-core"].to_string().trim());
+    Ok((document.to_string(), Added::Line(line)))
+}
+
+fn has_caci_core(document: &DocumentMut) -> bool {
+    let Some(table) = document.get("dependencies").and_then(Item::as_table_like) else {
+        return false;
+    };
+    table.iter().any(|(key, item)| {
+        key == "caci-core"
+            || item
+                .as_table_like()
+                .and_then(|dep| dep.get("package"))
+                .and_then(Item::as_str)
+                == Some("caci-core")
+    })
+}
+
+/// `target` relative to `base`, both made absolute.
+fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
+    let base = std::fs::canonicalize(base).ok()?;
+    let target = std::fs::canonicalize(target).ok()?;
+    let base: Vec<Component<'_>> = base.components().collect();
+    let target: Vec<Component<'_>> = target.components().collect();
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in common..base.len() {
+        path.push("..");
+    }
+    for component in &target[common..] {
+        path.push(component);
+    }
+    Some(path)
+}
