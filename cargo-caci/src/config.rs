@@ -177,11 +177,12 @@ fn comment_text(text: &str) -> String {
     text.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect()
 }
 
-/// The entries of `entries` an existing configuration lacks.
+/// The active entries of `entries` an existing configuration lacks.
 pub fn missing_from(entries: &[Entry], existing: &TelemetryCaptureConfiguration) -> Vec<Entry> {
     let spec = existing.spec();
     entries
         .iter()
+        .filter(|entry| !entry.review)
         .filter(|entry| {
             let list = match entry.setting {
                 "allowed_field_kinds" => &spec.allowed_field_kinds,

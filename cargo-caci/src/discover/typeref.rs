@@ -173,8 +173,7 @@ impl Index {
                 "a URL can carry credentials and a query string: capture its host with `#[telemetry(with = …)]`"
                     .to_owned(),
             ),
-            _ if std_like => Ty::Unsupported(format!("`{name}` has no `Capture` impl")),
-            _ => Ty::Unsupported(format!("`{name}` (from `{root}`) has no `Capture` impl")),
+            _ => Ty::Unsupported(format!("`{}` has no `Capture` impl", written(path))),
         }
     }
 
@@ -246,6 +245,12 @@ impl Index {
             .find(|def| self.defs[*def].module == module)
             .unwrap_or(named[0])
     }
+}
+
+/// A path as written, without its generic arguments: `std::io::Error`.
+fn written(path: &syn::Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    segments.join("::")
 }
 
 /// The crate a well-known type usually comes from, when a glob import hides it.
