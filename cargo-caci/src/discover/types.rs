@@ -146,11 +146,18 @@ pub fn discover(index: &Index, candidates: &[Candidate]) -> Domain {
         .map(|candidate| candidate.type_name.as_str())
         .collect();
     let mut seeds = BTreeSet::new();
+    let mut macros = BTreeSet::new();
     for (candidate, method) in component_methods(index, candidates) {
         let file = index.impls[candidate.block].file;
+        let no_generics = BTreeSet::new();
+        let scope = Scope {
+            file,
+            generics: &no_generics,
+        };
         for input in &method.sig.inputs {
             if let syn::FnArg::Typed(typed) = input {
                 index.crate_types_in(&typed.ty, file, &mut seeds);
+                crate_types(&index.classify(&typed.ty, scope), &mut Vec::new(), &mut macros);
             }
         }
         if let syn::ReturnType::Type(_, ty) = &method.sig.output {
@@ -162,18 +169,19 @@ pub fn discover(index: &Index, candidates: &[Candidate]) -> Domain {
         .into_iter()
         .filter(|def| !components.contains(index.defs[*def].name.as_str()))
         .collect();
-    let mut macros = BTreeSet::new();
     while let Some(def) = work.pop() {
         if domain.types.contains_key(&def) {
             continue;
         }
         let plan = plan_type(index, def, &components);
         for field in &plan.fields {
+            let mut held = Vec::new();
+            crate_types(&field.ty, &mut held, &mut macros);
             if matches!(
                 field.action,
                 FieldAction::Keep | FieldAction::Existing(Existing::AsType)
             ) {
-                crate_types(&field.ty, &mut work, &mut macros);
+                work.extend(held);
             }
         }
         domain.types.insert(def, plan);
