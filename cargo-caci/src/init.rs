@@ -71,6 +71,26 @@ pub struct Report {
     pub output: String,
 }
 
+/// What `init` finds and edits in `sources`, without cargo or the file
+/// system: the candidates, the domain, and each file's new text (`None`
+/// when it is unchanged).
+pub fn instrument(sources: &Sources, patterns: &Patterns) -> (Index, Vec<Candidate>, types::Domain, Vec<Option<String>>) {
+    let index = Index::build(sources);
+    let candidates = components::rank(&index, patterns);
+    let domain = types::discover(&index, &candidates);
+    let edits = edit::plan(sources, &index, &candidates, &domain);
+    let texts = sources
+        .files
+        .iter()
+        .enumerate()
+        .map(|(file, source)| {
+            let new = edit::apply(&source.text, edits.get(&file).map_or(&[], Vec::as_slice));
+            (new != source.text).then_some(new)
+        })
+        .collect();
+    (index, candidates, domain, texts)
+}
+
 /// Runs `init`.
 pub fn run(options: &Options) -> Result<Report, String> {
     let project = project::find(&options.dir, options.manifest_path.as_deref(), options.package.as_deref())?;
@@ -83,10 +103,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
     };
     let patterns = options.patterns.clone().then(file_patterns);
 
-    let index = Index::build(&sources);
-    let candidates = components::rank(&index, &patterns);
-    let domain = types::discover(&index, &candidates);
-    let edits = edit::plan(&sources, &index, &candidates, &domain);
+    let (index, candidates, domain, texts) = instrument(&sources, &patterns);
 
     let mut report = Report::default();
     let mut out = String::new();
@@ -98,10 +115,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
     );
 
     let mut writes: Vec<(PathBuf, Option<String>, String)> = Vec::new();
-    for (file, insertions) in &edits {
-        let source = &sources.files[*file];
-        let new = edit::apply(&source.text, insertions);
-        if new != source.text {
+    for (source, new) in sources.files.iter().zip(texts) {
+        if let Some(new) = new {
             writes.push((source.path.clone(), Some(source.text.clone()), new));
         }
     }

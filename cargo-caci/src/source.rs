@@ -65,6 +65,36 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// Sources from texts in memory: (path, module, text). A text that does
+    /// not parse is skipped, as on disk.
+    ///
+    /// ```
+    /// use cargo_caci::source::Sources;
+    ///
+    /// let sources = Sources::from_texts([("src/lib.rs".into(), vec![], "struct S;".to_owned())]);
+    /// assert_eq!(sources.files.len(), 1);
+    /// ```
+    pub fn from_texts(texts: impl IntoIterator<Item = (PathBuf, Vec<String>, String)>) -> Sources {
+        let mut sources = Sources::default();
+        for (path, module, text) in texts {
+            match syn::parse_file(&text) {
+                Ok(ast) => sources.files.push(SourceFile {
+                    path,
+                    module,
+                    text,
+                    ast,
+                }),
+                Err(error) => sources.skipped.push(SkippedFile {
+                    path,
+                    reason: format!("does not parse: {error}"),
+                }),
+            }
+        }
+        sources
+    }
+}
+
 struct Loader<'a> {
     crate_root: &'a Path,
     seen: BTreeSet<PathBuf>,
