@@ -322,3 +322,26 @@ fn the_written_configuration_loads_and_reviews_personal_names() {
     assert_eq!((report.coverage.captured, report.coverage.leaves), (5, 7));
     assert!(report.output.contains("Coverage (static, by caci-core's decision rule): 5 of 7 inputs captured (71.4%)"));
 }
+
+#[test]
+fn a_newtype_of_a_type_without_capture_is_not_derived_and_fields_holding_it_are_skipped() {
+    let dir = crate_of(
+        "underivable",
+        &[(
+            "src/lib.rs",
+            "pub struct Handle(pub std::sync::Mutex<u8>);\n\npub struct Wrapper(pub Handle);\n\n\
+             pub struct Job {\n    pub handle: Wrapper,\n    pub attempts: u32,\n}\n\n\
+             pub struct JobProcessor;\n\nimpl JobProcessor {\n    pub fn run(&self, job: Job, handle: Handle) {}\n}\n",
+        )],
+    );
+    let report = init_twice(&dir);
+    assert_eq!(
+        read(&dir, "src/lib.rs"),
+        "pub struct Handle(pub std::sync::Mutex<u8>);\n\npub struct Wrapper(pub Handle);\n\n\
+         #[derive(caci_core::Telemetry)]\npub struct Job {\n    \
+         #[telemetry(skip)] // `Wrapper` cannot derive Telemetry: `Handle` cannot derive Telemetry: `Mutex` is shared state, not data\n    \
+         pub handle: Wrapper,\n    pub attempts: u32,\n}\n\n\
+         pub struct JobProcessor;\n\n#[caci_core::component]\nimpl JobProcessor {\n    pub fn run(&self, job: Job, handle: Handle) {}\n}\n"
+    );
+    assert!(report.output.contains("Handle: not derived: `Mutex` is shared state, not data"), "{}", report.output);
+}

@@ -202,7 +202,7 @@ fn settle_underivable(index: &Index, domain: &mut Domain) {
             .collect();
         let mut changed = false;
         for plan in domain.types.values_mut() {
-            if plan.already {
+            if plan.already || plan.underivable.is_some() {
                 continue;
             }
             for field in &mut plan.fields {
