@@ -36,21 +36,22 @@ pub struct Entry {
 pub fn entries(leaves: &[StaticLeaf]) -> Vec<Entry> {
     let nothing = TelemetryCaptureConfiguration::default();
     let mut entries: Vec<Entry> = Vec::new();
-    let mut add = |setting: &'static str, value: String, why: String, review: bool, place: String| {
-        match entries.iter_mut().find(|entry| entry.setting == setting && entry.value == value) {
-            Some(entry) => {
-                if !entry.places.contains(&place) {
-                    entry.places.push(place);
-                }
+    let mut add = |setting: &'static str, value: String, why: String, review: bool, place: String| match entries
+        .iter_mut()
+        .find(|entry| entry.setting == setting && entry.value == value)
+    {
+        Some(entry) => {
+            if !entry.places.contains(&place) {
+                entry.places.push(place);
             }
-            None => entries.push(Entry {
-                setting,
-                value,
-                why,
-                review,
-                places: vec![place],
-            }),
         }
+        None => entries.push(Entry {
+            setting,
+            value,
+            why,
+            review,
+            places: vec![place],
+        }),
     };
     for leaf in leaves {
         if leaf.generic || !reachable(&leaf.decide(&nothing)) {
@@ -61,7 +62,13 @@ pub fn entries(leaves: &[StaticLeaf]) -> Vec<Entry> {
         let place = format!("{} ({})", leaf.place(), leaf.kind_text());
         let integer = matches!(kind, Kind::SignedInteger | Kind::UnsignedInteger);
         if matches!(kind, Kind::Enum) {
-            add("allowed_field_kinds", "enum".into(), "enums: a few named values".into(), false, place);
+            add(
+                "allowed_field_kinds",
+                "enum".into(),
+                "enums: a few named values".into(),
+                false,
+                place,
+            );
         } else if kind == Kind::Bool {
             add("allowed_field_kinds", "bool".into(), "flags".into(), false, place);
         } else if let Some(term) = needs_review(&name) {
@@ -70,9 +77,21 @@ pub fn entries(leaves: &[StaticLeaf]) -> Vec<Entry> {
         } else if is_id(&name) && (integer || kind == Kind::Uuid) {
             add("allowed_field_names", name, format!("an id ({kind})"), false, place);
         } else if is_status(&name) && (integer || matches!(kind, Kind::String)) {
-            add("allowed_field_names", name, format!("a status or code ({kind})"), false, place);
+            add(
+                "allowed_field_names",
+                name,
+                format!("a status or code ({kind})"),
+                false,
+                place,
+            );
         } else if is_count(&name) && (integer || matches!(kind, Kind::Float | Kind::Decimal)) {
-            add("allowed_field_names", name, format!("a count or amount ({kind})"), false, place);
+            add(
+                "allowed_field_names",
+                name,
+                format!("a count or amount ({kind})"),
+                false,
+                place,
+            );
         }
     }
     entries

@@ -12,8 +12,8 @@ use caci_core::{Kind, TelemetryCaptureConfiguration};
 
 use crate::discover::components::Candidate;
 use crate::discover::index::{DefItem, Index};
-use crate::discover::types::{Domain, Existing, FieldAction, component_methods};
 use crate::discover::typeref::{Scope, Ty};
+use crate::discover::types::{Domain, Existing, FieldAction, component_methods};
 
 /// One input leaf of a component method.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +62,9 @@ impl StaticLeaf {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let types: Vec<&str> = self.type_names.iter().map(String::as_str).collect();
         let kind = if self.generic { Kind::Opaque } else { self.kind };
-        let mut leaf = Leaf::new(&path, kind).at(&self.component, &self.method).of_types(&types);
+        let mut leaf = Leaf::new(&path, kind)
+            .at(&self.component, &self.method)
+            .of_types(&types);
         if let Some(enclosing) = &self.enclosing {
             leaf = leaf.in_type(enclosing);
         }
@@ -166,7 +168,9 @@ pub fn inputs(index: &Index, candidates: &[Candidate], domain: &Domain, crate_na
         };
         for input in &method.sig.inputs {
             let syn::FnArg::Typed(typed) = input else { continue };
-            let syn::Pat::Ident(binding) = &*typed.pat else { continue };
+            let syn::Pat::Ident(binding) = &*typed.pat else {
+                continue;
+            };
             let ty = index.classify(&typed.ty, scope);
             expand.ty(vec![binding.ident.to_string()], &ty, None, Vec::new());
         }
@@ -178,7 +182,12 @@ pub fn inputs(index: &Index, candidates: &[Candidate], domain: &Domain, crate_na
 pub fn measure(config: &TelemetryCaptureConfiguration, inputs: &Inputs) -> Coverage {
     let mut coverage = Coverage {
         leaves: inputs.leaves.len(),
-        components: inputs.methods.iter().map(|(component, _)| component).collect::<BTreeSet<_>>().len(),
+        components: inputs
+            .methods
+            .iter()
+            .map(|(component, _)| component)
+            .collect::<BTreeSet<_>>()
+            .len(),
         methods: inputs.methods.len(),
         ..Coverage::default()
     };
@@ -200,7 +209,14 @@ struct Expand<'a> {
 }
 
 impl Expand<'_> {
-    fn push(&mut self, path: Vec<String>, kind: Kind, item_kind: Option<Kind>, enclosing: Option<&str>, types: &[String]) {
+    fn push(
+        &mut self,
+        path: Vec<String>,
+        kind: Kind,
+        item_kind: Option<Kind>,
+        enclosing: Option<&str>,
+        types: &[String],
+    ) {
         self.leaves.push(StaticLeaf {
             component: self.component.to_owned(),
             method: self.method.to_owned(),
@@ -309,7 +325,9 @@ impl Expand<'_> {
         if let Some(inner) = self.newtype_inner(def) {
             return self.ty(path, &inner, enclosing, types);
         }
-        let Some(plan) = self.domain.types.get(&def) else { return };
+        let Some(plan) = self.domain.types.get(&def) else {
+            return;
+        };
         let fields = plan.fields.clone();
         for field in &fields {
             let mut child = path.clone();

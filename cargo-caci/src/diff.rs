@@ -14,7 +14,11 @@ pub fn unified(path: &str, old: Option<&str>, new: &str) -> String {
     if before == new {
         return String::new();
     }
-    let old_header = if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
+    let old_header = if old.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".to_owned()
+    };
     TextDiff::from_lines(before, new)
         .unified_diff()
         .context_radius(3)

@@ -50,19 +50,37 @@ pub fn apply(text: &str, insertions: &[Insertion]) -> String {
 }
 
 /// The insertions for every file, by file index.
-pub fn plan(sources: &Sources, index: &Index, candidates: &[Candidate], domain: &Domain) -> BTreeMap<usize, Vec<Insertion>> {
+pub fn plan(
+    sources: &Sources,
+    index: &Index,
+    candidates: &[Candidate],
+    domain: &Domain,
+) -> BTreeMap<usize, Vec<Insertion>> {
     let mut edits: BTreeMap<usize, Vec<Insertion>> = BTreeMap::new();
-    for candidate in candidates.iter().filter(|candidate| candidate.decision.adds_attribute()) {
+    for candidate in candidates
+        .iter()
+        .filter(|candidate| candidate.decision.adds_attribute())
+    {
         let block = &index.impls[candidate.block];
         let lines = LineIndex::new(&sources.files[block.file].text);
         let file_edits = edits.entry(block.file).or_default();
-        file_edits.push(attribute_before(&lines, &block.item.attrs, item_start(&block.item), "#[caci_core::component]"));
+        file_edits.push(attribute_before(
+            &lines,
+            &block.item.attrs,
+            item_start(&block.item),
+            "#[caci_core::component]",
+        ));
         for item in &block.item.items {
             if let syn::ImplItem::Fn(method) = item
                 && is_constructor(method, &candidate.type_name)
                 && !has_attr(&method.attrs, "caci")
             {
-                file_edits.push(attribute_before(&lines, &method.attrs, item_start(method), "#[caci(skip)]"));
+                file_edits.push(attribute_before(
+                    &lines,
+                    &method.attrs,
+                    item_start(method),
+                    "#[caci(skip)]",
+                ));
             }
         }
     }
@@ -81,7 +99,12 @@ pub fn plan(sources: &Sources, index: &Index, candidates: &[Candidate], domain: 
                 FieldAction::Skip(reason) => format!("#[telemetry(skip)] // {}", one_line(reason)),
                 FieldAction::Keep | FieldAction::Existing(_) => continue,
             };
-            file_edits.push(attribute_before(&lines, &field.field.attrs, item_start(&field.field), &attribute));
+            file_edits.push(attribute_before(
+                &lines,
+                &field.field.attrs,
+                item_start(&field.field),
+                &attribute,
+            ));
         }
     }
     edits
@@ -166,7 +189,10 @@ fn derive(lines: &LineIndex<'_>, item: &DefItem) -> Insertion {
     let Some(last) = existing else {
         return attribute_before(lines, attrs, start, "#[derive(caci_core::Telemetry)]");
     };
-    let last_span = last.segments.last().map_or_else(Span::call_site, |segment| segment.ident.span());
+    let last_span = last
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |segment| segment.ident.span());
     let first_span = last.segments.first().map_or(last_span, |segment| segment.ident.span());
     let end = lines.end(last_span);
     let text = lines.text_after(end);

@@ -74,7 +74,10 @@ pub struct Report {
 /// What `init` finds and edits in `sources`, without cargo or the file
 /// system: the candidates, the domain, and each file's new text (`None`
 /// when it is unchanged).
-pub fn instrument(sources: &Sources, patterns: &Patterns) -> (Index, Vec<Candidate>, types::Domain, Vec<Option<String>>) {
+pub fn instrument(
+    sources: &Sources,
+    patterns: &Patterns,
+) -> (Index, Vec<Candidate>, types::Domain, Vec<Option<String>>) {
     let index = Index::build(sources);
     let candidates = components::rank(&index, patterns);
     let domain = types::discover(&index, &candidates);
@@ -93,7 +96,11 @@ pub fn instrument(sources: &Sources, patterns: &Patterns) -> (Index, Vec<Candida
 
 /// Runs `init`.
 pub fn run(options: &Options) -> Result<Report, String> {
-    let project = project::find(&options.dir, options.manifest_path.as_deref(), options.package.as_deref())?;
+    let project = project::find(
+        &options.dir,
+        options.manifest_path.as_deref(),
+        options.package.as_deref(),
+    )?;
     let sources = Sources::load(&project.dir, &project.roots);
     let caci_toml_path = project.dir.join("caci.toml");
     let existing_toml = std::fs::read_to_string(&caci_toml_path).ok();
@@ -133,7 +140,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
     let entries = config::entries(&inputs.leaves);
     let config_note = match &existing_toml {
         Some(_) => {
-            let existing = TelemetryCaptureConfiguration::from_path(&caci_toml_path).map_err(|error| error.to_string())?;
+            let existing =
+                TelemetryCaptureConfiguration::from_path(&caci_toml_path).map_err(|error| error.to_string())?;
             let additions = config::missing_from(&entries, &existing);
             report.coverage = coverage::measure(&existing, &inputs);
             report.config_entries = additions.iter().filter(|entry| !entry.review).count();
@@ -141,7 +149,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
             if additions.is_empty() {
                 "caci.toml exists and has every entry init would write.".to_owned()
             } else {
-                let mut note = String::from("caci.toml exists, so it is left as it is. The entries init would add:\n\n");
+                let mut note =
+                    String::from("caci.toml exists, so it is left as it is. The entries init would add:\n\n");
                 note.push_str(&config::lists(&additions));
                 note
             }
@@ -175,7 +184,14 @@ pub fn run(options: &Options) -> Result<Report, String> {
     let generated: Vec<String> = index
         .macros
         .iter()
-        .map(|item| format!("`{}!` at {}:{}", item.name, sources.files[item.file].path.display(), item.line))
+        .map(|item| {
+            format!(
+                "`{}!` at {}:{}",
+                item.name,
+                sources.files[item.file].path.display(),
+                item.line
+            )
+        })
         .collect();
     if !report.skipped_files.is_empty() || !generated.is_empty() {
         out.push_str("\nLeft alone:\n");
@@ -186,7 +202,10 @@ pub fn run(options: &Options) -> Result<Report, String> {
             let _ = writeln!(out, "  {line}: items made by a macro are not edited");
         }
         for line in &report.macro_types {
-            let _ = writeln!(out, "  {line} is used by a component: derive `Telemetry` in the macro to capture it");
+            let _ = writeln!(
+                out,
+                "  {line} is used by a component: derive `Telemetry` in the macro to capture it"
+            );
         }
     }
 
@@ -209,7 +228,11 @@ pub fn run(options: &Options) -> Result<Report, String> {
 
 fn list_components(out: &mut String, sources: &Sources, index: &Index, candidates: &[Candidate], report: &mut Report) {
     out.push_str("\nComponents, ranked:\n");
-    let width = candidates.iter().map(|candidate| candidate.label.len()).max().unwrap_or(0);
+    let width = candidates
+        .iter()
+        .map(|candidate| candidate.label.len())
+        .max()
+        .unwrap_or(0);
     for candidate in candidates {
         let block = &index.impls[candidate.block];
         let source = &sources.files[block.file];

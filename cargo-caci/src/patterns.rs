@@ -48,9 +48,7 @@ impl Patterns {
                 .as_array()
                 .ok_or_else(|| format!("[init] {key}: expected a list of patterns"))?;
             for item in array {
-                let text = item
-                    .as_str()
-                    .ok_or_else(|| format!("[init] {key}: expected strings"))?;
+                let text = item.as_str().ok_or_else(|| format!("[init] {key}: expected strings"))?;
                 list.push(text.to_owned());
             }
         }

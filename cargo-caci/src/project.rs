@@ -26,14 +26,22 @@ pub fn find(cwd: &Path, manifest_path: Option<&Path>, package: Option<&str>) -> 
     if let Some(manifest_path) = manifest_path {
         command.manifest_path(manifest_path);
     }
-    let metadata = command.exec().map_err(|error| format!("cargo metadata failed: {error}"))?;
+    let metadata = command
+        .exec()
+        .map_err(|error| format!("cargo metadata failed: {error}"))?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
     let chosen = match package {
-        Some(name) => members.iter().find(|member| member.name.as_str() == name).ok_or_else(|| {
-            let names: Vec<&str> = members.iter().map(|member| member.name.as_str()).collect();
-            format!("no package `{name}` in the workspace (its packages: {})", names.join(", "))
-        })?,
+        Some(name) => members
+            .iter()
+            .find(|member| member.name.as_str() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = members.iter().map(|member| member.name.as_str()).collect();
+                format!(
+                    "no package `{name}` in the workspace (its packages: {})",
+                    names.join(", ")
+                )
+            })?,
         None => members
             .iter()
             .filter(|member| member.manifest_path.parent().is_some_and(|dir| cwd.starts_with(dir)))
@@ -52,7 +60,10 @@ pub fn find(cwd: &Path, manifest_path: Option<&Path>, package: Option<&str>) -> 
     let mut roots = Vec::new();
     let mut crate_name = chosen.name.replace('-', "_");
     for target in &chosen.targets {
-        let library = target.kind.iter().any(|kind| matches!(kind, TargetKind::Lib | TargetKind::RLib));
+        let library = target
+            .kind
+            .iter()
+            .any(|kind| matches!(kind, TargetKind::Lib | TargetKind::RLib));
         let binary = target.kind.contains(&TargetKind::Bin);
         if !(library || binary) {
             continue;

@@ -219,7 +219,8 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
         }
         match &pair.value {
             syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(text), ..
+                lit: syn::Lit::Str(text),
+                ..
             }) => Some(text.value()),
             _ => None,
         }

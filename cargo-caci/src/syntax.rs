@@ -59,10 +59,16 @@ pub fn derive_paths(attr: &syn::Attribute) -> Vec<syn::Path> {
 
 /// Whether a `#[cfg_attr(…, derive(…))]` derives `name`.
 pub fn cfg_attr_derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().filter(|attr| attr.path().is_ident("cfg_attr")).any(|attr| {
-        let text = attr.meta.to_token_stream().to_string();
-        text.contains("derive") && text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == name)
-    })
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .any(|attr| {
+            let text = attr.meta.to_token_stream().to_string();
+            text.contains("derive")
+                && text
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|word| word == name)
+        })
 }
 
 /// Whether the item holds an attribute named `name` (`telemetry`, `caci`).

@@ -96,25 +96,31 @@ fn items_made_by_macro_rules_are_left_alone_and_listed() {
         "    #[telemetry(skip)] // `OrderId` is made by `id_type!`: derive `Telemetry` there to capture it\n    pub order_id: OrderId,"
     ));
     assert_eq!(report.macro_types, ["`OrderId` (made by `id_type!`)"]);
-    assert!(report.output.contains("`id_type!` at src/ids.rs:8: items made by a macro are not edited"), "{}", report.output);
+    assert!(
+        report
+            .output
+            .contains("`id_type!` at src/ids.rs:8: items made by a macro are not edited"),
+        "{}",
+        report.output
+    );
 }
 
 #[test]
 fn crate_visible_and_re_exported_types_are_derived() {
     let dir = crate_of(
         "visibility",
-        &[
-            (
-                "src/lib.rs",
-                "mod inner {\n    /// Re-exported below.\n    #[derive(Debug)]\n    pub struct Thing {\n        pub status: String,\n    }\n}\npub use inner::Thing;\n\n\
+        &[(
+            "src/lib.rs",
+            "mod inner {\n    /// Re-exported below.\n    #[derive(Debug)]\n    pub struct Thing {\n        pub status: String,\n    }\n}\npub use inner::Thing;\n\n\
                  pub(crate) struct Draft {\n    pub(crate) note_count: u32,\n}\n\n\
                  pub struct DraftStore;\n\nimpl DraftStore {\n    pub(crate) fn save(&self, draft: &Draft, thing: crate::Thing) {}\n}\n",
-            ),
-        ],
+        )],
     );
     let report = init_twice(&dir);
     let lib = read(&dir, "src/lib.rs");
-    assert!(lib.contains("    /// Re-exported below.\n    #[derive(Debug, caci_core::Telemetry)]\n    pub struct Thing {"));
+    assert!(
+        lib.contains("    /// Re-exported below.\n    #[derive(Debug, caci_core::Telemetry)]\n    pub struct Thing {")
+    );
     assert!(lib.contains("#[derive(caci_core::Telemetry)]\npub(crate) struct Draft {"));
     assert!(lib.contains("#[caci_core::component]\nimpl DraftStore {"));
     assert_eq!(report.types_derived, 2);
@@ -125,11 +131,15 @@ fn a_workspace_needs_a_package_and_only_that_one_changes() {
     let member = |name: &str| {
         format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n")
     };
-    let service = "pub struct BillingService;\n\nimpl BillingService {\n    pub fn charge(&self, amount_cents: u64) {}\n}\n";
+    let service =
+        "pub struct BillingService;\n\nimpl BillingService {\n    pub fn charge(&self, amount_cents: u64) {}\n}\n";
     let dir = crate_of(
         "workspace",
         &[
-            ("Cargo.toml", "[workspace]\nmembers = [\"billing\", \"signup\"]\nresolver = \"3\"\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"billing\", \"signup\"]\nresolver = \"3\"\n",
+            ),
             ("billing/Cargo.toml", &member("billing")),
             ("billing/src/lib.rs", service),
             ("signup/Cargo.toml", &member("signup")),
@@ -141,11 +151,17 @@ fn a_workspace_needs_a_package_and_only_that_one_changes() {
         ..Default::default()
     })
     .unwrap_err();
-    assert_eq!(error, "several packages here: pick one with --package (billing, signup)");
+    assert_eq!(
+        error,
+        "several packages here: pick one with --package (billing, signup)"
+    );
 
     let before = tree(&dir);
     let report = init_with(&dir, |options| options.package = Some("signup".into()));
-    assert_eq!(report.changed, ["src/lib.rs", "Cargo.toml", "caci.toml"].map(std::path::PathBuf::from));
+    assert_eq!(
+        report.changed,
+        ["src/lib.rs", "Cargo.toml", "caci.toml"].map(std::path::PathBuf::from)
+    );
     let after = tree(&dir);
     let changed: Vec<&str> = after
         .iter()
@@ -176,7 +192,11 @@ fn a_file_that_does_not_parse_is_named_and_skipped() {
     let report = init_twice(&dir);
     assert_eq!(read(&dir, "src/broken.rs"), broken);
     assert_eq!(report.skipped_files.len(), 1);
-    assert!(report.skipped_files[0].starts_with("src/broken.rs: does not parse (line "), "{:?}", report.skipped_files);
+    assert!(
+        report.skipped_files[0].starts_with("src/broken.rs: does not parse (line "),
+        "{:?}",
+        report.skipped_files
+    );
     assert!(report.output.contains("src/broken.rs: does not parse"));
     assert!(read(&dir, "src/service.rs").contains("#[caci_core::component]\nimpl JobProcessor {"));
 }
@@ -194,12 +214,19 @@ fn instrumented_wrapped_std_test_and_generated_impls_are_not_wrapped() {
     let test_file = "pub struct HelperService;\nimpl HelperService {\n    pub fn help(&self) {}\n}\n";
     let dir = crate_of(
         "not-wrapped",
-        &[("src/lib.rs", service), ("tests/helper.rs", test_file), ("benches/b.rs", test_file)],
+        &[
+            ("src/lib.rs", service),
+            ("tests/helper.rs", test_file),
+            ("benches/b.rs", test_file),
+        ],
     );
     let report = init_twice(&dir);
     let lib = read(&dir, "src/lib.rs");
     assert_eq!(lib.matches("#[caci_core::component]").count(), 1, "{lib}");
-    assert!(lib.contains("#[derive(caci_core::Telemetry)]\npub struct Payment {"), "an existing component's types are derived");
+    assert!(
+        lib.contains("#[derive(caci_core::Telemetry)]\npub struct Payment {"),
+        "an existing component's types are derived"
+    );
     assert_eq!(report.for_decision, ["CacheService"]);
     assert!(report.output.contains("uses #[tracing::instrument] on get"));
     assert_eq!((report.components_wrapped, report.components_already), (0, 1));
@@ -212,7 +239,11 @@ fn include_and_exclude_patterns_override_the_ranking() {
     let billing = "pub struct Ledger;\nimpl Ledger {\n    pub fn post(&self, cents: i64) {}\n}\n\
                    pub struct InvoiceBuilder;\nimpl InvoiceBuilder {\n    pub fn build(&self) {}\n}\n";
     let signup = "pub struct SignupService;\nimpl SignupService {\n    pub fn sign_up(&self, seats: u16) {}\n}\n";
-    let files = [("src/lib.rs", lib), ("src/billing.rs", billing), ("src/signup.rs", signup)];
+    let files = [
+        ("src/lib.rs", lib),
+        ("src/billing.rs", billing),
+        ("src/signup.rs", signup),
+    ];
 
     let dir = crate_of("patterns-cli", &files);
     let report = init_with(&dir, |options| {
@@ -221,15 +252,25 @@ fn include_and_exclude_patterns_override_the_ranking() {
     });
     assert_eq!(report.components_wrapped, 1);
     assert!(read(&dir, "src/billing.rs").starts_with("pub struct Ledger;\n#[caci_core::component]\nimpl Ledger {"));
-    assert!(!read(&dir, "src/signup.rs").contains("component"), "only what the includes name");
+    assert!(
+        !read(&dir, "src/signup.rs").contains("component"),
+        "only what the includes name"
+    );
     assert!(report.output.contains("excluded by `*Builder`"));
 
     let dir = crate_of("patterns-file", &files);
-    write(&dir, "caci.toml", "allowed_field_kinds = [\"enum\"]\n\n[init]\nexclude = [\"signup::*\"]\n");
+    write(
+        &dir,
+        "caci.toml",
+        "allowed_field_kinds = [\"enum\"]\n\n[init]\nexclude = [\"signup::*\"]\n",
+    );
     let report = init_twice(&dir);
     assert!(!read(&dir, "src/signup.rs").contains("component"));
     assert!(read(&dir, "src/billing.rs").contains("#[caci_core::component]\nimpl Ledger {"));
-    assert_eq!(report.components_wrapped, 1, "Ledger (public methods), not the builder nor the excluded service");
+    assert_eq!(
+        report.components_wrapped, 1,
+        "Ledger (public methods), not the builder nor the excluded service"
+    );
 }
 
 #[test]
@@ -242,7 +283,14 @@ fn foreign_fields_get_display_or_skip_with_a_reason_and_secret_ones_sensitive() 
         pub enum Outcome {\n    Paid { receipt: String },\n    Failed(std::io::Error, u16),\n}\n";
     let service = "use crate::domain::*;\n\npub struct PaymentGateway;\n\nimpl PaymentGateway {\n    \
         pub fn authorize(&self, payment: &Payment) -> Result<Outcome, String> {\n        Err(String::new())\n    }\n}\n";
-    let dir = crate_of("foreign", &[("src/lib.rs", LIB_SERVICE), ("src/domain.rs", domain), ("src/service.rs", service)]);
+    let dir = crate_of(
+        "foreign",
+        &[
+            ("src/lib.rs", LIB_SERVICE),
+            ("src/domain.rs", domain),
+            ("src/service.rs", service),
+        ],
+    );
     let report = init_twice(&dir);
     let expected = "use std::sync::Mutex;\n\nuse rust_decimal::Decimal;\n\n\
         #[derive(caci_core::Telemetry)]\npub struct Amount(#[telemetry(display)] pub Decimal);\n\n\
@@ -255,7 +303,10 @@ fn foreign_fields_get_display_or_skip_with_a_reason_and_secret_ones_sensitive() 
         #[derive(caci_core::Telemetry)]\npub enum Outcome {\n    Paid { receipt: String },\n    \
         Failed(#[telemetry(skip)] /* `std::io::Error` has no `Capture` impl */ std::io::Error, u16),\n}\n";
     assert_eq!(read(&dir, "src/domain.rs"), expected);
-    assert_eq!((report.fields_sensitive, report.fields_skipped, report.fields_display), (2, 3, 3));
+    assert_eq!(
+        (report.fields_sensitive, report.fields_skipped, report.fields_display),
+        (2, 3, 3)
+    );
 }
 
 #[test]
@@ -294,10 +345,21 @@ fn an_existing_caci_toml_is_kept_and_the_additions_printed() {
     );
     let report = init_twice(&dir);
     assert_eq!(read(&dir, "caci.toml"), config);
-    assert!(report.output.contains("caci.toml exists, so it is left as it is. The entries init would add:"));
+    assert!(
+        report
+            .output
+            .contains("caci.toml exists, so it is left as it is. The entries init would add:")
+    );
     assert!(report.output.contains("    \"bool\",  # flags\n"));
-    assert!(!report.output.contains("\"order_id\",  # an id"), "what is there is not repeated");
-    assert_eq!((report.coverage.captured, report.coverage.leaves), (1, 2), "the coverage of the file in force");
+    assert!(
+        !report.output.contains("\"order_id\",  # an id"),
+        "what is there is not repeated"
+    );
+    assert_eq!(
+        (report.coverage.captured, report.coverage.leaves),
+        (1, 2),
+        "the coverage of the file in force"
+    );
 }
 
 #[test]
@@ -314,13 +376,22 @@ fn the_written_configuration_loads_and_reviews_personal_names() {
     let report = init(&dir);
     let text = read(&dir, "caci.toml");
     let config = caci_core::TelemetryCaptureConfiguration::from_path(dir.join("caci.toml")).unwrap();
-    assert_eq!(config.spec().allowed_field_names, ["customer_id", "region", "retry_count"]);
+    assert_eq!(
+        config.spec().allowed_field_names,
+        ["customer_id", "region", "retry_count"]
+    );
     assert_eq!(config.spec().allowed_field_kinds, ["enum", "bool"]);
-    assert!(text.contains("    # \"display_name\",  # needs review: looks personal: `display_name` (displayname); would capture\n"));
+    assert!(text.contains(
+        "    # \"display_name\",  # needs review: looks personal: `display_name` (displayname); would capture\n"
+    ));
     assert!(!text.contains("\"email\""), "a floor name is never written");
     assert_eq!((report.config_entries, report.config_review), (5, 1));
     assert_eq!((report.coverage.captured, report.coverage.leaves), (5, 7));
-    assert!(report.output.contains("Coverage (static, by caci-core's decision rule): 5 of 7 inputs captured (71.4%)"));
+    assert!(
+        report
+            .output
+            .contains("Coverage (static, by caci-core's decision rule): 5 of 7 inputs captured (71.4%)")
+    );
 }
 
 #[test]
@@ -343,5 +414,11 @@ fn a_newtype_of_a_type_without_capture_is_not_derived_and_fields_holding_it_are_
          pub handle: Wrapper,\n    pub attempts: u32,\n}\n\n\
          pub struct JobProcessor;\n\n#[caci_core::component]\nimpl JobProcessor {\n    pub fn run(&self, job: Job, handle: Handle) {}\n}\n"
     );
-    assert!(report.output.contains("Handle: not derived: `Mutex` is shared state, not data"), "{}", report.output);
+    assert!(
+        report
+            .output
+            .contains("Handle: not derived: `Mutex` is shared state, not data"),
+        "{}",
+        report.output
+    );
 }

@@ -22,7 +22,10 @@ fn the_story_gets_its_attributes_back_builds_and_reaches_the_hand_instrumented_c
     let added: Vec<&str> = manifest.lines().filter(|line| !original.contains(*line)).collect();
     assert_eq!(added.len(), 1, "one line added to Cargo.toml: {added:?}");
     assert!(added[0].starts_with("caci-core = { path = \"") && added[0].ends_with("/caci-core\" }"));
-    assert!(manifest.contains("# Not a member of the CACI workspace it sits in."), "comments kept");
+    assert!(
+        manifest.contains("# Not a member of the CACI workspace it sits in."),
+        "comments kept"
+    );
 
     assert_eq!((report.components_wrapped, report.types_derived), (6, 12));
     assert_eq!((report.fields_sensitive, report.fields_skipped), (4, 1));
@@ -94,5 +97,8 @@ fn the_axum_service_is_instrumented_builds_and_its_static_coverage_is_the_real_o
     );
     assert!(stdout.contains("test create_then_get ... ok"));
     let coverage = &report.coverage;
-    assert_eq!(probe_totals(&stdout), (coverage.captured, coverage.leaves, coverage.reachable));
+    assert_eq!(
+        probe_totals(&stdout),
+        (coverage.captured, coverage.leaves, coverage.reachable)
+    );
 }

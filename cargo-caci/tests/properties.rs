@@ -10,7 +10,16 @@ use proptest::prelude::*;
 use quote::ToTokens;
 
 const NAMES: &[&str] = &[
-    "plan", "email", "api_key", "order_id", "note", "retries", "display_name", "card", "status", "amount_cents",
+    "plan",
+    "email",
+    "api_key",
+    "order_id",
+    "note",
+    "retries",
+    "display_name",
+    "card",
+    "status",
+    "amount_cents",
 ];
 const TYPES: &[&str] = &[
     "u64",
@@ -45,26 +54,35 @@ struct Type {
 }
 
 fn field() -> impl Strategy<Value = Field> {
-    (0..NAMES.len(), 0..TYPES.len() + 2, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(name, ty, doc, serde, comment)| Field {
+    (
+        0..NAMES.len(),
+        0..TYPES.len() + 2,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(name, ty, doc, serde, comment)| Field {
             name,
             ty,
             doc,
             serde,
             comment,
-        },
-    )
+        })
 }
 
 fn ty() -> impl Strategy<Value = Type> {
-    (0u8..5, any::<bool>(), any::<bool>(), prop::collection::vec(field(), 1..5)).prop_map(
-        |(derive, doc, tuple, fields)| Type {
+    (
+        0u8..5,
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(field(), 1..5),
+    )
+        .prop_map(|(derive, doc, tuple, fields)| Type {
             derive,
             doc,
             tuple,
             fields,
-        },
-    )
+        })
 }
 
 fn render(types: &[Type], indent: &str, blank_lines: bool) -> String {
@@ -91,7 +109,11 @@ fn render(types: &[Type], indent: &str, blank_lines: bool) -> String {
             None => "u8".to_owned(),
         };
         if ty.tuple {
-            let fields: Vec<String> = ty.fields.iter().map(|field| format!("pub {}", field_type(field))).collect();
+            let fields: Vec<String> = ty
+                .fields
+                .iter()
+                .map(|field| format!("pub {}", field_type(field)))
+                .collect();
             out.push_str(&format!("pub struct T{at}({});\n", fields.join(", ")));
             continue;
         }

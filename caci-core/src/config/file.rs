@@ -138,7 +138,10 @@ fn schema_problems(value: &mut Value, problems: &mut Vec<Problem>) -> Option<Str
         None => None,
     };
     if top.remove(INIT).is_some_and(|init| !init.is_object()) {
-        problems.push(Problem::new(INIT, "expected a table (`[init]`, read by `cargo caci init`)"));
+        problems.push(Problem::new(
+            INIT,
+            "expected a table (`[init]`, read by `cargo caci init`)",
+        ));
     }
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, problems),

@@ -41,7 +41,16 @@ const SERVICE_SUFFIXES: &[&str] = &[
 ];
 
 const DATA_SUFFIXES: &[&str] = &[
-    "Builder", "Error", "Config", "Configuration", "Options", "Settings", "Id", "Params", "Request", "Response",
+    "Builder",
+    "Error",
+    "Config",
+    "Configuration",
+    "Options",
+    "Settings",
+    "Id",
+    "Params",
+    "Request",
+    "Response",
 ];
 
 const DATA_DERIVES: &[&str] = &[
@@ -141,9 +150,15 @@ pub fn rank(index: &Index, patterns: &Patterns) -> Vec<Candidate> {
     let in_arc = arc_held(index);
     let mut candidates = Vec::new();
     for (at, block) in index.impls.iter().enumerate() {
-        let Some(type_name) = block.self_name.clone() else { continue };
+        let Some(type_name) = block.self_name.clone() else {
+            continue;
+        };
         let defs = index.named(&type_name);
-        let Some(&def) = defs.iter().find(|def| index.defs[**def].module == block.module).or(defs.first()) else {
+        let Some(&def) = defs
+            .iter()
+            .find(|def| index.defs[**def].module == block.module)
+            .or(defs.first())
+        else {
             continue;
         };
         if let Some((trait_name, own)) = &block.trait_name
@@ -196,7 +211,11 @@ pub fn rank(index: &Index, patterns: &Patterns) -> Vec<Candidate> {
         } else if let Some(suffix) = DATA_SUFFIXES.iter().find(|suffix| type_name.ends_with(*suffix)) {
             signal(-3, format!("name *{suffix}: data"));
         }
-        let label = label(&block.module, &type_name, block.trait_name.as_ref().map(|(name, _)| name.as_str()));
+        let label = label(
+            &block.module,
+            &type_name,
+            block.trait_name.as_ref().map(|(name, _)| name.as_str()),
+        );
         let instrumented: Vec<String> = methods
             .iter()
             .filter(|method| has_instrument(&method.attrs))

@@ -170,10 +170,7 @@ impl Index {
                         trait_name: item.trait_.as_ref().and_then(|(path, _)| {
                             let name = path.segments.last()?.ident.to_string();
                             let foreign_root = path.segments.len() > 1
-                                && !matches!(
-                                    path.segments[0].ident.to_string().as_str(),
-                                    "crate" | "self" | "super"
-                                );
+                                && !matches!(path.segments[0].ident.to_string().as_str(), "crate" | "self" | "super");
                             Some((name, !foreign_root))
                         }),
                         item: item.clone(),
@@ -188,13 +185,7 @@ impl Index {
                         .map(|segment| segment.ident.to_string())
                         .unwrap_or_default();
                     if name != "macro_rules" {
-                        let idents = item
-                            .mac
-                            .tokens
-                            .clone()
-                            .into_iter()
-                            .flat_map(flatten_idents)
-                            .collect();
+                        let idents = item.mac.tokens.clone().into_iter().flat_map(flatten_idents).collect();
                         self.macros.push(ItemMacro {
                             file,
                             line: item.mac.path.segments[0].ident.span().start().line,

@@ -13,8 +13,27 @@ const PAYMENT_WORDS: &[&str] = &["card", "cards", "bearer", "vault"];
 
 /// Names of values with few distinct values, good span attributes.
 const STATUS_WORDS: &[&str] = &[
-    "status", "state", "plan", "tier", "kind", "category", "country", "currency", "region", "locale", "language",
-    "role", "stage", "phase", "mode", "level", "priority", "channel", "method", "environment", "reason",
+    "status",
+    "state",
+    "plan",
+    "tier",
+    "kind",
+    "category",
+    "country",
+    "currency",
+    "region",
+    "locale",
+    "language",
+    "role",
+    "stage",
+    "phase",
+    "mode",
+    "level",
+    "priority",
+    "channel",
+    "method",
+    "environment",
+    "reason",
 ];
 
 /// Names of counts and amounts.

@@ -148,7 +148,7 @@ impl Index {
             (true, _, "Option" | "Box" | "Arc" | "Rc" | "Cow") => Ty::Wrapper(Box::new(arg(0))),
             (true, _, "Vec" | "VecDeque" | "HashSet" | "BTreeSet") => Ty::List(Box::new(arg(0))),
             (true, _, "HashMap" | "BTreeMap") => Ty::Map {
-                key_ok: args.first().is_some_and(|key| string_like(key)),
+                key_ok: args.first().is_some_and(string_like),
                 value: Box::new(arg(1)),
             },
             (true, _, "Mutex" | "RwLock" | "Cell" | "RefCell" | "OnceLock" | "OnceCell" | "LazyLock") => {

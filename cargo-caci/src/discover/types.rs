@@ -123,10 +123,11 @@ fn collect_names(ty: &syn::Type, names: &mut Vec<String>) {
         let name = last.ident.to_string();
         let wrapper = matches!(name.as_str(), "Result" | "Option" | "Arc" | "Box" | "Rc");
         names.push(name);
-        if wrapper && let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                collect_names(inner, names);
-            }
+        if wrapper
+            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+        {
+            collect_names(inner, names);
         }
     }
 }
@@ -244,8 +245,7 @@ fn crate_types(ty: &Ty, found: &mut Vec<usize>, macros: &mut BTreeSet<(String, S
 fn plan_type(index: &Index, def: usize, components: &BTreeSet<&str>) -> TypePlan {
     let type_def = &index.defs[def];
     let attrs = type_def.item.attrs();
-    let already =
-        derived_traits(attrs).iter().any(|name| name == "Telemetry") || cfg_attr_derives(attrs, "Telemetry");
+    let already = derived_traits(attrs).iter().any(|name| name == "Telemetry") || cfg_attr_derives(attrs, "Telemetry");
     let generics: BTreeSet<String> = type_def
         .item
         .generics()
@@ -318,7 +318,10 @@ fn existing(attrs: &[syn::Attribute]) -> Existing {
         .filter(|attr| attr.path().is_ident("telemetry"))
         .map(|attr| attr.meta.to_token_stream().to_string())
         .collect();
-    let has = |word: &str| text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == word);
+    let has = |word: &str| {
+        text.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == word)
+    };
     if has("skip") {
         Existing::Skip
     } else if has("sensitive") {
@@ -340,10 +343,9 @@ enum Need {
 fn needs(ty: &Ty, index: &Index, components: &BTreeSet<&str>) -> Need {
     match ty {
         Ty::Scalar(_) | Ty::Generic => Need::Nothing,
-        Ty::Crate(def) if components.contains(index.defs[*def].name.as_str()) => Need::Skip(format!(
-            "`{}` is a component, not data",
-            index.defs[*def].name
-        )),
+        Ty::Crate(def) if components.contains(index.defs[*def].name.as_str()) => {
+            Need::Skip(format!("`{}` is a component, not data", index.defs[*def].name))
+        }
         Ty::Crate(_) => Need::Nothing,
         Ty::Display(name) => Need::Display(name.clone()),
         Ty::Wrapper(inner) | Ty::List(inner) => match needs(inner, index, components) {

@@ -17,9 +17,11 @@ pub fn workspace() -> PathBuf {
 /// A fresh directory under the target directory (`target/tmp/caci-init/…`).
 pub fn scratch(name: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("caci-init")
-        .join(format!("{name}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("caci-init").join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -28,7 +30,10 @@ pub fn scratch(name: &str) -> PathBuf {
 /// A copy of `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
     let dir = scratch(name);
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &dir);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name),
+        &dir,
+    );
     dir
 }
 
@@ -52,7 +57,9 @@ pub fn crate_of(name: &str, files: &[(&str, &str)]) -> PathBuf {
         write(
             &dir,
             "Cargo.toml",
-            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n\n[dependencies]\n"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n\n[dependencies]\n"
+            ),
         );
     }
     for (path, text) in files {
@@ -137,7 +144,10 @@ pub fn diff_trees(before: &[(String, String)], after: &[(String, String)], leave
         if leave_out.contains(&path.as_str()) {
             continue;
         }
-        let old = before.iter().find(|(old_path, _)| old_path == path).map(|(_, text)| text.as_str());
+        let old = before
+            .iter()
+            .find(|(old_path, _)| old_path == path)
+            .map(|(_, text)| text.as_str());
         out.push_str(&cargo_caci::diff::unified(path, old, text));
     }
     out
@@ -150,7 +160,10 @@ pub fn diff_trees(before: &[(String, String)], after: &[(String, String)], leave
 pub fn add_coverage_probe(dir: &Path, anchor: &str) {
     let manifest = read(dir, "Cargo.toml");
     let mut document: toml_edit::DocumentMut = manifest.parse().unwrap();
-    let path = document["dependencies"]["caci-core"]["path"].as_str().unwrap().to_owned();
+    let path = document["dependencies"]["caci-core"]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     if document.get("dev-dependencies").is_none() {
         document["dev-dependencies"] = toml_edit::table();
     }
