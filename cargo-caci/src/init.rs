@@ -164,9 +164,15 @@ pub fn run(options: &Options) -> Result<Report, String> {
             writes.push((PathBuf::from("caci.toml"), None, text));
             report.config_entries = entries.iter().filter(|entry| !entry.review).count();
             report.config_review = entries.len() - report.config_entries;
+            let kinds = entries
+                .iter()
+                .filter(|entry| !entry.review && entry.setting == "allowed_field_kinds")
+                .count();
             format!(
-                "caci.toml: {} entries ({} needing review, commented out).",
-                report.config_entries, report.config_review
+                "caci.toml: {} entries ({} names, {kinds} kinds), and {} names that look personal commented out for review.",
+                report.config_entries,
+                report.config_entries - kinds,
+                report.config_review
             )
         }
     };
@@ -354,14 +360,15 @@ fn summary(out: &mut String, report: &Report, added: &Added, config_note: &str, 
     let _ = writeln!(
         out,
         "Coverage (static, by caci-core's decision rule): {} of {} inputs captured ({}) in {} components, \
-         {} methods; reachable maximum: {} ({}).",
+         {} methods; reachable maximum: {} ({}); captured of the reachable: {}.",
         coverage.captured,
         coverage.leaves,
         coverage.percent_text(),
         coverage.components,
         coverage.methods,
         coverage.reachable,
-        coverage.reachable_text()
+        coverage.reachable_text(),
+        caci_core::coverage::format_percent(coverage.captured, coverage.reachable)
     );
     out.push_str(
         "\nSee the real report: enable caci-core's `coverage` feature in a binary or test that links the\n\

@@ -132,3 +132,59 @@ fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
     }
     Some(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(manifest: &str, source: &Source) -> (String, Added) {
+        add_dependency(manifest, Path::new("/nonexistent"), source).unwrap()
+    }
+
+    #[test]
+    fn an_unsorted_table_gets_the_line_at_its_end_and_keeps_its_comments() {
+        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\n# the web\ntokio = \"1\"\naxum = \"0.8\"  # routes\n\n[dev-dependencies]\n";
+        let (text, _) = add(manifest, &Source::Git("https://example.invalid/caci".into()));
+        assert_eq!(
+            text,
+            "[package]\nname = \"x\"\n\n[dependencies]\n# the web\ntokio = \"1\"\naxum = \"0.8\"  # routes\n\
+             caci-core = { git = \"https://example.invalid/caci\" }\n\n[dev-dependencies]\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_table_is_made_and_a_present_dependency_left_alone() {
+        let (text, added) = add("[package]\nname = \"x\"\n", &Source::Version("0.1".into()));
+        assert_eq!(text, "[package]\nname = \"x\"\n\n[dependencies]\ncaci-core = \"0.1\"\n");
+        assert_eq!(added, Added::Line("caci-core = \"0.1\"".into()));
+        for present in [
+            "[dependencies]\ncaci-core.workspace = true\n",
+            "[dependencies]\ncaci = { package = \"caci-core\", path = \"../caci-core\" }\n",
+        ] {
+            assert_eq!(add(present, &Source::Version("0.1".into())), (present.to_owned(), Added::Present));
+        }
+    }
+
+    #[test]
+    fn a_checkout_is_depended_on_by_a_relative_path() {
+        let root = std::env::temp_dir().join(format!("caci-manifest-{}", std::process::id()));
+        let service = root.join("services").join("billing");
+        std::fs::create_dir_all(&service).unwrap();
+        std::fs::create_dir_all(root.join("caci").join("caci-core")).unwrap();
+        let (text, _) = add_dependency("[dependencies]\n", &service, &Source::Checkout(root.join("caci"))).unwrap();
+        assert_eq!(text, "[dependencies]\ncaci-core = { path = \"../../caci/caci-core\" }\n");
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn the_source_is_the_option_given_else_a_checkout_found() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(
+            Source::pick(here, None, Some("https://x.invalid/caci")),
+            Source::Git("https://x.invalid/caci".into())
+        );
+        let workspace = here.parent().unwrap().to_path_buf();
+        assert_eq!(Source::pick(here, None, None), Source::Checkout(workspace.clone()), "the checkout above");
+        assert_eq!(Source::pick(here, Some(&workspace), Some("x")), Source::Checkout(workspace));
+    }
+}

@@ -326,3 +326,80 @@ fn for_each_field_type(item: &DefItem, visit: &mut dyn FnMut(&syn::Type)) {
             .for_each(|field| visit(&field.ty)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    fn ranked(text: &str, patterns: &Patterns) -> Vec<(String, i32, Decision)> {
+        let sources = Sources::from_texts([("src/lib.rs".into(), Vec::new(), text.to_owned())]);
+        let index = Index::build(&sources);
+        rank(&index, patterns)
+            .into_iter()
+            .map(|candidate| (candidate.label, candidate.score, candidate.decision))
+            .collect()
+    }
+
+    #[test]
+    fn services_and_trait_objects_rank_first_and_data_last() {
+        let text = "
+            pub trait Ledger: Send + Sync { fn post(&self, cents: i64); }
+            pub struct SqlLedger;
+            impl Ledger for SqlLedger { fn post(&self, cents: i64) {} }
+            pub struct PaymentGateway { ledger: std::sync::Arc<dyn Ledger> }
+            impl PaymentGateway { pub fn pay(&self) {} }
+            pub struct Helper;
+            impl Helper { fn private(&self) {} }
+            #[derive(Clone, Copy, PartialEq)]
+            pub struct Money(i64);
+            impl Money { pub fn cents(&self) -> i64 { self.0 } }
+            pub struct RequestBuilder;
+            impl RequestBuilder { pub fn build(self) -> u8 { 0 } }
+            pub struct Constructors;
+            impl Constructors { pub fn new() -> Self { Constructors } }
+            impl std::fmt::Display for PaymentGateway {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) }
+            }
+            impl Iterator for Helper { type Item = u8; fn next(&mut self) -> Option<u8> { None } }
+            impl serde::Serialize for Helper {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { todo!() }
+            }
+        ";
+        let ranked = ranked(text, &Patterns::default());
+        let summary: Vec<(&str, i32, bool)> = ranked
+            .iter()
+            .map(|(label, score, decision)| (label.as_str(), *score, decision.adds_attribute()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("PaymentGateway", 4, true),
+                ("Ledger for SqlLedger", 3, true),
+                ("Helper", 0, false),
+                ("Money", -2, false),
+                ("RequestBuilder", -2, false),
+            ],
+            "Display, Iterator and Serialize impls and blocks without a receiver are not candidates"
+        );
+    }
+
+    #[test]
+    fn patterns_override_the_score_and_exclude_wins() {
+        let text = "
+            pub struct Helper;
+            impl Helper { fn private(&self) {} }
+            pub struct OrderService;
+            impl OrderService { pub fn get(&self) {} }
+        ";
+        let patterns = Patterns {
+            include: vec!["Help*".into(), "OrderService".into()],
+            exclude: vec!["*Service".into()],
+        };
+        let decisions: Vec<Decision> = ranked(text, &patterns).into_iter().map(|(_, _, decision)| decision).collect();
+        assert_eq!(
+            decisions,
+            [Decision::Excluded("*Service".into()), Decision::Included("Help*".into())]
+        );
+    }
+}
