@@ -169,10 +169,11 @@ pub fn run(options: &Options) -> Result<Report, String> {
                 .filter(|entry| !entry.review && entry.setting == "allowed_field_kinds")
                 .count();
             format!(
-                "caci.toml: {} entries ({} names, {kinds} kinds), and {} names that look personal commented out for review.",
-                report.config_entries,
-                report.config_entries - kinds,
-                report.config_review
+                "caci.toml: {} ({}, {}); {} commented out for review (looks personal).",
+                count(report.config_entries, "entry", "entries"),
+                count(report.config_entries - kinds, "name", "names"),
+                count(kinds, "kind", "kinds"),
+                count(report.config_review, "name", "names"),
             )
         }
     };
@@ -334,11 +335,11 @@ fn summary(out: &mut String, report: &Report, added: &Added, config_note: &str, 
     let verb = if dry_run { "Would do" } else { "Done" };
     let _ = writeln!(
         out,
-        "\n{verb}: {} components wrapped ({} already), {} types derive Telemetry ({} already), \
+        "\n{verb}: {} wrapped as components ({} already), {} Telemetry ({} already), \
          fields: {} sensitive, {} skipped, {} display.",
-        report.components_wrapped,
+        count(report.components_wrapped, "impl block", "impl blocks"),
         report.components_already,
-        report.types_derived,
+        count(report.types_derived, "type derives", "types derive"),
         report.types_already,
         report.fields_sensitive,
         report.fields_skipped,
@@ -377,4 +378,9 @@ fn summary(out: &mut String, report: &Report, added: &Added, config_note: &str, 
          \x20   caci_core::coverage::cli::run(std::env::args().skip(1))\n\
          then `cargo run -- coverage` (add `--emit-config suggested.toml` for ranked additions).\n",
     );
+}
+
+/// `1 entry`, `2 entries`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

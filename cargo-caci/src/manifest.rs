@@ -116,12 +116,11 @@ fn has_caci_core(document: &DocumentMut) -> bool {
     })
 }
 
-/// `target` relative to `base`, both made absolute.
+/// `target` relative to `base`, both made absolute and normalised as
+/// written (symbolic links are kept, so `../caci` stays `../caci`).
 fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
-    let base = std::fs::canonicalize(base).ok()?;
-    let target = std::fs::canonicalize(target).ok()?;
-    let base: Vec<Component<'_>> = base.components().collect();
-    let target: Vec<Component<'_>> = target.components().collect();
+    let (base, target) = (std::path::absolute(base).ok()?, std::path::absolute(target).ok()?);
+    let (base, target) = (normalised(&base), normalised(&target));
     let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
     let mut path = PathBuf::new();
     for _ in common..base.len() {
@@ -131,6 +130,21 @@ fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
         path.push(component);
     }
     Some(path)
+}
+
+/// The path's components with `.` dropped and `..` applied.
+fn normalised(path: &Path) -> Vec<Component<'_>> {
+    let mut components = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(components.last(), Some(Component::Normal(_))) => {
+                components.pop();
+            }
+            other => components.push(other),
+        }
+    }
+    components
 }
 
 #[cfg(test)]

@@ -326,7 +326,7 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
     ));
     assert!(report.output.contains("--- /dev/null\n+++ b/caci.toml\n"));
     assert!(report.output.contains("+caci-core = { path = \""));
-    assert!(report.output.contains("Would do: 1 components wrapped"));
+    assert!(report.output.contains("Would do: 1 impl block wrapped as components (0 already), 1 type derives Telemetry"));
     assert_eq!(report.changed.len(), 3);
 }
 
