@@ -102,3 +102,14 @@ fn the_axum_service_is_instrumented_builds_and_its_static_coverage_is_the_real_o
         (coverage.captured, coverage.leaves, coverage.reachable)
     );
 }
+
+#[test]
+fn the_readme_shows_the_real_output() {
+    let dir = fixture("story");
+    let report = init(&dir);
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Instrument a service in minutes").expect("the README's section")..];
+    for line in report.output.lines().filter(|line| !line.starts_with("Cargo.toml: added")) {
+        assert!(section.contains(line), "the README's output lacks {line:?}; rerun and paste it");
+    }
+}
