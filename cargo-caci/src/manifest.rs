@@ -175,7 +175,10 @@ mod tests {
             "[dependencies]\ncaci-core.workspace = true\n",
             "[dependencies]\ncaci = { package = \"caci-core\", path = \"../caci-core\" }\n",
         ] {
-            assert_eq!(add(present, &Source::Version("0.1".into())), (present.to_owned(), Added::Present));
+            assert_eq!(
+                add(present, &Source::Version("0.1".into())),
+                (present.to_owned(), Added::Present)
+            );
         }
     }
 
@@ -186,7 +189,10 @@ mod tests {
         std::fs::create_dir_all(&service).unwrap();
         std::fs::create_dir_all(root.join("caci").join("caci-core")).unwrap();
         let (text, _) = add_dependency("[dependencies]\n", &service, &Source::Checkout(root.join("caci"))).unwrap();
-        assert_eq!(text, "[dependencies]\ncaci-core = { path = \"../../caci/caci-core\" }\n");
+        assert_eq!(
+            text,
+            "[dependencies]\ncaci-core = { path = \"../../caci/caci-core\" }\n"
+        );
         std::fs::remove_dir_all(root).unwrap();
     }
 
@@ -198,7 +204,14 @@ mod tests {
             Source::Git("https://x.invalid/caci".into())
         );
         let workspace = here.parent().unwrap().to_path_buf();
-        assert_eq!(Source::pick(here, None, None), Source::Checkout(workspace.clone()), "the checkout above");
-        assert_eq!(Source::pick(here, Some(&workspace), Some("x")), Source::Checkout(workspace));
+        assert_eq!(
+            Source::pick(here, None, None),
+            Source::Checkout(workspace.clone()),
+            "the checkout above"
+        );
+        assert_eq!(
+            Source::pick(here, Some(&workspace), Some("x")),
+            Source::Checkout(workspace)
+        );
     }
 }

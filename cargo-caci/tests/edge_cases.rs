@@ -326,7 +326,11 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
     ));
     assert!(report.output.contains("--- /dev/null\n+++ b/caci.toml\n"));
     assert!(report.output.contains("+caci-core = { path = \""));
-    assert!(report.output.contains("Would do: 1 impl block wrapped as components (0 already), 1 type derives Telemetry"));
+    assert!(
+        report
+            .output
+            .contains("Would do: 1 impl block wrapped as components (0 already), 1 type derives Telemetry")
+    );
     assert_eq!(report.changed.len(), 3);
 }
 
@@ -435,7 +439,10 @@ fn generated_files_and_cfg_test_modules_are_not_read() {
                  pub struct OrderHandler;\n\nimpl OrderHandler {\n    pub fn handle(&self, order: Order) {}\n}\n",
             ),
             ("src/proto.rs", generated),
-            ("src/tests.rs", "pub struct TestConsumer;\nimpl TestConsumer {\n    pub fn consume(&self) {}\n}\n"),
+            (
+                "src/tests.rs",
+                "pub struct TestConsumer;\nimpl TestConsumer {\n    pub fn consume(&self) {}\n}\n",
+            ),
         ],
     );
     let report = init_twice(&dir);

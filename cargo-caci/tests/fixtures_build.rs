@@ -108,8 +108,17 @@ fn the_readme_shows_the_real_output() {
     let dir = fixture("story");
     let report = init(&dir);
     let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
-    let section = &readme[readme.find("## Instrument a service in minutes").expect("the README's section")..];
-    for line in report.output.lines().filter(|line| !line.starts_with("Cargo.toml: added")) {
-        assert!(section.contains(line), "the README's output lacks {line:?}; rerun and paste it");
+    let section = &readme[readme
+        .find("## Instrument a service in minutes")
+        .expect("the README's section")..];
+    for line in report
+        .output
+        .lines()
+        .filter(|line| !line.starts_with("Cargo.toml: added"))
+    {
+        assert!(
+            section.contains(line),
+            "the README's output lacks {line:?}; rerun and paste it"
+        );
     }
 }

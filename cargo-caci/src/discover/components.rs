@@ -396,10 +396,16 @@ mod tests {
             include: vec!["Help*".into(), "OrderService".into()],
             exclude: vec!["*Service".into()],
         };
-        let decisions: Vec<Decision> = ranked(text, &patterns).into_iter().map(|(_, _, decision)| decision).collect();
+        let decisions: Vec<Decision> = ranked(text, &patterns)
+            .into_iter()
+            .map(|(_, _, decision)| decision)
+            .collect();
         assert_eq!(
             decisions,
-            [Decision::Excluded("*Service".into()), Decision::Included("Help*".into())]
+            [
+                Decision::Excluded("*Service".into()),
+                Decision::Included("Help*".into())
+            ]
         );
     }
 }
