@@ -130,7 +130,15 @@ pub fn run(options: &Options) -> Result<Report, String> {
 
     let manifest_path = project.dir.join("Cargo.toml");
     let manifest_text = std::fs::read_to_string(&manifest_path).map_err(|error| format!("Cargo.toml: {error}"))?;
-    let source = Source::pick(&project.dir, options.caci_path.as_deref(), options.caci_git.as_deref());
+    let workspace_manifest = (project.workspace_root != project.dir)
+        .then(|| std::fs::read_to_string(project.workspace_root.join("Cargo.toml")).ok())
+        .flatten();
+    let source = Source::pick_in(
+        &project.dir,
+        workspace_manifest.as_deref(),
+        options.caci_path.as_deref(),
+        options.caci_git.as_deref(),
+    );
     let (new_manifest, added) = manifest::add_dependency(&manifest_text, &project.dir, &source)?;
     if new_manifest != manifest_text {
         writes.push((PathBuf::from("Cargo.toml"), Some(manifest_text), new_manifest));

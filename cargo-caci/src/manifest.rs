@@ -6,6 +6,7 @@
 //!
 //! | known | line |
 //! |---|---|
+//! | the workspace's `[workspace.dependencies]` has `caci-core` | `caci-core = { workspace = true }` |
 //! | `--caci-path DIR` (a CACI checkout) | `caci-core = { path = "<relative>/caci-core" }` |
 //! | `--caci-git URL` | `caci-core = { git = "URL" }` |
 //! | a checkout above the crate, or the one `cargo-caci` was installed from | a path, as above |
@@ -24,6 +25,8 @@ pub enum Source {
     Git(String),
     /// A version requirement on crates.io.
     Version(String),
+    /// The workspace's own `[workspace.dependencies]` entry.
+    Workspace,
 }
 
 impl Source {
@@ -31,6 +34,29 @@ impl Source {
     /// address, else a checkout above the crate or the one this binary was
     /// built from, else `"0.1"`.
     pub fn pick(crate_dir: &Path, checkout: Option<&Path>, git: Option<&str>) -> Source {
+        Source::pick_in(crate_dir, None, checkout, git)
+    }
+
+    /// As [`Source::pick`], but first the workspace's `[workspace.dependencies]`
+    /// entry, when the root manifest (`workspace_manifest`, its text) has one.
+    pub fn pick_in(
+        crate_dir: &Path,
+        workspace_manifest: Option<&str>,
+        checkout: Option<&Path>,
+        git: Option<&str>,
+    ) -> Source {
+        let declared = workspace_manifest
+            .and_then(|text| text.parse::<DocumentMut>().ok())
+            .is_some_and(|document| {
+                document
+                    .get("workspace")
+                    .and_then(|workspace| workspace.get("dependencies"))
+                    .and_then(|dependencies| dependencies.get("caci-core"))
+                    .is_some()
+            });
+        if declared {
+            return Source::Workspace;
+        }
         if let Some(checkout) = checkout {
             return Source::Checkout(checkout.to_path_buf());
         }
@@ -73,6 +99,11 @@ pub fn add_dependency(manifest: &str, crate_dir: &Path, source: &Source) -> Resu
     }
     let value = match source {
         Source::Version(version) => Value::from(version.as_str()),
+        Source::Workspace => {
+            let mut table = InlineTable::new();
+            table.insert("workspace", Value::from(true));
+            Value::InlineTable(table)
+        }
         Source::Git(url) => {
             let mut table = InlineTable::new();
             table.insert("git", Value::from(url.as_str()));
@@ -164,6 +195,19 @@ mod tests {
             "[package]\nname = \"x\"\n\n[dependencies]\n# the web\ntokio = \"1\"\naxum = \"0.8\"  # routes\n\
              caci-core = { git = \"https://example.invalid/caci\" }\n\n[dev-dependencies]\n"
         );
+    }
+
+    #[test]
+    fn a_workspace_that_declares_caci_core_is_followed() {
+        let root = "[workspace]\nmembers = [\"billing\"]\n\n[workspace.dependencies]\ncaci-core = { path = \"../caci/caci-core\" }\n";
+        let here = Path::new("/nonexistent");
+        assert_eq!(Source::pick_in(here, Some(root), Some(here), None), Source::Workspace);
+        assert_ne!(
+            Source::pick_in(here, Some("[workspace]\n"), None, Some("x")),
+            Source::Workspace
+        );
+        let (text, _) = add("[dependencies]\n", &Source::Workspace);
+        assert_eq!(text, "[dependencies]\ncaci-core = { workspace = true }\n");
     }
 
     #[test]

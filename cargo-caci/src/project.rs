@@ -16,6 +16,8 @@ pub struct Project {
     pub crate_name: String,
     /// Its library and binary roots, relative to `dir`.
     pub roots: Vec<PathBuf>,
+    /// The workspace's root directory (`dir` for a crate on its own).
+    pub workspace_root: PathBuf,
 }
 
 /// The package to instrument: `package` when given, else the one whose
@@ -79,5 +81,6 @@ pub fn find(cwd: &Path, manifest_path: Option<&Path>, package: Option<&str>) -> 
         dir,
         crate_name,
         roots,
+        workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
     })
 }

@@ -170,9 +170,13 @@ fn a_workspace_needs_a_package_and_only_that_one_changes() {
         .collect();
     assert_eq!(changed, ["signup/Cargo.toml", "signup/caci.toml", "signup/src/lib.rs"]);
     assert!(read(&dir, "signup/Cargo.toml").contains("caci-core = { path = \""));
-    // From inside a member, that member is the one.
+    // From inside a member, that member is the one; a workspace that
+    // declares caci-core is depended on through it, as `cargo add` does.
+    let root = read(&dir, "Cargo.toml") + "\n[workspace.dependencies]\ncaci-core = { path = \"../caci/caci-core\" }\n";
+    write(&dir, "Cargo.toml", &root);
     let inside = init(&dir.join("billing"));
     assert_eq!(inside.components_wrapped, 1);
+    assert!(read(&dir, "billing/Cargo.toml").ends_with("[dependencies]\ncaci-core = { workspace = true }\n"));
 }
 
 #[test]
