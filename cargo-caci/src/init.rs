@@ -16,6 +16,7 @@ use crate::manifest::{self, Added, Source};
 use crate::patterns::Patterns;
 use crate::project;
 use crate::source::Sources;
+use crate::syntax::has_attr;
 
 /// What `init` is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +54,8 @@ pub struct Report {
     pub fields_skipped: usize,
     /// Fields marked `#[telemetry(display)]`.
     pub fields_display: usize,
+    /// Constructors in wrapped blocks marked `#[caci(skip)]`.
+    pub constructors_skipped: usize,
     /// Active entries of the configuration written (or of the additions).
     pub config_entries: usize,
     /// Entries left commented out for review.
@@ -148,17 +151,21 @@ pub fn run(options: &Options) -> Result<Report, String> {
     let entries = config::entries(&inputs.leaves);
     let config_note = match &existing_toml {
         Some(_) => {
-            let existing =
-                TelemetryCaptureConfiguration::from_path(&caci_toml_path).map_err(|error| error.to_string())?;
+            // A file that does not load is still left alone: its problems are
+            // printed, and the additions are those of an empty configuration.
+            let (existing, problem) = match TelemetryCaptureConfiguration::from_path(&caci_toml_path) {
+                Ok(existing) => (existing, String::new()),
+                Err(error) => (TelemetryCaptureConfiguration::default(), format!("{error}\n")),
+            };
             let additions = config::missing_from(&entries, &existing);
             report.coverage = coverage::measure(&existing, &inputs);
             report.config_entries = additions.iter().filter(|entry| !entry.review).count();
             report.config_review = additions.len() - report.config_entries;
             if additions.is_empty() {
-                "caci.toml exists and has every entry init would write.".to_owned()
+                format!("{problem}caci.toml exists and has every entry init would write.")
             } else {
                 let mut note =
-                    String::from("caci.toml exists, so it is left as it is. The entries init would add:\n\n");
+                    format!("{problem}caci.toml exists, so it is left as it is. The entries init would add:\n\n");
                 note.push_str(&config::lists(&additions));
                 note
             }
@@ -252,6 +259,17 @@ fn list_components(out: &mut String, sources: &Sources, index: &Index, candidate
         let block = &index.impls[candidate.block];
         let source = &sources.files[block.file];
         let line = block.item.impl_token.span.start().line;
+        if candidate.decision.adds_attribute() {
+            report.constructors_skipped += block
+                .item
+                .items
+                .iter()
+                .filter(|item| {
+                    matches!(item, syn::ImplItem::Fn(method)
+                        if types::is_constructor(method, &candidate.type_name) && !has_attr(&method.attrs, "caci"))
+                })
+                .count();
+        }
         let (mark, note) = match &candidate.decision {
             Decision::Wrap => {
                 report.components_wrapped += 1;
@@ -343,10 +361,11 @@ fn summary(out: &mut String, report: &Report, added: &Added, config_note: &str, 
     let verb = if dry_run { "Would do" } else { "Done" };
     let _ = writeln!(
         out,
-        "\n{verb}: {} wrapped as components ({} already), {} Telemetry ({} already), \
+        "\n{verb}: {} wrapped as components ({} already; {} #[caci(skip)]), {} Telemetry ({} already), \
          fields: {} sensitive, {} skipped, {} display.",
         count(report.components_wrapped, "impl block", "impl blocks"),
         report.components_already,
+        count(report.constructors_skipped, "constructor", "constructors"),
         count(report.types_derived, "type derives", "types derive"),
         report.types_already,
         report.fields_sensitive,

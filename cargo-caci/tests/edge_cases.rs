@@ -333,7 +333,7 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
     assert!(
         report
             .output
-            .contains("Would do: 1 impl block wrapped as components (0 already), 1 type derives Telemetry")
+            .contains("Would do: 1 impl block wrapped as components (0 already; 0 constructors #[caci(skip)]), 1 type derives Telemetry")
     );
     assert_eq!(report.changed.len(), 3);
 }
@@ -454,4 +454,25 @@ fn generated_files_and_cfg_test_modules_are_not_read() {
     assert!(!read(&dir, "src/tests.rs").contains("component"));
     assert_eq!(report.skipped_files, ["src/proto.rs: generated (marked `@generated`)"]);
     assert_eq!(report.components_wrapped, 1);
+}
+
+#[test]
+fn a_caci_toml_that_does_not_load_is_left_alone_and_its_problems_shown() {
+    let config = "allowed_field_kinds = [\"uuidd\"]\n";
+    let dir = crate_of(
+        "bad-config",
+        &[
+            (
+                "src/lib.rs",
+                "pub struct Order {\n    pub paid: bool,\n}\n\npub struct OrderRepo;\n\nimpl OrderRepo {\n    pub fn new() -> Self {\n        OrderRepo\n    }\n\n    pub fn save(&self, order: Order) {}\n}\n",
+            ),
+            ("caci.toml", config),
+        ],
+    );
+    let report = init_twice(&dir);
+    assert_eq!(read(&dir, "caci.toml"), config);
+    assert!(report.output.contains("unknown kind `uuidd`"), "{}", report.output);
+    assert!(report.output.contains("    \"bool\",  # flags\n"));
+    assert!(read(&dir, "src/lib.rs").contains("    #[caci(skip)]\n    pub fn new() -> Self {"));
+    assert_eq!(report.constructors_skipped, 1);
 }
