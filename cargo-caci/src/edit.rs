@@ -166,7 +166,7 @@ fn attribute_before(lines: &LineIndex<'_>, attrs: &[syn::Attribute], start: Span
     let anchor = first_non_doc(attrs).map_or(start, |attr| attr.pound_token.span);
     let offset = lines.start(anchor);
     let text = if lines.starts_line(offset) {
-        format!("{attribute}\n{}", lines.indent_at(offset))
+        format!("{attribute}{}{}", lines.newline(), lines.indent_at(offset))
     } else if let Some((head, reason)) = attribute.split_once(" // ") {
         format!("{head} /* {} */ ", reason.replace("*/", "* /"))
     } else {
@@ -204,12 +204,12 @@ fn derive(lines: &LineIndex<'_>, item: &DefItem) -> Insertion {
             let comma = end + text.find(',').unwrap_or(0) + 1;
             Insertion {
                 offset: comma,
-                text: format!("\n{indent}caci_core::Telemetry,"),
+                text: format!("{}{indent}caci_core::Telemetry,", lines.newline()),
             }
         } else {
             Insertion {
                 offset: end,
-                text: format!(",\n{indent}caci_core::Telemetry"),
+                text: format!(",{}{indent}caci_core::Telemetry", lines.newline()),
             }
         }
     } else {

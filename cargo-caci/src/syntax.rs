@@ -136,6 +136,11 @@ impl<'a> LineIndex<'a> {
         self.text[line_start..offset].trim().is_empty()
     }
 
+    /// The file's line ending: `\r\n` when it uses them, else `\n`.
+    pub fn newline(&self) -> &'static str {
+        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+    }
+
     /// The text from `offset` on.
     pub fn text_after(&self, offset: usize) -> &'a str {
         &self.text[offset.min(self.text.len())..]
@@ -144,5 +149,27 @@ impl<'a> LineIndex<'a> {
     /// The 1-based line of `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|start| *start <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_count_characters_within_a_line() {
+        let text = "// café ✓\nstruct Ünïcode { é: u8 }\n";
+        let file = syn::parse_file(text).unwrap();
+        let syn::Item::Struct(item) = &file.items[0] else {
+            panic!()
+        };
+        let lines = LineIndex::new(text);
+        let field = item.fields.iter().next().unwrap().ident.as_ref().unwrap();
+        let at = lines.start(field.span());
+        assert_eq!(&text[at..at + "é".len()], "é");
+        assert_eq!(lines.line_of(at), 2);
+        assert!(!lines.starts_line(at));
+        assert_eq!(lines.newline(), "\n");
+        assert_eq!(LineIndex::new("a\r\nb").newline(), "\r\n");
     }
 }
