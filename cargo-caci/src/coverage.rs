@@ -36,6 +36,10 @@ pub struct StaticLeaf {
     pub sensitive: bool,
     /// A generic input: what it captures depends on each call.
     pub generic: bool,
+    /// A struct cut at `max_depth`: one leaf beyond the depth limit.
+    pub cut: bool,
+    /// Identifiers behind the path the floor checks too (enum variants).
+    pub aliases: Vec<String>,
 }
 
 impl StaticLeaf {
@@ -59,12 +63,18 @@ impl StaticLeaf {
 
     /// The verdict under `config`, by caci-core's decision rule.
     pub fn decide(&self, config: &TelemetryCaptureConfiguration) -> Verdict {
+        if self.cut {
+            // The run-time planner's verdict for a struct at the depth limit.
+            return Verdict::NotCaptured(Reason::BeyondDepth);
+        }
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let types: Vec<&str> = self.type_names.iter().map(String::as_str).collect();
+        let aliases: Vec<&str> = self.aliases.iter().map(String::as_str).collect();
         let kind = if self.generic { Kind::Opaque } else { self.kind };
         let mut leaf = Leaf::new(&path, kind)
             .at(&self.component, &self.method)
-            .of_types(&types);
+            .of_types(&types)
+            .behind(&aliases);
         if let Some(enclosing) = &self.enclosing {
             leaf = leaf.in_type(enclosing);
         }
@@ -139,8 +149,9 @@ pub struct Inputs {
     pub methods: BTreeSet<(String, String)>,
 }
 
-/// Expands every component method's inputs into leaves.
-pub fn inputs(index: &Index, candidates: &[Candidate], domain: &Domain, crate_name: &str) -> Inputs {
+/// Expands every component method's inputs into leaves; structs deeper
+/// than `max_depth` are cut there, as at run time.
+pub fn inputs(index: &Index, candidates: &[Candidate], domain: &Domain, crate_name: &str, max_depth: usize) -> Inputs {
     let mut leaves = Vec::new();
     let mut methods = BTreeSet::new();
     for (candidate, method) in component_methods(index, candidates) {
@@ -164,6 +175,8 @@ pub fn inputs(index: &Index, candidates: &[Candidate], domain: &Domain, crate_na
             crate_name,
             component: &candidate.type_name,
             method: &method_name,
+            max_depth,
+            aliases: Vec::new(),
             leaves: &mut leaves,
         };
         for input in &method.sig.inputs {
@@ -199,12 +212,19 @@ pub fn measure(config: &TelemetryCaptureConfiguration, inputs: &Inputs) -> Cover
     coverage
 }
 
+/// A bound on nesting through lists of structs, whose items' fields share
+/// the list's path and so are not stopped by `max_depth`.
+const MAX_NESTING: usize = 64;
+
 struct Expand<'a> {
     index: &'a Index,
     domain: &'a Domain,
     crate_name: &'a str,
     component: &'a str,
     method: &'a str,
+    max_depth: usize,
+    /// The variant names on the current path.
+    aliases: Vec<String>,
     leaves: &'a mut Vec<StaticLeaf>,
 }
 
@@ -227,6 +247,8 @@ impl Expand<'_> {
             type_names: types.to_vec(),
             sensitive: false,
             generic: false,
+            cut: false,
+            aliases: self.aliases.clone(),
         });
     }
 
@@ -310,30 +332,45 @@ impl Expand<'_> {
 
     fn crate_type(&mut self, path: Vec<String>, def: usize, enclosing: Option<&str>, mut types: Vec<String>) {
         let full = self.full_name(def);
-        if types.contains(&full) {
-            // A recursive type: the depth limit stops it at run time too.
+        if types.len() > MAX_NESTING {
             return self.push(path, Kind::Opaque, None, enclosing, &types);
         }
         types.push(full.clone());
         if self.is_unit_enum(def) {
             return self.push(path, Kind::Enum, None, enclosing, &types);
         }
-        if matches!(self.index.defs[def].item, DefItem::Enum(_)) {
-            // An enum with fields: its variant name, the variants' fields by their values.
-            return self.push(path, Kind::Enum, None, enclosing, &types);
-        }
-        if let Some(inner) = self.newtype_inner(def) {
-            return self.ty(path, &inner, enclosing, types);
-        }
         let Some(plan) = self.domain.types.get(&def) else {
             return;
         };
         let fields = plan.fields.clone();
-        for field in &fields {
+        let is_enum = matches!(self.index.defs[def].item, DefItem::Enum(_));
+        if is_enum {
+            // The variant's name, then the variants' fields under the same path.
+            self.push(path.clone(), Kind::Enum, None, enclosing, &types);
+        } else if let Some(inner) = self.newtype_inner(def) {
+            return self.ty(path, &inner, enclosing, types);
+        }
+        let kept = |field: &&crate::discover::types::FieldPlan| {
+            !matches!(
+                field.action,
+                FieldAction::Skip(_) | FieldAction::Existing(Existing::Skip)
+            )
+        };
+        if path.len() >= self.max_depth && fields.iter().any(|field| kept(&field)) {
+            if !is_enum {
+                self.push(path, Kind::Struct, None, None, &types);
+                if let Some(leaf) = self.leaves.last_mut() {
+                    leaf.cut = true;
+                }
+            }
+            return;
+        }
+        for field in fields.iter().filter(kept) {
             let mut child = path.clone();
             child.push(field.name.clone());
+            let aliases = self.aliases.len();
+            self.aliases.extend(field.variant.clone());
             match &field.action {
-                FieldAction::Skip(_) | FieldAction::Existing(Existing::Skip) => {}
                 FieldAction::Sensitive(_) | FieldAction::Existing(Existing::Sensitive) => {
                     self.push(child, Kind::Opaque, None, Some(&full), &types);
                     if let Some(leaf) = self.leaves.last_mut() {
@@ -343,10 +380,9 @@ impl Expand<'_> {
                 FieldAction::Display(_) | FieldAction::Existing(Existing::Text) => {
                     self.push(child, Kind::String, None, Some(&full), &types);
                 }
-                FieldAction::Keep | FieldAction::Existing(Existing::AsType) => {
-                    self.ty(child, &field.ty, Some(&full), types.clone());
-                }
+                _ => self.ty(child, &field.ty, Some(&full), types.clone()),
             }
+            self.aliases.truncate(aliases);
         }
     }
 }

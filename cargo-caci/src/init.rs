@@ -147,13 +147,20 @@ pub fn run(options: &Options) -> Result<Report, String> {
         writes.push((PathBuf::from("Cargo.toml"), Some(manifest_text), new_manifest));
     }
 
-    let inputs = coverage::inputs(&index, &candidates, &domain, &project.crate_name);
+    // A file that does not load is still left alone: its problems are
+    // printed, and the additions are those of an empty configuration.
+    let existing = existing_toml
+        .as_ref()
+        .map(|_| TelemetryCaptureConfiguration::from_path(&caci_toml_path));
+    let max_depth = match &existing {
+        Some(Ok(config)) => config.limits().max_depth,
+        _ => caci_core::Limits::default().max_depth,
+    };
+    let inputs = coverage::inputs(&index, &candidates, &domain, &project.crate_name, max_depth);
     let entries = config::entries(&inputs.leaves);
-    let config_note = match &existing_toml {
-        Some(_) => {
-            // A file that does not load is still left alone: its problems are
-            // printed, and the additions are those of an empty configuration.
-            let (existing, problem) = match TelemetryCaptureConfiguration::from_path(&caci_toml_path) {
+    let config_note = match existing {
+        Some(loaded) => {
+            let (existing, problem) = match loaded {
                 Ok(existing) => (existing, String::new()),
                 Err(error) => (TelemetryCaptureConfiguration::default(), format!("{error}\n")),
             };

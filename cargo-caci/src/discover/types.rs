@@ -48,6 +48,8 @@ pub struct FieldPlan {
     pub field: syn::Field,
     /// The name it is captured under: its ident, or its position.
     pub name: String,
+    /// The enum variant it belongs to, if any.
+    pub variant: Option<String>,
     /// Whether it is the only field of a tuple struct (a newtype).
     pub newtype: bool,
     /// What its type is.
@@ -256,27 +258,35 @@ fn plan_type(index: &Index, def: usize, components: &BTreeSet<&str>) -> TypePlan
         file: type_def.file,
         generics: &generics,
     };
-    let fields: Vec<(syn::Field, bool)> = match &type_def.item {
+    // (field, newtype, variant, position among its struct's or variant's fields)
+    let fields: Vec<(syn::Field, bool, Option<String>, usize)> = match &type_def.item {
         DefItem::Struct(item) => {
             let newtype = matches!(&item.fields, syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1);
-            item.fields.iter().map(|field| (field.clone(), newtype)).collect()
+            item.fields
+                .iter()
+                .enumerate()
+                .map(|(at, field)| (field.clone(), newtype, None, at))
+                .collect()
         }
         DefItem::Enum(item) => item
             .variants
             .iter()
-            .flat_map(|variant| variant.fields.iter().map(|field| (field.clone(), false)))
+            .flat_map(|variant| {
+                let name = variant.ident.to_string();
+                variant
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(move |(at, field)| (field.clone(), false, Some(name.clone()), at))
+            })
             .collect(),
     };
     let mut underivable = None;
     let mut plans = Vec::new();
-    let mut position = 0;
-    for (field, newtype) in fields {
+    for (field, newtype, variant, position) in fields {
         let name = match &field.ident {
             Some(ident) => ident.to_string().trim_start_matches("r#").to_owned(),
-            None => {
-                position += 1;
-                (position - 1).to_string()
-            }
+            None => position.to_string(),
         };
         let ty = index.classify(&field.ty, scope);
         let action = if has_attr(&field.attrs, "telemetry") {
@@ -299,6 +309,7 @@ fn plan_type(index: &Index, def: usize, components: &BTreeSet<&str>) -> TypePlan
         plans.push(FieldPlan {
             field,
             name,
+            variant,
             newtype,
             ty,
             action,
