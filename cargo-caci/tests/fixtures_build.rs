@@ -122,3 +122,74 @@ fn the_readme_shows_the_real_output() {
         );
     }
 }
+
+#[test]
+fn on_the_hand_instrumented_example_the_static_figures_are_the_real_report() {
+    // The example is linked into this test, so its registry is the real report.
+    let examples = workspace().join("examples");
+    let sources = cargo_caci::source::Sources::load(&examples, &["src/lib.rs".into(), "src/main.rs".into()]);
+    assert!(sources.skipped.is_empty(), "{:?}", sources.skipped);
+    let (index, mut candidates, domain, texts) = cargo_caci::init::instrument(&sources, &Default::default());
+    let wrapped: Vec<&str> = candidates
+        .iter()
+        .filter(|candidate| candidate.decision.adds_attribute())
+        .map(|candidate| candidate.label.as_str())
+        .collect();
+    assert!(
+        wrapped.is_empty(),
+        "init would wrap {wrapped:?} in the hand-instrumented example"
+    );
+    // Measure what is wrapped today: the blocks init would add are not.
+    for candidate in &mut candidates {
+        if candidate.decision.adds_attribute() {
+            candidate.decision = cargo_caci::discover::components::Decision::Below;
+        }
+    }
+    let inputs = cargo_caci::coverage::inputs(&index, &candidates, &domain, "caci_examples", 3);
+    for config in [
+        caci_examples::capture_configuration(),
+        cargo_caci::config::configuration(&cargo_caci::config::entries(&inputs.leaves)),
+        TelemetryCaptureConfiguration::default(),
+    ] {
+        let real = CoverageReport::from_registry(&config).totals;
+        let statically = cargo_caci::coverage::measure(&config, &inputs);
+        assert_eq!(
+            (statically.captured, statically.leaves, statically.reachable),
+            (real.captured, real.leaves, real.reachable()),
+            "{:?}",
+            config.spec()
+        );
+    }
+    // What init adds to it: `Telemetry` on the types its methods return
+    // (a `capture_output` needs them), nothing else.
+    let service = sources
+        .files
+        .iter()
+        .position(|file| file.path.ends_with("service.rs"))
+        .unwrap();
+    let diff = cargo_caci::diff::unified(
+        "src/service.rs",
+        Some(&sources.files[service].text),
+        texts[service].as_deref().unwrap_or(&sources.files[service].text),
+    );
+    let added: Vec<&str> = diff
+        .lines()
+        .filter(|line| line.starts_with('+') && !line.starts_with("+++"))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "+#[derive(Clone, Debug, PartialEq, Eq, caci_core::Telemetry)]",
+            "+    #[telemetry(skip)] // map keys must be strings to be captured",
+        ],
+        "{diff}"
+    );
+    let others: Vec<_> = sources
+        .files
+        .iter()
+        .zip(&texts)
+        .filter(|(file, text)| text.is_some() && !file.path.ends_with("service.rs"))
+        .map(|(file, _)| &file.path)
+        .collect();
+    assert!(others.is_empty(), "init would change {others:?}");
+}

@@ -9,6 +9,8 @@
 //! | held in an `Arc<T>` by another type | +2 |
 //! | a public method with a receiver, or a trait impl | +1 |
 //! | data-like: an enum, derives `Copy`/`PartialEq`/`Hash`/`Serialize`…, or named `*Builder`, `*Error`, `*Config`, `*Id`, … | −3 |
+//! | a tracing `Layer` or `Subscriber` (its spans would recurse) | −10 |
+//! | another block of the type carries `#[component]` already (this one was left out on purpose) | −10 |
 //!
 //! Blocks scoring 1 or more are wrapped. Include and exclude patterns
 //! override the score; blocks already carrying `#[component]` are kept as
@@ -148,6 +150,25 @@ pub struct Candidate {
 pub fn rank(index: &Index, patterns: &Patterns) -> Vec<Candidate> {
     let behind_dyn = dyn_traits(index);
     let in_arc = arc_held(index);
+    // Types with a block wrapped by hand: their other blocks were left out on purpose.
+    let wrapped_by_hand: BTreeSet<&str> = index
+        .impls
+        .iter()
+        .filter(|block| has_component(&block.item.attrs))
+        .filter_map(|block| block.self_name.as_deref())
+        .collect();
+    // Tracing layers and subscribers: spans opened inside them would recurse.
+    let layers: BTreeSet<&str> = index
+        .impls
+        .iter()
+        .filter(|block| {
+            block
+                .trait_name
+                .as_ref()
+                .is_some_and(|(name, _)| matches!(name.as_str(), "Layer" | "Subscriber" | "Collect"))
+        })
+        .filter_map(|block| block.self_name.as_deref())
+        .collect();
     let mut candidates = Vec::new();
     for (at, block) in index.impls.iter().enumerate() {
         let Some(type_name) = block.self_name.clone() else {
@@ -210,6 +231,15 @@ pub fn rank(index: &Index, patterns: &Patterns) -> Vec<Candidate> {
             signal(-3, format!("derives {data}: data"));
         } else if let Some(suffix) = DATA_SUFFIXES.iter().find(|suffix| type_name.ends_with(*suffix)) {
             signal(-3, format!("name *{suffix}: data"));
+        }
+        if layers.contains(type_name.as_str()) {
+            signal(-10, "a tracing layer: its spans would recurse".to_owned());
+        }
+        if !has_component(&block.item.attrs) && wrapped_by_hand.contains(type_name.as_str()) {
+            signal(
+                -10,
+                "another block of the type is a component: left out on purpose".to_owned(),
+            );
         }
         let label = label(
             &block.module,
