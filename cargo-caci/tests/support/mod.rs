@@ -17,6 +17,8 @@ pub fn workspace() -> PathBuf {
 /// A fresh directory under the target directory (`target/tmp/caci-init/…`).
 pub fn scratch(name: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static CLEAN: std::sync::Once = std::sync::Once::new();
+    CLEAN.call_once(remove_stale);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("caci-init").join(format!(
         "{name}-{}-{}",
         std::process::id(),
@@ -25,6 +27,25 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes the scratch directories of test processes that have ended
+/// (`<name>-<pid>-<n>`; the shared `target` stays), where `/proc` tells.
+fn remove_stale() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("caci-init");
+    let (Ok(entries), true) = (std::fs::read_dir(&root), Path::new("/proc/self").exists()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name.rsplit('-').nth(1).and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A copy of `tests/fixtures/<name>`.
