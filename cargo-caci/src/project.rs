@@ -21,7 +21,8 @@ pub struct Project {
 }
 
 /// The package to instrument: `package` when given, else the one whose
-/// directory is (or holds) `cwd`, else the workspace's only package.
+/// directory is (or holds) `cwd` (or `manifest_path`'s directory), else the
+/// workspace's only package.
 pub fn find(cwd: &Path, manifest_path: Option<&Path>, package: Option<&str>) -> Result<Project, String> {
     let mut command = MetadataCommand::new();
     command.no_deps().current_dir(cwd);
@@ -32,7 +33,11 @@ pub fn find(cwd: &Path, manifest_path: Option<&Path>, package: Option<&str>) -> 
         .exec()
         .map_err(|error| format!("cargo metadata failed: {error}"))?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
-    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    // The package is looked for where the manifest is, when one is given.
+    let start = manifest_path
+        .map(|path| cwd.join(path).parent().map(Path::to_path_buf).unwrap_or_default())
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let cwd = std::fs::canonicalize(&start).unwrap_or(start);
     let chosen = match package {
         Some(name) => members
             .iter()

@@ -170,6 +170,12 @@ fn a_workspace_needs_a_package_and_only_that_one_changes() {
         .collect();
     assert_eq!(changed, ["signup/Cargo.toml", "signup/caci.toml", "signup/src/lib.rs"]);
     assert!(read(&dir, "signup/Cargo.toml").contains("caci-core = { path = \""));
+    // --manifest-path names the member too.
+    let by_manifest = init_with(&dir, |options| {
+        options.manifest_path = Some("signup/Cargo.toml".into());
+        options.dry_run = true;
+    });
+    assert!(by_manifest.changed.is_empty(), "signup is instrumented already");
     // From inside a member, that member is the one; a workspace that
     // declares caci-core is depended on through it, as `cargo add` does.
     let root = read(&dir, "Cargo.toml") + "\n[workspace.dependencies]\ncaci-core = { path = \"../caci/caci-core\" }\n";
