@@ -20,7 +20,8 @@
 //! Stages, one module each: [`project`] (cargo metadata), [`source`] (the
 //! module tree), [`discover`] (components, types), [`edit`] (text
 //! insertions), [`manifest`] (the dependency), [`config`] (`caci.toml`),
-//! [`coverage`] (static), [`diff`] (`--dry-run`), [`init`] (the run) and
+//! [`coverage`] (static), [`diff`] (`--dry-run`), [`init`] (the run, its
+//! printing in a private `summary` module), [`patterns`], [`syntax`] and
 //! [`cli`].
 
 pub mod cli;
@@ -34,4 +35,5 @@ pub mod manifest;
 pub mod patterns;
 pub mod project;
 pub mod source;
+mod summary;
 pub mod syntax;
