@@ -16,7 +16,8 @@ Options:
   --dry-run              print a unified diff, change nothing
   -p, --package <P>      the workspace package to instrument
   --manifest-path <PATH> the Cargo.toml to start from
-  --include <PATTERN>    wrap the impl blocks it matches (`billing::*`), whatever their rank
+  --include <PATTERN>    wrap the impl blocks it matches (`billing::*`), whatever their rank;
+                         with includes, only what they match is wrapped
   --exclude <PATTERN>    never wrap the impl blocks it matches (`*Builder`)
   --caci-path <DIR>      a CACI checkout: depend on <DIR>/caci-core by path
   --caci-git <URL>       depend on caci-core from this git repository
