@@ -238,6 +238,11 @@ pub fn run(options: &Options) -> Result<Report, String> {
         }
     }
 
+    let found = candidates.iter().any(|candidate| candidate.decision.is_component());
+    if !found {
+        // Without a component, a dependency and a configuration would only be noise.
+        writes.clear();
+    }
     report.changed = writes.iter().map(|(path, _, _)| path.clone()).collect();
     if options.dry_run {
         out.push_str("\n--dry-run: nothing written. The changes:\n\n");
@@ -250,7 +255,14 @@ pub fn run(options: &Options) -> Result<Report, String> {
         }
     }
 
-    summary::summary(&mut out, &report, &added, &config_note, options.dry_run);
+    if found {
+        summary::summary(&mut out, &report, &added, &config_note, options.dry_run);
+    } else {
+        out.push_str(
+            "\nNo component found (no impl block scores 1 or more): nothing changed. \
+             Name impl blocks with --include.\n",
+        );
+    }
     report.output = out;
     Ok(report)
 }

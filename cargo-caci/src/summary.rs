@@ -19,6 +19,9 @@ pub(crate) fn list_components(
     report: &mut Report,
 ) {
     out.push_str("\nComponents, ranked:\n");
+    if candidates.is_empty() {
+        out.push_str("  (no impl block with a method taking `self` on the crate's own types)\n");
+    }
     let width = candidates
         .iter()
         .map(|candidate| candidate.label.len())
@@ -83,6 +86,9 @@ pub(crate) fn list_components(
 
 pub(crate) fn list_types(out: &mut String, index: &Index, domain: &types::Domain, report: &mut Report) {
     out.push_str("\nDomain types (taken or returned by the components, and their fields' types):\n");
+    if domain.types.is_empty() {
+        out.push_str("  (none)\n");
+    }
     for plan in domain.types.values() {
         let def = &index.defs[plan.def];
         let status = if plan.already {

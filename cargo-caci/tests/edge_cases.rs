@@ -482,3 +482,28 @@ fn a_caci_toml_that_does_not_load_is_left_alone_and_its_problems_shown() {
     assert!(read(&dir, "src/lib.rs").contains("    #[caci(skip)]\n    pub fn new() -> Self {"));
     assert_eq!(report.constructors_skipped, 1);
 }
+
+#[test]
+fn a_crate_without_components_is_left_as_it_is() {
+    let dir = crate_of(
+        "no-components",
+        &[(
+            "src/lib.rs",
+            "pub fn helper(order_id: u64) -> u64 {\n    order_id\n}\n\npub struct Plain;\n",
+        )],
+    );
+    let before = tree(&dir);
+    let report = init(&dir);
+    assert_eq!(tree(&dir), before, "no dependency, no caci.toml");
+    assert!(report.changed.is_empty());
+    assert!(
+        report
+            .output
+            .contains("No component found (no impl block scores 1 or more): nothing changed.")
+    );
+    assert!(
+        report
+            .output
+            .contains("  (no impl block with a method taking `self` on the crate's own types)")
+    );
+}
