@@ -103,6 +103,10 @@ pub(crate) const TOML_OFF: &str = "TOML support is off: caci-core was built with
 /// holds the merged result, never the chain.
 pub(crate) const EXTENDS: &str = "extends";
 
+/// The table `cargo caci init` reads its include and exclude patterns from.
+/// A file-layer key the runtime ignores, so one `caci.toml` serves both.
+pub(crate) const INIT: &str = "init";
+
 #[cfg(feature = "toml")]
 fn line_and_column(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
@@ -133,6 +137,12 @@ fn schema_problems(value: &mut Value, problems: &mut Vec<Problem>) -> Option<Str
         }
         None => None,
     };
+    if top.remove(INIT).is_some_and(|init| !init.is_object()) {
+        problems.push(Problem::new(
+            INIT,
+            "expected a table (`[init]`, read by `cargo caci init`)",
+        ));
+    }
     top.retain(|key, entry| match key.as_str() {
         "limits" => limits_problems(entry, problems),
         "scopes" => scopes_problems(entry, problems),
@@ -263,6 +273,17 @@ mod tests {
             parse_spec(json, Format::Json).unwrap(),
             parse_spec(toml, Format::Toml).unwrap()
         );
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn the_init_table_is_ignored_and_must_be_a_table() {
+        let toml = "allowed_field_names = [\"plan\"]\n[init]\nexclude = [\"*Builder\"]\n";
+        let (spec, problems) = parse_spec(toml, Format::Toml).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(spec.allowed_field_names, ["plan"]);
+        let (_, problems) = parse_spec("init = 3\n", Format::Toml).unwrap();
+        assert_eq!(problems[0].location, "init");
     }
 
     #[cfg(feature = "toml")]
