@@ -49,7 +49,12 @@ fn usage_errors_exit_two_and_help_exits_zero() {
     let output = cargo_caci(&dir, &["caci", "--help"]);
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("Usage: cargo caci init [OPTIONS]"));
-    let output = cargo_caci(&dir, &["caci", "init"]);
+    // Outside the workspace's directory (the scratch directories are in
+    // its target directory, below its Cargo.toml).
+    let lone = std::env::temp_dir().join(format!("caci-init-no-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&lone).unwrap();
+    let output = cargo_caci(&lone, &["caci", "init"]);
+    let _ = std::fs::remove_dir_all(&lone);
     assert_eq!(output.status.code(), Some(1), "no Cargo.toml here: an error");
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: cargo metadata failed"));
 }
