@@ -263,7 +263,7 @@ macro_rules! __caci_site_info {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::method::{
-        MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
+        MethodCall, MethodDescriptor, MethodInfo, MethodSite, Shapes, SkippedMethod, instantiation, instrument_future,
         not_generic,
     };
     pub use crate::plan::Input;

@@ -82,11 +82,15 @@ pub struct MethodSite {
     method: MethodInfo,
 }
 
+/// A function giving a method's inputs with their shapes, and its output's
+/// shape when captured: what a site is planned from.
+pub type Shapes = fn() -> (Vec<Input>, Option<Shape>);
+
 /// A method site as the registry lists it.
 #[derive(Clone, Copy)]
 pub struct MethodDescriptor {
     site: &'static MethodSite,
-    shapes: fn() -> (Vec<Input>, Option<Shape>),
+    shapes: Shapes,
 }
 
 inventory::collect!(MethodDescriptor);
@@ -119,7 +123,7 @@ impl SkippedMethod {
 impl MethodDescriptor {
     /// Registers `site`; `shapes` gives its inputs' (and output's) shapes for
     /// one representative instantiation.
-    pub const fn new(site: &'static MethodSite, shapes: fn() -> (Vec<Input>, Option<Shape>)) -> Self {
+    pub const fn new(site: &'static MethodSite, shapes: Shapes) -> Self {
         MethodDescriptor { site, shapes }
     }
 
@@ -195,17 +199,36 @@ impl MethodSite {
     /// instantiations of a generic method (see [`instantiation`]); `shapes`
     /// is only called when the site must be planned.
     ///
+    /// `shapes` is a function, the one the method's [`MethodDescriptor`]
+    /// holds, so the planning path is compiled once for every method rather
+    /// than once per method; [`start_with`](Self::start_with) takes a
+    /// closure, for the shapes a nested `fn` cannot name (a generic
+    /// method's).
+    ///
     /// The caller checks [`level_enabled`](crate::__private::level_enabled)
     /// first, with the level as a constant (the generated code does), so a
     /// disabled level costs no call.
     #[inline]
-    pub fn start(
+    pub fn start(&'static self, instantiation: TypeId, shapes: Shapes, values: &[Option<Erased<'_>>]) -> MethodCall {
+        let plan = self.core.plan(instantiation, shapes);
+        Self::open(plan, values)
+    }
+
+    /// [`start`](Self::start) with the shapes from a closure: for a method
+    /// whose captured types depend on its instantiation.
+    #[inline]
+    pub fn start_with(
         &'static self,
         instantiation: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
         values: &[Option<Erased<'_>>],
     ) -> MethodCall {
         let plan = self.core.plan(instantiation, shapes);
+        Self::open(plan, values)
+    }
+
+    #[inline]
+    fn open(plan: &'static SitePlan, values: &[Option<Erased<'_>>]) -> MethodCall {
         #[cfg(feature = "metrics")]
         let (span, series) = match &plan.metrics {
             Some(metrics) => {

@@ -154,11 +154,17 @@ impl<T: ?Sized> Default for TypeProbe<T> {
 pub trait TypeViaCapture {
     /// The type's shape.
     fn caci_type_shape(&self) -> Shape;
+    /// The type as a plan records it (what [`ViaCapture::caci_type_id`]
+    /// gives for a value of it).
+    fn caci_input_type(&self) -> Option<InputType>;
 }
 
 impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
         T::shape()
+    }
+    fn caci_input_type(&self) -> Option<InputType> {
+        Some(input_type_of::<T>())
     }
 }
 
@@ -166,11 +172,16 @@ impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
 pub trait TypeViaOpaque {
     /// An opaque shape carrying the type's name.
     fn caci_type_shape(&self) -> Shape;
+    /// None: nothing of a value of it is recorded.
+    fn caci_input_type(&self) -> Option<InputType>;
 }
 
 impl<T: ?Sized> TypeViaOpaque for &TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
         Shape::opaque(std::any::type_name::<T>())
+    }
+    fn caci_input_type(&self) -> Option<InputType> {
+        None
     }
 }
 

@@ -36,8 +36,9 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let input_shapes = method.captured_inputs().map(|input| {
         let name = &input.name;
         let shape = descriptor_shape(method, input);
+        let typed = descriptor_type(method, input);
         let bindings = bindings(input);
-        quote!(#p::Input::new(#name, #shape)#bindings)
+        quote!(#p::Input::new(#name, #shape)#typed #bindings)
     });
     let output_shape = descriptor_output(method);
     let (error_fn, with_error) = error_shape(method);
@@ -91,6 +92,22 @@ fn descriptor_shape(method: &Method, input: &Input) -> TokenStream {
             let written = type_string(&input.ty);
             quote!(#p::Shape::generic(#written))
         }
+    }
+}
+
+/// `.typed(..)` for an input whose type the nested `fn` can name: the
+/// descriptor's shapes then plan the site (see [`start`]).
+fn descriptor_type(method: &Method, input: &Input) -> TokenStream {
+    let p = &method.private;
+    match method.scope.outside(&input.ty) {
+        Some(ty) => quote! {
+            .typed({
+                #[allow(unused_imports)]
+                use #p::{TypeViaCapture as _, TypeViaOpaque as _};
+                (&#p::TypeProbe::<#ty>::new()).caci_input_type()
+            })
+        },
+        None => TokenStream::new(),
     }
 }
 
@@ -211,9 +228,24 @@ pub(crate) fn value_ref(input: &Input) -> TokenStream {
 
 /// `__CACI_SITE.start(instantiation, shapes, values)`: opens the span with
 /// the inputs the plan allows, once the level is known to be enabled (see
-/// [`level_enabled`]).
+/// [`level_enabled`]). When the descriptor's nested `fn` names every
+/// captured type, it is the shapes too: one planning path for every method.
+/// Otherwise a closure in the body names them (`start_with`).
 pub(crate) fn start(method: &Method) -> TokenStream {
     let p = &method.private;
+    let values = method.captured_inputs().map(|input| {
+        let value = value_ref(input);
+        quote! {{
+            #[allow(unused_imports)]
+            use #p::{ViaCapture as _, ViaOpaque as _};
+            (&#p::Probe(#value)).caci_erase_typed()
+        }}
+    });
+    if !depends_on_instantiation(method) {
+        return quote! {
+            __CACI_SITE.start(#p::not_generic(), __caci_descriptor_shapes, &[#(#values),*])
+        };
+    }
     let instantiation = instantiation(method);
     let inputs = method.captured_inputs().map(|input| {
         let name = &input.name;
@@ -226,14 +258,6 @@ pub(crate) fn start(method: &Method) -> TokenStream {
             #p::Input::new(#name, __caci_probe.caci_shape()).typed(__caci_probe.caci_type_id())#bindings
         }}
     });
-    let values = method.captured_inputs().map(|input| {
-        let value = value_ref(input);
-        quote! {{
-            #[allow(unused_imports)]
-            use #p::{ViaCapture as _, ViaOpaque as _};
-            (&#p::Probe(#value)).caci_erase_typed()
-        }}
-    });
     let output = match method.output.value_type().and_then(types::in_body) {
         Some(ty) if method.captures_output => {
             let shape = output_shape(p, &ty);
@@ -242,7 +266,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         _ => quote!(::core::option::Option::None),
     };
     quote! {
-        __CACI_SITE.start(
+        __CACI_SITE.start_with(
             #instantiation,
             || (
                 #p::inputs([#(#inputs),*]),
@@ -267,13 +291,7 @@ pub(crate) fn level_enabled(method: &Method) -> TokenStream {
 /// Trait` (the shapes are the same for every instantiation).
 fn instantiation(method: &Method) -> TokenStream {
     let p = &method.private;
-    let captured_output = method.output.value_type().filter(|_| method.captures_output);
-    let depends = method
-        .captured_inputs()
-        .map(|input| &input.ty)
-        .chain(captured_output)
-        .any(|ty| method.scope.outside(ty).is_none());
-    if !depends {
+    if !depends_on_instantiation(method) {
         return quote!(#p::not_generic());
     }
     let params = &method.scope.type_params;
@@ -289,4 +307,16 @@ fn instantiation(method: &Method) -> TokenStream {
         return quote!(#p::not_generic());
     }
     quote!(#p::instantiation::<(#(*const #params,)*), _>(&(#(#anonymous,)*)))
+}
+
+/// Whether a captured input's or the captured output's type is one the
+/// descriptor's nested `fn` cannot name (it mentions a type parameter,
+/// `Self` of a generic impl, or `impl Trait`).
+fn depends_on_instantiation(method: &Method) -> bool {
+    let captured_output = method.output.value_type().filter(|_| method.captures_output);
+    method
+        .captured_inputs()
+        .map(|input| &input.ty)
+        .chain(captured_output)
+        .any(|ty| method.scope.outside(ty).is_none())
 }
