@@ -269,8 +269,9 @@ pub mod __private {
     pub use crate::plan::Input;
     pub use crate::plan::InputType;
     pub use crate::probe::{
-        OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
-        ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
+        InputName, InputOf, OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture,
+        TypeViaOpaque, ViaCapture, ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
+        describe,
     };
     pub use crate::record::capture::{
         Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,

@@ -10,7 +10,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::plan::InputType;
+use crate::plan::{Input, InputType};
 use crate::record::capture::{Capture, DynCapture, Erased, input_type_of};
 use crate::record::error_type::ErrorType;
 use crate::shape::Shape;
@@ -36,7 +36,9 @@ impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         Some(self.0)
     }
-    #[inline(always)]
+    // Not `always`: in a debug build each input would get the erasure's
+    // code inline (about 170 bytes); optimised, it is inlined anyway.
+    #[inline]
     fn caci_erase_typed(&self) -> Option<Erased<'a>> {
         Some(Erased::new(self.0))
     }
@@ -65,7 +67,9 @@ impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         None
     }
-    #[inline(always)]
+    // Not `always`: in a debug build each input would get the erasure's
+    // code inline (about 170 bytes); optimised, it is inlined anyway.
+    #[inline]
     fn caci_erase_typed(&self) -> Option<Erased<'a>> {
         None
     }
@@ -154,17 +158,26 @@ impl<T: ?Sized> Default for TypeProbe<T> {
 pub trait TypeViaCapture {
     /// The type's shape.
     fn caci_type_shape(&self) -> Shape;
-    /// The type as a plan records it (what [`ViaCapture::caci_type_id`]
-    /// gives for a value of it).
-    fn caci_input_type(&self) -> Option<InputType>;
+    /// How an input of this type is described: its shape and its type's
+    /// identity (what [`ViaCapture::caci_type_id`] gives for a value).
+    fn caci_input_of(&self) -> InputOf;
+    /// The type's shape, as a function (the one [`caci_type_shape`](Self::caci_type_shape) calls).
+    fn caci_shape_of(&self) -> fn() -> Shape;
 }
 
 impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
         T::shape()
     }
-    fn caci_input_type(&self) -> Option<InputType> {
-        Some(input_type_of::<T>())
+    fn caci_input_of(&self) -> InputOf {
+        |name, bound| {
+            Input::new(name, T::shape())
+                .typed(Some(input_type_of::<T>()))
+                .bound_to(bound)
+        }
+    }
+    fn caci_shape_of(&self) -> fn() -> Shape {
+        T::shape
     }
 }
 
@@ -172,17 +185,52 @@ impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
 pub trait TypeViaOpaque {
     /// An opaque shape carrying the type's name.
     fn caci_type_shape(&self) -> Shape;
-    /// None: nothing of a value of it is recorded.
-    fn caci_input_type(&self) -> Option<InputType>;
+    /// An input of this type: opaque, no value recorded.
+    fn caci_input_of(&self) -> InputOf;
+    /// The opaque shape, as a function.
+    fn caci_shape_of(&self) -> fn() -> Shape;
 }
 
 impl<T: ?Sized> TypeViaOpaque for &TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
-        Shape::opaque(std::any::type_name::<T>())
+        opaque_shape::<T>()
     }
-    fn caci_input_type(&self) -> Option<InputType> {
-        None
+    fn caci_input_of(&self) -> InputOf {
+        |name, bound| Input::new(name, opaque_shape::<T>()).bound_to(bound)
     }
+    fn caci_shape_of(&self) -> fn() -> Shape {
+        opaque_shape::<T>
+    }
+}
+
+fn opaque_shape<T: ?Sized>() -> Shape {
+    Shape::opaque(std::any::type_name::<T>())
+}
+
+/// Describes one input of a method from its name and the identifiers its
+/// pattern binds: what a descriptor's shapes are made of, one function per
+/// input type (shared by every method with an input of that type).
+pub type InputOf = fn(&'static str, &'static [&'static str]) -> Input;
+
+/// An input's name, and the identifiers a pattern parameter binds (empty
+/// for a plain name).
+pub struct InputName {
+    /// The name it is captured under.
+    pub name: &'static str,
+    /// What its pattern binds.
+    pub bound: &'static [&'static str],
+}
+
+/// A method's inputs and output shape, as its descriptor gives them:
+/// `inputs[i]` describes `names[i]`. Only called when a site is planned or
+/// listed, so the per-method code is an array of function pointers.
+pub fn describe(names: &[InputName], inputs: &[InputOf], output: Option<fn() -> Shape>) -> (Vec<Input>, Option<Shape>) {
+    let inputs = names
+        .iter()
+        .zip(inputs)
+        .map(|(input, of)| of(input.name, input.bound))
+        .collect();
+    (inputs, output.map(|shape| shape()))
 }
 
 /// A method's return type, for the type its output is captured as: a

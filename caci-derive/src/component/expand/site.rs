@@ -33,13 +33,12 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let place = method.ident_span;
     let file = quote_spanned!(place=> ::core::file!());
     let line = quote_spanned!(place=> ::core::line!());
-    let input_shapes = method.captured_inputs().map(|input| {
+    let input_names = method.captured_inputs().map(|input| {
         let name = &input.name;
-        let shape = descriptor_shape(method, input);
-        let typed = descriptor_type(method, input);
-        let bindings = bindings(input);
-        quote!(#p::Input::new(#name, #shape)#typed #bindings)
+        let bound = bound_identifiers_of(input);
+        quote!(#p::InputName { name: #name, bound: &[#(#bound),*] })
     });
+    let input_shapes = method.captured_inputs().map(|input| descriptor_input(method, input));
     let output_shape = descriptor_output(method);
     let (error_fn, with_error) = error_shape(method);
     let (constructor, late) = if method.late_fields.is_empty() {
@@ -73,7 +72,9 @@ pub(crate) fn items(method: &Method) -> TokenStream {
         #with_error;
         #error_fn
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
-            (#p::inputs([#(#input_shapes),*]), #output_shape)
+            #[allow(unused_imports)]
+            use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
+            #p::describe(&[#(#input_names),*], &[#(#input_shapes),*], #output_shape)
         }
         #p::inventory::submit! {
             #p::MethodDescriptor::new(&__CACI_SITE, __caci_descriptor_shapes)
@@ -81,36 +82,22 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     }
 }
 
-/// An input's shape for the descriptor: by its type when the nested `fn`
-/// can name it, else generic under the type as written (each call's type is
+/// How the descriptor describes an input: by its type when the nested `fn`
+/// can name it (its shape and identity: the site is planned from it, see
+/// [`start`]), else generic under the type as written (each call's type is
 /// planned when it is called).
-fn descriptor_shape(method: &Method, input: &Input) -> TokenStream {
+fn descriptor_input(method: &Method, input: &Input) -> TokenStream {
     let p = &method.private;
     match method.scope.outside(&input.ty) {
-        Some(ty) => type_shape(p, &ty),
+        Some(ty) => quote!((&#p::TypeProbe::<#ty>::new()).caci_input_of()),
         None => {
             let written = type_string(&input.ty);
-            quote!(#p::Shape::generic(#written))
+            quote!(|name, bound| #p::Input::new(name, #p::Shape::generic(#written)).bound_to(bound))
         }
     }
 }
 
-/// `.typed(..)` for an input whose type the nested `fn` can name: the
-/// descriptor's shapes then plan the site (see [`start`]).
-fn descriptor_type(method: &Method, input: &Input) -> TokenStream {
-    let p = &method.private;
-    match method.scope.outside(&input.ty) {
-        Some(ty) => quote! {
-            .typed({
-                #[allow(unused_imports)]
-                use #p::{TypeViaCapture as _, TypeViaOpaque as _};
-                (&#p::TypeProbe::<#ty>::new()).caci_input_type()
-            })
-        },
-        None => TokenStream::new(),
-    }
-}
-
+/// The output's shape function for the descriptor, when captured.
 fn descriptor_output(method: &Method) -> TokenStream {
     let p = &method.private;
     let ty = match method.output.value_type() {
@@ -118,10 +105,10 @@ fn descriptor_output(method: &Method) -> TokenStream {
         _ => return quote!(::core::option::Option::None),
     };
     let shape = match method.scope.outside(ty) {
-        Some(ty) => output_shape(p, &ty),
+        Some(ty) => quote!((&(&#p::OutputProbe::<#ty>::new()).caci_ok_type()).caci_shape_of()),
         None => {
             let written = type_string(ty);
-            quote!(#p::Shape::generic(#written))
+            quote!(|| #p::Shape::generic(#written))
         }
     };
     quote!(::core::option::Option::Some(#shape))
@@ -145,15 +132,6 @@ fn error_shape(method: &Method) -> (TokenStream, TokenStream) {
     (function, quote!(.with_error_shape(__caci_error_shape)))
 }
 
-/// `T`'s shape, without a value.
-fn type_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
-    quote! {{
-        #[allow(unused_imports)]
-        use #p::{TypeViaCapture as _, TypeViaOpaque as _};
-        (&#p::TypeProbe::<#ty>::new()).caci_type_shape()
-    }}
-}
-
 /// The shape an output of type `R` is captured as: a `Result`'s `Ok` type's,
 /// any other type's own.
 fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
@@ -167,15 +145,20 @@ fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
 /// `.bound_to(&["a", "b"])` for a pattern parameter: the identifiers it binds,
 /// which the deny floor checks as well as the input's name.
 fn bindings(input: &Input) -> TokenStream {
-    let Binding::Pattern { pat, .. } = &input.binding else {
-        return TokenStream::new();
-    };
-    let mut names = Vec::new();
-    bound_identifiers(pat, &mut names);
+    let names = bound_identifiers_of(input);
     if names.is_empty() {
         return TokenStream::new();
     }
     quote!(.bound_to(&[#(#names),*]))
+}
+
+/// The identifiers a pattern parameter binds; none for a plain name.
+fn bound_identifiers_of(input: &Input) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Binding::Pattern { pat, .. } = &input.binding {
+        bound_identifiers(pat, &mut names);
+    }
+    names
 }
 
 /// Every identifier a pattern binds, and the last segment of every path it
