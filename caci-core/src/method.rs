@@ -208,7 +208,12 @@ impl MethodSite {
     /// The caller checks [`level_enabled`](crate::__private::level_enabled)
     /// first, with the level as a constant (the generated code does), so a
     /// disabled level costs no call.
-    #[inline]
+    ///
+    /// Inlined where optimised; in a debug build (`debug_assertions`) it is
+    /// an ordinary call, so that the planning and opening code it reaches is
+    /// compiled once, in this crate, not again in every crate with a
+    /// component (a debug build inlines nothing anyway).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(&'static self, instantiation: TypeId, shapes: Shapes, values: &[Option<Erased<'_>>]) -> MethodCall {
         let plan = self.core.plan(instantiation, shapes);
         Self::open(plan, values)
@@ -227,7 +232,7 @@ impl MethodSite {
         Self::open(plan, values)
     }
 
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn open(plan: &'static SitePlan, values: &[Option<Erased<'_>>]) -> MethodCall {
         #[cfg(feature = "metrics")]
         let (span, series) = match &plan.metrics {
@@ -355,7 +360,7 @@ impl MethodCall {
 
     /// Enters the call's span until the guard is dropped (for sync code: a
     /// guard must not be held across an `.await`).
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enter(&self) -> Option<tracing::span::Entered<'_>> {
         self.running.as_ref().map(|running| running.span.enter())
     }
@@ -372,7 +377,7 @@ impl MethodCall {
     /// The call returned normally; `output` is the value to capture under
     /// `return`, if the method captures its output and the value's type is
     /// capturable.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn finish_ok(self, output: Option<&dyn DynCapture>) {
         if let Some(running) = self.into_running() {
             running.finish_ok(output);
@@ -391,7 +396,7 @@ impl MethodCall {
     /// [`finish_err`](Self::finish_err), with the error value itself (when
     /// its type is capturable): its allowed fields are recorded under
     /// `error.`.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn finish_err_with(
         self,
         error_type: &'static str,
@@ -412,7 +417,7 @@ impl MethodCall {
 }
 
 impl Drop for MethodCall {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             if std::thread::panicking() {
