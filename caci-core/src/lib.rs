@@ -280,6 +280,15 @@ pub mod __private {
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};
+
+    /// [`level_enabled`], for wrapped methods: inlined where optimised, an
+    /// ordinary call in a debug build, where its inlined code (the global
+    /// maximum's load and its conversion, about 600 bytes) would otherwise
+    /// be repeated in every wrapped method.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn method_level_enabled(level: Level) -> bool {
+        level_enabled(level)
+    }
     pub use ::core::any::type_name;
     pub use ::inventory;
     pub use ::std::vec::Vec;

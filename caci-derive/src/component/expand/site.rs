@@ -265,7 +265,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
 pub(crate) fn level_enabled(method: &Method) -> TokenStream {
     let p = &method.private;
     let level = method.level.tokens(p);
-    quote!(#p::level_enabled(#level))
+    quote!(#p::method_level_enabled(#level))
 }
 
 /// A number that tells apart the instantiations of a generic method whose
