@@ -269,9 +269,10 @@ pub mod __private {
     pub use crate::plan::Input;
     pub use crate::plan::InputType;
     pub use crate::probe::{
-        InputName, InputOf, OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture,
-        TypeViaOpaque, ViaCapture, ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
-        describe,
+        ErrorProbe, FinishError, FinishVia0, FinishVia1, FinishVia2, FinishVia3, FinishVia4, FinishVia5, FinishVia6,
+        FinishVia7, InputName, InputOf, MessageOf, NameOf, OutputProbe, OutputViaResult, OutputViaValue, Probe,
+        TypeProbe, TypeViaCapture, TypeViaOpaque, ValueOf, ViaCapture, ViaDisplay, ViaErrorType, ViaNoDisplay,
+        ViaOpaque, ViaResult, ViaTypeName, ViaValue, describe, finish_error, via,
     };
     pub use crate::record::capture::{
         Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,
