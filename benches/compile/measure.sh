@@ -12,7 +12,9 @@
 # Wall and peak RSS come from `/usr/bin/time -v` around cargo: the peak is
 # rustc's (the largest process cargo waits for). `.text` per method is the
 # difference between the 200- and the 100-method crate's `.text` (every
-# object file in the rlib, `size -A`), divided by 100.
+# object file in the rlib, `size -A`), divided by 100. The load average is
+# printed before and after: wall-clock means little on a loaded machine
+# (CPU = user + sys is steadier).
 set -eu
 RUNS=${RUNS:-3}
 FLAVORS=${FLAVORS:-"caci instrument plain"}
@@ -41,6 +43,8 @@ text_of() { # package
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "load average before the timed builds: $(load)" >&2
 samples="$OUT/samples.txt"
 : > "$samples"
 run=1
@@ -70,4 +74,5 @@ for flavor in $FLAVORS; do
     t200=$(text_of "gen_${flavor}_200")
     printf '%-11s %8s %8s %10s %14s %14s\n' "$flavor" "$wall" "$cpu" "$rss" "$t200" "$(( (t200 - t100) / 100 ))"
 done
+echo "load average after: $(load)" >&2
 echo "samples (flavor wall_s cpu_s rss_MiB): $samples" >&2

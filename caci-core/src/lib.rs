@@ -263,8 +263,8 @@ macro_rules! __caci_site_info {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::method::{
-        MethodCall, MethodDescriptor, MethodInfo, MethodSite, Shapes, SkippedMethod, instantiation, instrument_future,
-        not_generic,
+        MethodCall, MethodDescriptor, MethodInfo, MethodSite, MethodSites, Shapes, SkippedMethod, instantiation,
+        instrument_future, not_generic,
     };
     pub use crate::plan::Input;
     pub use crate::plan::InputType;

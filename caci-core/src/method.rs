@@ -80,6 +80,12 @@ pub struct MethodInfo {
 pub struct MethodSite {
     core: SiteCore,
     method: MethodInfo,
+    shapes: Shapes,
+}
+
+/// The shapes of a site that was given none: nothing captured.
+fn no_shapes() -> (Vec<Input>, Option<Shape>) {
+    (Vec::new(), None)
 }
 
 /// A function giving a method's inputs with their shapes, and its output's
@@ -94,6 +100,22 @@ pub struct MethodDescriptor {
 }
 
 inventory::collect!(MethodDescriptor);
+
+/// The wrapped methods of one `impl` block, registered together: one
+/// registration per block rather than one per method (each is a
+/// constructor function run at start-up).
+pub struct MethodSites {
+    descriptors: &'static [MethodDescriptor],
+}
+
+impl MethodSites {
+    /// Registers `descriptors`.
+    pub const fn new(descriptors: &'static [MethodDescriptor]) -> Self {
+        MethodSites { descriptors }
+    }
+}
+
+inventory::collect!(MethodSites);
 
 /// A method of a `#[component]` impl marked `#[caci(skip)]`: not wrapped,
 /// registered so the coverage report lists it as skipped.
@@ -127,9 +149,21 @@ impl MethodDescriptor {
         MethodDescriptor { site, shapes }
     }
 
+    /// Registers `site` with the shapes it was given
+    /// ([`MethodSite::with_shapes`]).
+    pub const fn of(site: &'static MethodSite) -> Self {
+        MethodDescriptor {
+            site,
+            shapes: site.shapes,
+        }
+    }
+
     /// Every wrapped method linked into this program.
     pub fn all() -> impl Iterator<Item = &'static MethodDescriptor> {
-        inventory::iter::<MethodDescriptor>.into_iter()
+        let by_block = inventory::iter::<MethodSites>
+            .into_iter()
+            .flat_map(|sites| sites.descriptors.iter());
+        inventory::iter::<MethodDescriptor>.into_iter().chain(by_block)
     }
 
     /// What the method is.
@@ -191,15 +225,23 @@ impl MethodSite {
                 Some((method.component, method.method)),
             ),
             method,
+            shapes: no_shapes,
         }
     }
 
+    /// The same site, planned from `shapes`: its inputs with their shapes
+    /// and its output's shape (the function its descriptor lists, when it
+    /// can name every captured type).
+    pub const fn with_shapes(mut self, shapes: Shapes) -> Self {
+        self.shapes = shapes;
+        self
+    }
+
     /// Starts a call: opens the span with the allowed inputs (`None` for an
-    /// input whose type is not capturable). `instantiation` tells apart the
-    /// instantiations of a generic method (see [`instantiation`]); `shapes`
-    /// is only called when the site must be planned.
+    /// input whose type is not capturable), planned from the site's shapes
+    /// ([`with_shapes`](Self::with_shapes)) when it must be planned.
     ///
-    /// `shapes` is a function, the one the method's [`MethodDescriptor`]
+    /// The shapes are a function, the one the method's [`MethodDescriptor`]
     /// holds, so the planning path is compiled once for every method rather
     /// than once per method; [`start_with`](Self::start_with) takes a
     /// closure, for the shapes a nested `fn` cannot name (a generic
@@ -214,13 +256,15 @@ impl MethodSite {
     /// compiled once, in this crate, not again in every crate with a
     /// component (a debug build inlines nothing anyway).
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn start(&'static self, instantiation: TypeId, shapes: Shapes, values: &[Option<Erased<'_>>]) -> MethodCall {
-        let plan = self.core.plan(instantiation, shapes);
+    pub fn start(&'static self, values: &[Option<Erased<'_>>]) -> MethodCall {
+        let plan = self.core.plan(not_generic(), self.shapes);
         Self::open(plan, values)
     }
 
     /// [`start`](Self::start) with the shapes from a closure: for a method
-    /// whose captured types depend on its instantiation.
+    /// whose captured types depend on its instantiation. `instantiation`
+    /// tells those apart (see [`instantiation`]); `shapes` is only called
+    /// when the site must be planned.
     #[inline]
     pub fn start_with(
         &'static self,
@@ -294,6 +338,7 @@ impl MethodSite {
                 Some((method.component, method.method)),
             ),
             method,
+            shapes: no_shapes,
         }
     }
 }

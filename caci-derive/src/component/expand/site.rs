@@ -9,8 +9,43 @@ use crate::component::types;
 use crate::type_string::type_string;
 
 /// `static __CACI_SITE`, the descriptor's shapes function, and its
-/// registration.
+/// registration; nothing when the site is the impl's associated `const`
+/// ([`site_const`]).
 pub(crate) fn items(method: &Method) -> TokenStream {
+    if method.site_const.is_some() {
+        return TokenStream::new();
+    }
+    let site = site(method);
+    let p = &method.private;
+    quote! {
+        #site
+        #p::inventory::submit! {
+            #p::MethodDescriptor::of(&__CACI_SITE)
+        }
+    }
+}
+
+/// `const __caci_site_<method>: &MethodSite`, the impl's item that holds the
+/// site of a method its block registers (see [`register_block`](super::register_block)).
+pub(crate) fn site_const(method: &Method, cfgs: &[&syn::Attribute]) -> TokenStream {
+    let Some(ident) = &method.site_const else {
+        return TokenStream::new();
+    };
+    let p = &method.private;
+    let site = site(method);
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #ident: &'static #p::MethodSite = {
+            #site
+            &__CACI_SITE
+        };
+    }
+}
+
+/// `static __CACI_SITE` with its shapes and error-shape functions.
+fn site(method: &Method) -> TokenStream {
     let p = &method.private;
     let span_name = method.span_name();
     let target = match &method.target {
@@ -69,15 +104,13 @@ pub(crate) fn items(method: &Method) -> TokenStream {
             #late
         )
         .with_function(::core::concat!(::core::module_path!(), "::", #function))
+        .with_shapes(__caci_descriptor_shapes)
         #with_error;
         #error_fn
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
             #[allow(unused_imports)]
             use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
             #p::describe(&[#(#input_names),*], &[#(#input_shapes),*], #output_shape)
-        }
-        #p::inventory::submit! {
-            #p::MethodDescriptor::new(&__CACI_SITE, __caci_descriptor_shapes)
         }
     }
 }
@@ -224,10 +257,12 @@ pub(crate) fn start(method: &Method) -> TokenStream {
             (&#p::Probe(#value)).caci_erase_typed()
         }}
     });
+    let site = match &method.site_const {
+        Some(ident) => quote!(Self::#ident),
+        None => quote!(__CACI_SITE),
+    };
     if !depends_on_instantiation(method) {
-        return quote! {
-            __CACI_SITE.start(#p::not_generic(), __caci_descriptor_shapes, &[#(#values),*])
-        };
+        return quote!(#site.start(&[#(#values),*]));
     }
     let instantiation = instantiation(method);
     let inputs = method.captured_inputs().map(|input| {
@@ -249,7 +284,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         _ => quote!(::core::option::Option::None),
     };
     quote! {
-        __CACI_SITE.start_with(
+        #site.start_with(
             #instantiation,
             || (
                 #p::inputs([#(#inputs),*]),
