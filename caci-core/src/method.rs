@@ -257,7 +257,9 @@ impl MethodSite {
     /// component (a debug build inlines nothing anyway).
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(&'static self, values: &[Option<Erased<'_>>]) -> MethodCall {
-        let plan = self.core.plan(not_generic(), self.shapes);
+        // The shapes are read only when planning: a closure over `self`, not
+        // the function pointer loaded on every call.
+        let plan = self.core.plan(not_generic(), || (self.shapes)());
         Self::open(plan, values)
     }
 
