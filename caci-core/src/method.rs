@@ -247,14 +247,15 @@ impl MethodSite {
     /// closure, for the shapes a nested `fn` cannot name (a generic
     /// method's).
     ///
-    /// The caller checks [`level_enabled`](crate::__private::level_enabled)
-    /// first, with the level as a constant (the generated code does), so a
-    /// disabled level costs no call.
+    /// The caller checks the level first
+    /// ([`method_level_enabled`](crate::__private::method_level_enabled),
+    /// with the level as a constant: the generated code does), so a disabled
+    /// level costs no call.
     ///
     /// Inlined where optimised; in a debug build (`debug_assertions`) it is
     /// an ordinary call, so that the planning and opening code it reaches is
     /// compiled once, in this crate, not again in every crate with a
-    /// component (a debug build inlines nothing anyway).
+    /// component (unoptimised code gains nothing from the inlining).
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(&'static self, values: &[Option<Erased<'_>>]) -> MethodCall {
         // The shapes are read only when planning: a closure over `self`, not
