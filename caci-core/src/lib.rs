@@ -263,14 +263,16 @@ macro_rules! __caci_site_info {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::method::{
-        MethodCall, MethodDescriptor, MethodInfo, MethodSite, SkippedMethod, instantiation, instrument_future,
-        not_generic,
+        MethodCall, MethodDescriptor, MethodInfo, MethodSite, MethodSites, Shapes, SkippedMethod, instantiation,
+        instrument_future, not_generic,
     };
     pub use crate::plan::Input;
     pub use crate::plan::InputType;
     pub use crate::probe::{
-        OutputProbe, OutputViaResult, OutputViaValue, Probe, TypeProbe, TypeViaCapture, TypeViaOpaque, ViaCapture,
-        ViaDisplay, ViaErrorType, ViaNoDisplay, ViaOpaque, ViaResult, ViaTypeName, ViaValue,
+        ErrorProbe, FinishError, FinishVia0, FinishVia1, FinishVia2, FinishVia3, FinishVia4, FinishVia5, FinishVia6,
+        FinishVia7, InputName, InputOf, MessageOf, NameOf, OutputProbe, OutputViaResult, OutputViaValue, Probe,
+        TypeProbe, TypeViaCapture, TypeViaOpaque, ValueOf, ViaCapture, ViaDisplay, ViaErrorType, ViaNoDisplay,
+        ViaOpaque, ViaResult, ViaTypeName, ViaValue, describe, finish_error, via,
     };
     pub use crate::record::capture::{
         Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,
@@ -279,6 +281,15 @@ pub mod __private {
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};
     pub use crate::shape::{guarded, trusted_fields};
     pub use crate::site::{CallSite, SiteInfo, level_enabled};
+
+    /// [`level_enabled`], for wrapped methods: inlined where optimised, an
+    /// ordinary call in a debug build, where its inlined code (the global
+    /// maximum's load and its conversion, about 600 bytes) would otherwise
+    /// be repeated in every wrapped method.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn method_level_enabled(level: Level) -> bool {
+        level_enabled(level)
+    }
     pub use ::core::any::type_name;
     pub use ::inventory;
     pub use ::std::vec::Vec;

@@ -80,16 +80,42 @@ pub struct MethodInfo {
 pub struct MethodSite {
     core: SiteCore,
     method: MethodInfo,
+    shapes: Shapes,
 }
+
+/// The shapes of a site that was given none: nothing captured.
+fn no_shapes() -> (Vec<Input>, Option<Shape>) {
+    (Vec::new(), None)
+}
+
+/// A function giving a method's inputs with their shapes, and its output's
+/// shape when captured: what a site is planned from.
+pub type Shapes = fn() -> (Vec<Input>, Option<Shape>);
 
 /// A method site as the registry lists it.
 #[derive(Clone, Copy)]
 pub struct MethodDescriptor {
     site: &'static MethodSite,
-    shapes: fn() -> (Vec<Input>, Option<Shape>),
+    shapes: Shapes,
 }
 
 inventory::collect!(MethodDescriptor);
+
+/// The wrapped methods of one `impl` block, registered together: one
+/// registration per block rather than one per method (each is a
+/// constructor function run at start-up).
+pub struct MethodSites {
+    descriptors: &'static [MethodDescriptor],
+}
+
+impl MethodSites {
+    /// Registers `descriptors`.
+    pub const fn new(descriptors: &'static [MethodDescriptor]) -> Self {
+        MethodSites { descriptors }
+    }
+}
+
+inventory::collect!(MethodSites);
 
 /// A method of a `#[component]` impl marked `#[caci(skip)]`: not wrapped,
 /// registered so the coverage report lists it as skipped.
@@ -119,13 +145,25 @@ impl SkippedMethod {
 impl MethodDescriptor {
     /// Registers `site`; `shapes` gives its inputs' (and output's) shapes for
     /// one representative instantiation.
-    pub const fn new(site: &'static MethodSite, shapes: fn() -> (Vec<Input>, Option<Shape>)) -> Self {
+    pub const fn new(site: &'static MethodSite, shapes: Shapes) -> Self {
         MethodDescriptor { site, shapes }
+    }
+
+    /// Registers `site` with the shapes it was given
+    /// ([`MethodSite::with_shapes`]).
+    pub const fn of(site: &'static MethodSite) -> Self {
+        MethodDescriptor {
+            site,
+            shapes: site.shapes,
+        }
     }
 
     /// Every wrapped method linked into this program.
     pub fn all() -> impl Iterator<Item = &'static MethodDescriptor> {
-        inventory::iter::<MethodDescriptor>.into_iter()
+        let by_block = inventory::iter::<MethodSites>
+            .into_iter()
+            .flat_map(|sites| sites.descriptors.iter());
+        inventory::iter::<MethodDescriptor>.into_iter().chain(by_block)
     }
 
     /// What the method is.
@@ -187,25 +225,62 @@ impl MethodSite {
                 Some((method.component, method.method)),
             ),
             method,
+            shapes: no_shapes,
         }
     }
 
+    /// The same site, planned from `shapes`: its inputs with their shapes
+    /// and its output's shape (the function its descriptor lists, when it
+    /// can name every captured type).
+    pub const fn with_shapes(mut self, shapes: Shapes) -> Self {
+        self.shapes = shapes;
+        self
+    }
+
     /// Starts a call: opens the span with the allowed inputs (`None` for an
-    /// input whose type is not capturable). `instantiation` tells apart the
-    /// instantiations of a generic method (see [`instantiation`]); `shapes`
-    /// is only called when the site must be planned.
+    /// input whose type is not capturable), planned from the site's shapes
+    /// ([`with_shapes`](Self::with_shapes)) when it must be planned.
     ///
-    /// The caller checks [`level_enabled`](crate::__private::level_enabled)
-    /// first, with the level as a constant (the generated code does), so a
-    /// disabled level costs no call.
+    /// The shapes are a function, the one the method's [`MethodDescriptor`]
+    /// holds, so the planning path is compiled once for every method rather
+    /// than once per method; [`start_with`](Self::start_with) takes a
+    /// closure, for the shapes a nested `fn` cannot name (a generic
+    /// method's).
+    ///
+    /// The caller checks the level first
+    /// ([`method_level_enabled`](crate::__private::method_level_enabled),
+    /// with the level as a constant: the generated code does), so a disabled
+    /// level costs no call.
+    ///
+    /// Inlined where optimised; in a debug build (`debug_assertions`) it is
+    /// an ordinary call, so that the planning and opening code it reaches is
+    /// compiled once, in this crate, not again in every crate with a
+    /// component (unoptimised code gains nothing from the inlining).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start(&'static self, values: &[Option<Erased<'_>>]) -> MethodCall {
+        // The shapes are read only when planning: a closure over `self`, not
+        // the function pointer loaded on every call.
+        let plan = self.core.plan(not_generic(), || (self.shapes)());
+        Self::open(plan, values)
+    }
+
+    /// [`start`](Self::start) with the shapes from a closure: for a method
+    /// whose captured types depend on its instantiation. `instantiation`
+    /// tells those apart (see [`instantiation`]); `shapes` is only called
+    /// when the site must be planned.
     #[inline]
-    pub fn start(
+    pub fn start_with(
         &'static self,
         instantiation: TypeId,
         shapes: impl FnOnce() -> (Vec<Input>, Option<Shape>),
         values: &[Option<Erased<'_>>],
     ) -> MethodCall {
         let plan = self.core.plan(instantiation, shapes);
+        Self::open(plan, values)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn open(plan: &'static SitePlan, values: &[Option<Erased<'_>>]) -> MethodCall {
         #[cfg(feature = "metrics")]
         let (span, series) = match &plan.metrics {
             Some(metrics) => {
@@ -266,6 +341,7 @@ impl MethodSite {
                 Some((method.component, method.method)),
             ),
             method,
+            shapes: no_shapes,
         }
     }
 }
@@ -332,7 +408,7 @@ impl MethodCall {
 
     /// Enters the call's span until the guard is dropped (for sync code: a
     /// guard must not be held across an `.await`).
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enter(&self) -> Option<tracing::span::Entered<'_>> {
         self.running.as_ref().map(|running| running.span.enter())
     }
@@ -349,7 +425,7 @@ impl MethodCall {
     /// The call returned normally; `output` is the value to capture under
     /// `return`, if the method captures its output and the value's type is
     /// capturable.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn finish_ok(self, output: Option<&dyn DynCapture>) {
         if let Some(running) = self.into_running() {
             running.finish_ok(output);
@@ -368,7 +444,7 @@ impl MethodCall {
     /// [`finish_err`](Self::finish_err), with the error value itself (when
     /// its type is capturable): its allowed fields are recorded under
     /// `error.`.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn finish_err_with(
         self,
         error_type: &'static str,
@@ -389,7 +465,7 @@ impl MethodCall {
 }
 
 impl Drop for MethodCall {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn drop(&mut self) {
         if let Some(running) = self.running.take() {
             if std::thread::panicking() {

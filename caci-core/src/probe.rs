@@ -10,7 +10,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::plan::InputType;
+use crate::method::MethodCall;
+use crate::plan::{Input, InputType};
 use crate::record::capture::{Capture, DynCapture, Erased, input_type_of};
 use crate::record::error_type::ErrorType;
 use crate::shape::Shape;
@@ -36,7 +37,9 @@ impl<'a, T: Capture> ViaCapture<'a> for Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         Some(self.0)
     }
-    #[inline(always)]
+    // Not `always`: in a debug build each input would get the erasure's
+    // code inline (about 170 bytes); optimised, it is inlined anyway.
+    #[inline]
     fn caci_erase_typed(&self) -> Option<Erased<'a>> {
         Some(Erased::new(self.0))
     }
@@ -65,7 +68,9 @@ impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
     fn caci_erase(&self) -> Option<&'a dyn DynCapture> {
         None
     }
-    #[inline(always)]
+    // Not `always`: in a debug build each input would get the erasure's
+    // code inline (about 170 bytes); optimised, it is inlined anyway.
+    #[inline]
     fn caci_erase_typed(&self) -> Option<Erased<'a>> {
         None
     }
@@ -154,11 +159,26 @@ impl<T: ?Sized> Default for TypeProbe<T> {
 pub trait TypeViaCapture {
     /// The type's shape.
     fn caci_type_shape(&self) -> Shape;
+    /// How an input of this type is described: its shape and its type's
+    /// identity (what [`ViaCapture::caci_type_id`] gives for a value).
+    fn caci_input_of(&self) -> InputOf;
+    /// The type's shape, as a function (the one [`caci_type_shape`](Self::caci_type_shape) calls).
+    fn caci_shape_of(&self) -> fn() -> Shape;
 }
 
 impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
         T::shape()
+    }
+    fn caci_input_of(&self) -> InputOf {
+        |name, bound| {
+            Input::new(name, T::shape())
+                .typed(Some(input_type_of::<T>()))
+                .bound_to(bound)
+        }
+    }
+    fn caci_shape_of(&self) -> fn() -> Shape {
+        T::shape
     }
 }
 
@@ -166,12 +186,52 @@ impl<T: Capture + ?Sized> TypeViaCapture for TypeProbe<T> {
 pub trait TypeViaOpaque {
     /// An opaque shape carrying the type's name.
     fn caci_type_shape(&self) -> Shape;
+    /// An input of this type: opaque, no value recorded.
+    fn caci_input_of(&self) -> InputOf;
+    /// The opaque shape, as a function.
+    fn caci_shape_of(&self) -> fn() -> Shape;
 }
 
 impl<T: ?Sized> TypeViaOpaque for &TypeProbe<T> {
     fn caci_type_shape(&self) -> Shape {
-        Shape::opaque(std::any::type_name::<T>())
+        opaque_shape::<T>()
     }
+    fn caci_input_of(&self) -> InputOf {
+        |name, bound| Input::new(name, opaque_shape::<T>()).bound_to(bound)
+    }
+    fn caci_shape_of(&self) -> fn() -> Shape {
+        opaque_shape::<T>
+    }
+}
+
+fn opaque_shape<T: ?Sized>() -> Shape {
+    Shape::opaque(std::any::type_name::<T>())
+}
+
+/// Describes one input of a method from its name and the identifiers its
+/// pattern binds: what a descriptor's shapes are made of, one function per
+/// input type (shared by every method with an input of that type).
+pub type InputOf = fn(&'static str, &'static [&'static str]) -> Input;
+
+/// An input's name, and the identifiers a pattern parameter binds (empty
+/// for a plain name).
+pub struct InputName {
+    /// The name it is captured under.
+    pub name: &'static str,
+    /// What its pattern binds.
+    pub bound: &'static [&'static str],
+}
+
+/// A method's inputs and output shape, as its descriptor gives them:
+/// `inputs[i]` describes `names[i]`. Only called when a site is planned or
+/// listed, so the per-method code is an array of function pointers.
+pub fn describe(names: &[InputName], inputs: &[InputOf], output: Option<fn() -> Shape>) -> (Vec<Input>, Option<Shape>) {
+    let inputs = names
+        .iter()
+        .zip(inputs)
+        .map(|(input, of)| of(input.name, input.bound))
+        .collect();
+    (inputs, output.map(|shape| shape()))
 }
 
 /// A method's return type, for the type its output is captured as: a
@@ -272,6 +332,153 @@ impl<'a, T: ?Sized> ViaValue<'a> for &Probe<'a, T> {
     }
 }
 
+/// A failed call's error value, for the one probe that picks how it is
+/// recorded: `(&&&&&&&&ErrorProbe(error)).caci_finish_error()` (eight `&`,
+/// the traits [`FinishVia0`] to [`FinishVia7`] in scope) is the
+/// [`finish_error`] for what its type
+/// implements of [`ErrorType`], `Display` and [`Capture`]: one function per
+/// error type, shared by every method that returns it, where three probes
+/// per method used to be.
+pub struct ErrorProbe<'a, E: ?Sized>(pub &'a E);
+
+/// How a failed call with an error of type `E` is finished.
+pub type FinishError<E> = fn(MethodCall, &E);
+
+/// How an error is named in `error.type`: by its [`ErrorType`] or by its
+/// type's name.
+pub trait NameOf<E: ?Sized> {
+    /// The error's name.
+    fn name(error: &E) -> &'static str;
+}
+
+/// How an error's message is read: its `Display`, or none.
+pub trait MessageOf<E: ?Sized> {
+    /// The error as `Display`, when it is.
+    fn message(error: &E) -> Option<&dyn fmt::Display>;
+}
+
+/// How an error's value is captured: as a [`Capture`], or not at all.
+pub trait ValueOf<E: ?Sized> {
+    /// The error, erased, when capturable.
+    fn value(error: &E) -> Option<&dyn DynCapture>;
+}
+
+/// The markers [`finish_error`] is
+/// instantiated with: what the error type implements.
+pub mod via {
+    /// Named by its `ErrorType`.
+    pub struct ErrorTypeName;
+    /// Named by its type.
+    pub struct TypeName;
+    /// Its message is its `Display`.
+    pub struct Display;
+    /// No message.
+    pub struct NoMessage;
+    /// Captured.
+    pub struct Captured;
+    /// Not captured.
+    pub struct Opaque;
+}
+
+impl<E: ErrorType + ?Sized> NameOf<E> for via::ErrorTypeName {
+    #[inline]
+    fn name(error: &E) -> &'static str {
+        error.error_type()
+    }
+}
+
+impl<E: ?Sized> NameOf<E> for via::TypeName {
+    #[inline]
+    fn name(_: &E) -> &'static str {
+        std::any::type_name::<E>()
+    }
+}
+
+impl<E: fmt::Display> MessageOf<E> for via::Display {
+    #[inline]
+    fn message(error: &E) -> Option<&dyn fmt::Display> {
+        Some(error)
+    }
+}
+
+impl<E: ?Sized> MessageOf<E> for via::NoMessage {
+    #[inline]
+    fn message(_: &E) -> Option<&dyn fmt::Display> {
+        None
+    }
+}
+
+impl<E: Capture> ValueOf<E> for via::Captured {
+    #[inline]
+    fn value(error: &E) -> Option<&dyn DynCapture> {
+        Some(error)
+    }
+}
+
+impl<E: ?Sized> ValueOf<E> for via::Opaque {
+    #[inline]
+    fn value(_: &E) -> Option<&dyn DynCapture> {
+        None
+    }
+}
+
+/// Finishes `call`, failed with `error`: its `error.type` by `N`, its
+/// message by `M`, its value by `V` (see
+/// [`ErrorProbe`], which picks them). One
+/// instantiation per error type, however many methods return it.
+pub fn finish_error<E: ?Sized, N: NameOf<E>, M: MessageOf<E>, V: ValueOf<E>>(call: MethodCall, error: &E) {
+    call.finish_err_with(N::name(error), M::message(error), V::value(error));
+}
+
+/// An error's name, message and value, as [`finish_error`] records them.
+#[cfg(test)]
+type ErrorParts<E> = (
+    fn(&E) -> &'static str,
+    for<'e> fn(&'e E) -> Option<&'e dyn fmt::Display>,
+    for<'e> fn(&'e E) -> Option<&'e dyn DynCapture>,
+);
+
+/// Declares one level of the error probe: the trait, and its impl on
+/// `ErrorProbe` under `$refs` references, for error types with `$bounds`.
+/// A deeper level is tried first, so an error type gets the level of
+/// exactly what it implements.
+macro_rules! finish_via {
+    ($trait:ident, ($($refs:tt)*), [$($bounds:tt)*], $name:ident, $message:ident, $value:ident) => {
+        /// One level of [`ErrorProbe`]'s dispatch.
+        pub trait $trait<E: ?Sized> {
+            /// The function that finishes a call failed with this error.
+            fn caci_finish_error(&self) -> FinishError<E>;
+            /// What that function records, for the tests.
+            #[cfg(test)]
+            fn caci_error_parts(&self) -> ErrorParts<E>;
+        }
+
+        impl<'a, E: $($bounds)*> $trait<E> for $($refs)* ErrorProbe<'a, E> {
+            #[inline]
+            fn caci_finish_error(&self) -> FinishError<E> {
+                finish_error::<E, via::$name, via::$message, via::$value>
+            }
+            #[cfg(test)]
+            fn caci_error_parts(&self) -> ErrorParts<E> {
+                (
+                    <via::$name as NameOf<E>>::name,
+                    <via::$message as MessageOf<E>>::message,
+                    <via::$value as ValueOf<E>>::value,
+                )
+            }
+        }
+    };
+}
+
+finish_via!(FinishVia7, (&&&&&&&), [ErrorType + fmt::Display + Capture], ErrorTypeName, Display, Captured);
+finish_via!(FinishVia6, (&&&&&&), [ErrorType + fmt::Display], ErrorTypeName, Display, Opaque);
+finish_via!(FinishVia5, (&&&&&), [ErrorType + Capture], ErrorTypeName, NoMessage, Captured);
+finish_via!(FinishVia4, (&&&&), [fmt::Display + Capture], TypeName, Display, Captured);
+finish_via!(FinishVia3, (&&&), [ErrorType + ?Sized], ErrorTypeName, NoMessage, Opaque);
+finish_via!(FinishVia2, (&&), [fmt::Display], TypeName, Display, Opaque);
+finish_via!(FinishVia1, (&), [Capture], TypeName, NoMessage, Captured);
+finish_via!(FinishVia0, (), [?Sized], TypeName, NoMessage, Opaque);
+
 #[cfg(test)]
 #[allow(clippy::needless_borrow)] // the borrow is what selects the path
 mod tests {
@@ -337,6 +544,100 @@ mod tests {
             (&Probe(&NotCapturable)).caci_error_type(),
             std::any::type_name::<NotCapturable>()
         );
+    }
+
+    /// An error type implementing `ErrorType` (`E`), `Display` (`D`) and
+    /// `Capture` (`C`) as its name says.
+    macro_rules! error_kind {
+        ($name:ident: $($implements:ident)*) => {
+            #[derive(Debug)]
+            struct $name;
+            $(error_kind!(@ $implements $name);)*
+        };
+        (@ E $name:ident) => {
+            impl ErrorType for $name {
+                fn error_type(&self) -> &'static str {
+                    "Named::Variant"
+                }
+            }
+        };
+        (@ D $name:ident) => {
+            impl fmt::Display for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("the message")
+                }
+            }
+        };
+        (@ C $name:ident) => {
+            impl Capture for $name {
+                fn shape() -> Shape {
+                    bool::shape()
+                }
+                fn record<'v>(&'v self, out: crate::Out<'_, 'v>) {
+                    true.record(out);
+                }
+            }
+        };
+    }
+
+    /// Asserts what the error probe picks for `$error`: its name (`true`:
+    /// its `ErrorType`), whether it has a message and a captured value.
+    macro_rules! assert_parts {
+        ($error:expr, $by_error_type:expr, $message:expr, $value:expr) => {{
+            #[allow(unused_imports)]
+            use crate::__private::{
+                FinishVia0 as _, FinishVia1 as _, FinishVia2 as _, FinishVia3 as _, FinishVia4 as _, FinishVia5 as _,
+                FinishVia6 as _, FinishVia7 as _,
+            };
+            let error = $error;
+            let (name, message, value) = (&&&&&&&&ErrorProbe(&error)).caci_error_parts();
+            let expected = if $by_error_type {
+                "Named::Variant"
+            } else {
+                std::any::type_name_of_val(&error)
+            };
+            assert_eq!(name(&error), expected, "{}", stringify!($error));
+            assert_eq!(
+                message(&error).map(|m| m.to_string()).as_deref(),
+                $message.then_some("the message")
+            );
+            assert_eq!(value(&error).is_some(), $value, "{}", stringify!($error));
+        }};
+    }
+
+    #[test]
+    fn failed_calls_are_finished_by_what_their_error_type_implements() {
+        error_kind!(All: E D C);
+        error_kind!(NamedShown: E D);
+        error_kind!(NamedCaptured: E C);
+        error_kind!(ShownCaptured: D C);
+        error_kind!(Named: E);
+        error_kind!(Shown: D);
+        error_kind!(Captured: C);
+        error_kind!(Nothing:);
+        assert_parts!(All, true, true, true);
+        assert_parts!(NamedShown, true, true, false);
+        assert_parts!(NamedCaptured, true, false, true);
+        assert_parts!(ShownCaptured, false, true, true);
+        assert_parts!(Named, true, false, false);
+        assert_parts!(Shown, false, true, false);
+        assert_parts!(Captured, false, false, true);
+        assert_parts!(Nothing, false, false, false);
+    }
+
+    fn generic_error_parts<E: fmt::Debug>(error: &E) -> bool {
+        #[allow(unused_imports)]
+        use crate::__private::{
+            FinishVia0 as _, FinishVia1 as _, FinishVia2 as _, FinishVia3 as _, FinishVia4 as _, FinishVia5 as _,
+            FinishVia6 as _, FinishVia7 as _,
+        };
+        let (_, message, value) = (&&&&&&&&ErrorProbe(error)).caci_error_parts();
+        message(error).is_some() || value(error).is_some()
+    }
+
+    #[test]
+    fn unbounded_generic_errors_are_named_by_their_type_only() {
+        assert!(!generic_error_parts(&std::io::Error::other("disk full")));
     }
 
     #[test]

@@ -760,6 +760,21 @@ impl Shapes {
 }
 
 #[test]
+fn a_blocks_sites_are_registered_together_without_the_compiled_out_ones() {
+    // `Shapes` is a non-generic inherent impl: one registration for its block.
+    let methods: Vec<&str> = MethodDescriptor::all()
+        .filter(|descriptor| descriptor.info().component == "Shapes")
+        .map(|descriptor| descriptor.info().method)
+        .collect();
+    assert!(methods.contains(&"consume") && methods.contains(&"pick"), "{methods:?}");
+    assert!(!methods.contains(&"compiled_out"), "{methods:?}");
+    let mut unique = methods.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), methods.len(), "each method once: {methods:?}");
+}
+
+#[test]
 fn generic_parameters_only_in_the_return_type_and_const_generics() {
     let (made, captured) = capture(|| Shapes.make::<u64>("zero"));
     assert_eq!(made, 0);

@@ -231,7 +231,7 @@ static CHARGE: MethodSite = MethodSite::new(
 );
 
 fn charge(plan: &str, fail: bool) {
-    let call = CHARGE.start(
+    let call = CHARGE.start_with(
         caci_core::__private::not_generic(),
         || {
             (

@@ -49,6 +49,10 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     let mut skipped = Vec::new();
     let mut siblings = Vec::new();
+    // An inherent impl that names no generic parameter can name its sites
+    // from outside (`<Type>::__caci_site_x`): it registers them all at once.
+    let registers_block = place == expand::Place::InherentImpl && block.generics.params.is_empty();
+    let mut block_sites = Vec::new();
     let functions = block.items.iter_mut().filter_map(|impl_item| match impl_item {
         syn::ImplItem::Fn(function) => Some(function),
         _ => None,
@@ -57,13 +61,21 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         match planned {
             Planned::Unwrapped => {}
             Planned::Skipped(registration) => skipped.push(registration),
-            Planned::Wrapped(method) => siblings.push(expand::wrap(
-                &method,
-                &function.attrs,
-                &mut function.sig,
-                &mut function.block,
-                place,
-            )),
+            Planned::Wrapped(mut method) => {
+                if registers_block {
+                    let ident = expand::site_const_ident(&function.sig.ident);
+                    let cfgs = expand::cfgs(&function.attrs).into_iter().cloned().collect();
+                    block_sites.push((cfgs, ident.clone()));
+                    method.site_const = Some(ident);
+                }
+                siblings.push(expand::wrap(
+                    &method,
+                    &function.attrs,
+                    &mut function.sig,
+                    &mut function.block,
+                    place,
+                ));
+            }
         }
     }
     block.items.extend(
@@ -72,12 +84,16 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
             .filter(|items| !items.is_empty())
             .map(syn::ImplItem::Verbatim),
     );
-    if skipped.is_empty() {
+    let registration = match &context {
+        Some(context) => expand::register_block(&context.private, &block.self_ty, &block_sites),
+        None => TokenStream::new(),
+    };
+    if skipped.is_empty() && registration.is_empty() {
         block.into_token_stream()
     } else {
         quote::quote! {
             #block
-            const _: () = { #(#skipped)* };
+            const _: () = { #(#skipped)* #registration };
         }
     }
 }

@@ -71,6 +71,11 @@ pub(crate) struct Method {
     /// The function's path below its module, `SubscriptionService::initialize_business`
     /// or `charge`: `code.function.name` after `module_path!()`.
     pub(crate) function: String,
+    /// The impl's associated `const` holding the site, when the impl block
+    /// registers its methods' sites together (see
+    /// [`expand::register_block`](crate::component::expand::register_block));
+    /// `None`: the site is in the function's body, registered alone.
+    pub(crate) site_const: Option<syn::Ident>,
 }
 
 /// One input.
@@ -156,6 +161,7 @@ impl Method {
             private: context.private.clone(),
             ident_span: sig.ident.span(),
             late_fields: Vec::new(),
+            site_const: None,
             function: match &context.owner {
                 Some(owner) => format!("{owner}::{}", sig.ident.unraw()),
                 None => sig.ident.unraw().to_string(),

@@ -84,23 +84,14 @@ pub(crate) fn finish(method: &Method, result: &TokenStream, names: &Names) -> To
             (&#p::Probe(#result)).caci_outcome()
         } {
             ::core::result::Result::Ok(#ok_pattern) => #call.finish_ok(#output),
-            ::core::result::Result::Err(#err) => #call.finish_err_with(
-                {
-                    #[allow(unused_imports)]
-                    use #p::{ViaErrorType as _, ViaTypeName as _};
-                    (&#p::Probe(#err)).caci_error_type()
-                },
-                {
-                    #[allow(unused_imports)]
-                    use #p::{ViaDisplay as _, ViaNoDisplay as _};
-                    (&#p::Probe(#err)).caci_display()
-                },
-                {
-                    #[allow(unused_imports)]
-                    use #p::{ViaCapture as _, ViaOpaque as _};
-                    (&#p::Probe(#err)).caci_erase()
-                },
-            ),
+            ::core::result::Result::Err(#err) => {
+                #[allow(unused_imports)]
+                use #p::{
+                    FinishVia0 as _, FinishVia1 as _, FinishVia2 as _, FinishVia3 as _,
+                    FinishVia4 as _, FinishVia5 as _, FinishVia6 as _, FinishVia7 as _,
+                };
+                ((&&&&&&&&#p::ErrorProbe(#err)).caci_finish_error())(#call, #err)
+            }
         }
     }
 }

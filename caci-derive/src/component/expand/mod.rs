@@ -52,8 +52,10 @@ pub(crate) fn wrap(
     block: &mut syn::Block,
     place: Place,
 ) -> TokenStream {
+    let site_const = site::site_const(method, &cfgs(attrs));
     if sibling::applies(method, sig, place) {
-        return sibling::wrap(method, attrs, sig, block, place);
+        let siblings = sibling::wrap(method, attrs, sig, block, place);
+        return quote!(#siblings #site_const);
     }
     let patterns = method.inputs.iter().map(|input| &input.binding);
     let params = sig.inputs.iter_mut().filter_map(|arg| match arg {
@@ -67,7 +69,42 @@ pub(crate) fn wrap(
     }
     let body = in_place::body(method, block);
     replace_body(block, body);
-    TokenStream::new()
+    site_const
+}
+
+/// The function's `cfg` attributes: its site exists when it does.
+pub(crate) fn cfgs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("cfg")).collect()
+}
+
+/// The associated `const` that holds the site of a method named `name`,
+/// when its impl block registers its sites together.
+pub(crate) fn site_const_ident(name: &syn::Ident) -> syn::Ident {
+    quote::format_ident!("__caci_site_{}", name.unraw())
+}
+
+/// One registration for the sites of a whole inherent, non-generic impl
+/// block (`sites`: each method's `cfg` attributes and site `const`), where
+/// each method would otherwise submit its own (a constructor function per
+/// method, run at start-up).
+pub(crate) fn register_block(
+    private: &TokenStream,
+    self_ty: &syn::Type,
+    sites: &[(Vec<syn::Attribute>, syn::Ident)],
+) -> TokenStream {
+    if sites.is_empty() {
+        return TokenStream::new();
+    }
+    let p = private;
+    let descriptors = sites
+        .iter()
+        .map(|(cfgs, ident)| quote!(#(#cfgs)* #p::MethodDescriptor::of(<#self_ty>::#ident)));
+    quote! {
+        static __CACI_METHODS: &[#p::MethodDescriptor] = &[#(#descriptors),*];
+        #p::inventory::submit! {
+            #p::MethodSites::new(__CACI_METHODS)
+        }
+    }
 }
 
 /// `name` as a parameter pattern: no `mut`, no `ref`, no sub-pattern.

@@ -9,8 +9,43 @@ use crate::component::types;
 use crate::type_string::type_string;
 
 /// `static __CACI_SITE`, the descriptor's shapes function, and its
-/// registration.
+/// registration; nothing when the site is the impl's associated `const`
+/// ([`site_const`]).
 pub(crate) fn items(method: &Method) -> TokenStream {
+    if method.site_const.is_some() {
+        return TokenStream::new();
+    }
+    let site = site(method);
+    let p = &method.private;
+    quote! {
+        #site
+        #p::inventory::submit! {
+            #p::MethodDescriptor::of(&__CACI_SITE)
+        }
+    }
+}
+
+/// `const __caci_site_<method>: &MethodSite`, the impl's item that holds the
+/// site of a method its block registers (see [`register_block`](super::register_block)).
+pub(crate) fn site_const(method: &Method, cfgs: &[&syn::Attribute]) -> TokenStream {
+    let Some(ident) = &method.site_const else {
+        return TokenStream::new();
+    };
+    let p = &method.private;
+    let site = site(method);
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #ident: &'static #p::MethodSite = {
+            #site
+            &__CACI_SITE
+        };
+    }
+}
+
+/// `static __CACI_SITE` with its shapes and error-shape functions.
+fn site(method: &Method) -> TokenStream {
     let p = &method.private;
     let span_name = method.span_name();
     let target = match &method.target {
@@ -33,12 +68,12 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     let place = method.ident_span;
     let file = quote_spanned!(place=> ::core::file!());
     let line = quote_spanned!(place=> ::core::line!());
-    let input_shapes = method.captured_inputs().map(|input| {
+    let input_names = method.captured_inputs().map(|input| {
         let name = &input.name;
-        let shape = descriptor_shape(method, input);
-        let bindings = bindings(input);
-        quote!(#p::Input::new(#name, #shape)#bindings)
+        let bound = bound_identifiers_of(input);
+        quote!(#p::InputName { name: #name, bound: &[#(#bound),*] })
     });
+    let input_shapes = method.captured_inputs().map(|input| descriptor_input(method, input));
     let output_shape = descriptor_output(method);
     let (error_fn, with_error) = error_shape(method);
     let (constructor, late) = if method.late_fields.is_empty() {
@@ -69,31 +104,33 @@ pub(crate) fn items(method: &Method) -> TokenStream {
             #late
         )
         .with_function(::core::concat!(::core::module_path!(), "::", #function))
+        .with_shapes(__caci_descriptor_shapes)
         #with_error;
         #error_fn
         fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
-            (#p::inputs([#(#input_shapes),*]), #output_shape)
-        }
-        #p::inventory::submit! {
-            #p::MethodDescriptor::new(&__CACI_SITE, __caci_descriptor_shapes)
+            #[allow(unused_imports)]
+            use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
+            #p::describe(&[#(#input_names),*], &[#(#input_shapes),*], #output_shape)
         }
     }
 }
 
-/// An input's shape for the descriptor: by its type when the nested `fn`
-/// can name it, else generic under the type as written (each call's type is
+/// How the descriptor describes an input: by its type when the nested `fn`
+/// can name it (its shape and identity: the site is planned from it, see
+/// [`start`]), else generic under the type as written (each call's type is
 /// planned when it is called).
-fn descriptor_shape(method: &Method, input: &Input) -> TokenStream {
+fn descriptor_input(method: &Method, input: &Input) -> TokenStream {
     let p = &method.private;
     match method.scope.outside(&input.ty) {
-        Some(ty) => type_shape(p, &ty),
+        Some(ty) => quote!((&#p::TypeProbe::<#ty>::new()).caci_input_of()),
         None => {
             let written = type_string(&input.ty);
-            quote!(#p::Shape::generic(#written))
+            quote!(|name, bound| #p::Input::new(name, #p::Shape::generic(#written)).bound_to(bound))
         }
     }
 }
 
+/// The output's shape function for the descriptor, when captured.
 fn descriptor_output(method: &Method) -> TokenStream {
     let p = &method.private;
     let ty = match method.output.value_type() {
@@ -101,10 +138,10 @@ fn descriptor_output(method: &Method) -> TokenStream {
         _ => return quote!(::core::option::Option::None),
     };
     let shape = match method.scope.outside(ty) {
-        Some(ty) => output_shape(p, &ty),
+        Some(ty) => quote!((&(&#p::OutputProbe::<#ty>::new()).caci_ok_type()).caci_shape_of()),
         None => {
             let written = type_string(ty);
-            quote!(#p::Shape::generic(#written))
+            quote!(|| #p::Shape::generic(#written))
         }
     };
     quote!(::core::option::Option::Some(#shape))
@@ -128,15 +165,6 @@ fn error_shape(method: &Method) -> (TokenStream, TokenStream) {
     (function, quote!(.with_error_shape(__caci_error_shape)))
 }
 
-/// `T`'s shape, without a value.
-fn type_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
-    quote! {{
-        #[allow(unused_imports)]
-        use #p::{TypeViaCapture as _, TypeViaOpaque as _};
-        (&#p::TypeProbe::<#ty>::new()).caci_type_shape()
-    }}
-}
-
 /// The shape an output of type `R` is captured as: a `Result`'s `Ok` type's,
 /// any other type's own.
 fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
@@ -150,15 +178,20 @@ fn output_shape(p: &TokenStream, ty: &syn::Type) -> TokenStream {
 /// `.bound_to(&["a", "b"])` for a pattern parameter: the identifiers it binds,
 /// which the deny floor checks as well as the input's name.
 fn bindings(input: &Input) -> TokenStream {
-    let Binding::Pattern { pat, .. } = &input.binding else {
-        return TokenStream::new();
-    };
-    let mut names = Vec::new();
-    bound_identifiers(pat, &mut names);
+    let names = bound_identifiers_of(input);
     if names.is_empty() {
         return TokenStream::new();
     }
     quote!(.bound_to(&[#(#names),*]))
+}
+
+/// The identifiers a pattern parameter binds; none for a plain name.
+fn bound_identifiers_of(input: &Input) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Binding::Pattern { pat, .. } = &input.binding {
+        bound_identifiers(pat, &mut names);
+    }
+    names
 }
 
 /// Every identifier a pattern binds, and the last segment of every path it
@@ -211,9 +244,26 @@ pub(crate) fn value_ref(input: &Input) -> TokenStream {
 
 /// `__CACI_SITE.start(instantiation, shapes, values)`: opens the span with
 /// the inputs the plan allows, once the level is known to be enabled (see
-/// [`level_enabled`]).
+/// [`level_enabled`]). When the descriptor's nested `fn` names every
+/// captured type, it is the shapes too: one planning path for every method.
+/// Otherwise a closure in the body names them (`start_with`).
 pub(crate) fn start(method: &Method) -> TokenStream {
     let p = &method.private;
+    let values = method.captured_inputs().map(|input| {
+        let value = value_ref(input);
+        quote! {{
+            #[allow(unused_imports)]
+            use #p::{ViaCapture as _, ViaOpaque as _};
+            (&#p::Probe(#value)).caci_erase_typed()
+        }}
+    });
+    let site = match &method.site_const {
+        Some(ident) => quote!(Self::#ident),
+        None => quote!(__CACI_SITE),
+    };
+    if !depends_on_instantiation(method) {
+        return quote!(#site.start(&[#(#values),*]));
+    }
     let instantiation = instantiation(method);
     let inputs = method.captured_inputs().map(|input| {
         let name = &input.name;
@@ -226,14 +276,6 @@ pub(crate) fn start(method: &Method) -> TokenStream {
             #p::Input::new(#name, __caci_probe.caci_shape()).typed(__caci_probe.caci_type_id())#bindings
         }}
     });
-    let values = method.captured_inputs().map(|input| {
-        let value = value_ref(input);
-        quote! {{
-            #[allow(unused_imports)]
-            use #p::{ViaCapture as _, ViaOpaque as _};
-            (&#p::Probe(#value)).caci_erase_typed()
-        }}
-    });
     let output = match method.output.value_type().and_then(types::in_body) {
         Some(ty) if method.captures_output => {
             let shape = output_shape(p, &ty);
@@ -242,7 +284,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         _ => quote!(::core::option::Option::None),
     };
     quote! {
-        __CACI_SITE.start(
+        #site.start_with(
             #instantiation,
             || (
                 #p::inputs([#(#inputs),*]),
@@ -258,7 +300,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
 pub(crate) fn level_enabled(method: &Method) -> TokenStream {
     let p = &method.private;
     let level = method.level.tokens(p);
-    quote!(#p::level_enabled(#level))
+    quote!(#p::method_level_enabled(#level))
 }
 
 /// A number that tells apart the instantiations of a generic method whose
@@ -267,13 +309,7 @@ pub(crate) fn level_enabled(method: &Method) -> TokenStream {
 /// Trait` (the shapes are the same for every instantiation).
 fn instantiation(method: &Method) -> TokenStream {
     let p = &method.private;
-    let captured_output = method.output.value_type().filter(|_| method.captures_output);
-    let depends = method
-        .captured_inputs()
-        .map(|input| &input.ty)
-        .chain(captured_output)
-        .any(|ty| method.scope.outside(ty).is_none());
-    if !depends {
+    if !depends_on_instantiation(method) {
         return quote!(#p::not_generic());
     }
     let params = &method.scope.type_params;
@@ -289,4 +325,16 @@ fn instantiation(method: &Method) -> TokenStream {
         return quote!(#p::not_generic());
     }
     quote!(#p::instantiation::<(#(*const #params,)*), _>(&(#(#anonymous,)*)))
+}
+
+/// Whether a captured input's or the captured output's type is one the
+/// descriptor's nested `fn` cannot name (it mentions a type parameter,
+/// `Self` of a generic impl, or `impl Trait`).
+fn depends_on_instantiation(method: &Method) -> bool {
+    let captured_output = method.output.value_type().filter(|_| method.captures_output);
+    method
+        .captured_inputs()
+        .map(|input| &input.ty)
+        .chain(captured_output)
+        .any(|ty| method.scope.outside(ty).is_none())
 }
