@@ -81,6 +81,9 @@ pub struct MethodSite {
     core: SiteCore,
     method: MethodInfo,
     shapes: Shapes,
+    /// Whether `shapes` were given (`with_shapes`): then a call whose level
+    /// is disabled can plan the site from them.
+    has_shapes: bool,
 }
 
 /// The shapes of a site that was given none: nothing captured.
@@ -226,6 +229,7 @@ impl MethodSite {
             ),
             method,
             shapes: no_shapes,
+            has_shapes: false,
         }
     }
 
@@ -234,6 +238,7 @@ impl MethodSite {
     /// can name every captured type).
     pub const fn with_shapes(mut self, shapes: Shapes) -> Self {
         self.shapes = shapes;
+        self.has_shapes = true;
         self
     }
 
@@ -309,6 +314,57 @@ impl MethodSite {
         }
     }
 
+    /// Whether the method's span may be wanted: the site's gate, one load
+    /// and one branch, `false` only when no subscriber wants this site's
+    /// spans (its level filtered out, or no subscriber at all) once it has
+    /// been planned under the configuration in force. A sibling-wrapped
+    /// method checks it first, and its level in the traced sibling (see
+    /// [`level_disabled_call`](Self::level_disabled_call)).
+    #[inline(always)]
+    pub fn may_be_enabled(&self) -> bool {
+        self.core.may_be_enabled()
+    }
+
+    /// A call whose level is disabled while the site's gate is open: a
+    /// disabled call, after planning the site once from its own shapes, so
+    /// that `tracing` tells its callsite whether any subscriber wants it and
+    /// the gate closes when none does.
+    #[cold]
+    #[inline(never)]
+    pub fn level_disabled_call(&'static self) -> MethodCall {
+        self.level_disabled();
+        MethodCall::disabled()
+    }
+
+    /// Whether the method's span may be wanted at `level` (the method's):
+    /// first the site's gate, one load and one branch, `false` only when no
+    /// subscriber wants this site's spans (its level filtered out, or no
+    /// subscriber at all) once it has been planned under the configuration
+    /// in force; then the level. The generated code checks it before
+    /// anything else.
+    #[inline(always)]
+    pub fn enabled(&'static self, level: tracing::Level) -> bool {
+        if !self.core.may_be_enabled() {
+            return false;
+        }
+        if crate::__private::method_level_enabled(level) {
+            return true;
+        }
+        self.level_disabled();
+        false
+    }
+
+    /// A call whose level is disabled while the gate is open: plans the site
+    /// once, from its own shapes, so that `tracing` tells its callsite
+    /// whether any subscriber wants it, and the gate closes when none does.
+    #[cold]
+    #[inline(never)]
+    fn level_disabled(&'static self) {
+        if self.has_shapes && self.core.unplanned() {
+            self.core.plan(not_generic(), || (self.shapes)());
+        }
+    }
+
     /// What the method is.
     pub fn info(&self) -> &MethodInfo {
         &self.method
@@ -342,6 +398,7 @@ impl MethodSite {
             ),
             method,
             shapes: no_shapes,
+            has_shapes: false,
         }
     }
 }

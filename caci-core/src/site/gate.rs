@@ -16,7 +16,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// See the [module docs](self).
 pub(crate) struct SiteGate {
-    open: AtomicUsize,
+    /// `count != 0`: the word a call reads (a byte, which a compare can
+    /// take from memory directly).
+    open: AtomicBool,
+    /// What may want a span here; changed under [`CHANGES`] only, with
+    /// `open` after it.
+    count: AtomicUsize,
     /// Whether the "not planned yet" count is in `open`.
     unplanned: AtomicBool,
     /// Whether the gate is in [`GATES`].
@@ -24,14 +29,20 @@ pub(crate) struct SiteGate {
 }
 
 /// Every gate that has been planned once: reopened when the configuration
-/// in force changes.
+/// in force changes. Its lock also orders every change of a gate's count,
+/// so that `open` always follows the last one.
 static GATES: Mutex<Vec<&'static SiteGate>> = Mutex::new(Vec::new());
+
+fn gates() -> std::sync::MutexGuard<'static, Vec<&'static SiteGate>> {
+    GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 impl SiteGate {
     /// An open gate (not planned yet).
     pub(crate) const fn new() -> Self {
         SiteGate {
-            open: AtomicUsize::new(1),
+            open: AtomicBool::new(true),
+            count: AtomicUsize::new(1),
             unplanned: AtomicBool::new(true),
             listed: AtomicBool::new(false),
         }
@@ -40,7 +51,19 @@ impl SiteGate {
     /// Whether a span may be wanted here.
     #[inline(always)]
     pub(crate) fn is_open(&self) -> bool {
-        self.open.load(Ordering::Relaxed) != 0
+        self.open.load(Ordering::Relaxed)
+    }
+
+    /// Adds `delta` to the count (under the lock), and opens or closes.
+    fn change(&self, delta: isize, _changing: &[&'static SiteGate]) {
+        let count = self.count.load(Ordering::Relaxed).saturating_add_signed(delta);
+        self.count.store(count, Ordering::Relaxed);
+        self.open.store(count != 0, Ordering::Release);
+    }
+
+    /// Whether the site has no plan for the configuration in force yet.
+    pub(crate) fn unplanned(&self) -> bool {
+        self.unplanned.load(Ordering::Relaxed)
     }
 
     /// The site has a plan for the configuration in force.
@@ -53,37 +76,38 @@ impl SiteGate {
 
     #[cold]
     fn settle(&'static self) {
+        let mut gates = gates();
         if !self.listed.swap(true, Ordering::AcqRel) {
-            GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(self);
+            gates.push(self);
         }
         if self.unplanned.swap(false, Ordering::AcqRel) {
-            self.open.fetch_sub(1, Ordering::AcqRel);
+            self.change(-1, &gates);
         }
     }
 
     /// The site must be planned again (the configuration changed).
-    fn unplan(&self) {
+    fn unplan(&self, gates: &[&'static SiteGate]) {
         if !self.unplanned.swap(true, Ordering::AcqRel) {
-            self.open.fetch_add(1, Ordering::AcqRel);
+            self.change(1, gates);
         }
     }
 
     /// One of the site's callsites may be wanted now (or is new).
     pub(crate) fn callsite_opened(&self) {
-        self.open.fetch_add(1, Ordering::AcqRel);
+        self.change(1, &gates());
     }
 
     /// One of the site's callsites is not wanted by any subscriber now.
     pub(crate) fn callsite_closed(&self) {
-        self.open.fetch_sub(1, Ordering::AcqRel);
+        self.change(-1, &gates());
     }
 }
 
 /// Reopens every gate until its site is planned again: the configuration
 /// in force has changed.
 pub(crate) fn reopen_gates() {
-    let gates = GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let gates = gates();
     for gate in gates.iter() {
-        gate.unplan();
+        gate.unplan(&gates);
     }
 }

@@ -245,6 +245,11 @@ impl SiteCore {
         self.gate.is_open()
     }
 
+    /// Whether the site has no plan for the configuration in force yet.
+    pub(crate) fn unplanned(&self) -> bool {
+        self.gate.unplanned()
+    }
+
     #[inline]
     pub(crate) fn plan(
         &'static self,

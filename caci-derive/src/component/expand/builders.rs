@@ -43,12 +43,12 @@ pub(crate) fn open(method: &Method, names: &Names, check_level: bool) -> TokenSt
     let items = site::items(method);
     let start = site::start(method);
     let start = if check_level {
-        let level_enabled = site::level_enabled(method);
-        // Checked before any value is probed: a disabled call costs one
-        // comparison and one atomic load.
+        let level_enabled = site::level_enabled(method, true);
+        // Checked before any value is probed: a disabled call costs the
+        // gate's load and branch.
         quote!(if #level_enabled { #start } else { #p::MethodCall::disabled() })
     } else {
-        start
+        site::level_in_sibling(method, start)
     };
     quote! {
         #items

@@ -83,7 +83,7 @@ pub(crate) fn wrap(
         }
     };
 
-    let level_enabled = site::level_enabled(method);
+    let level_enabled = site::level_enabled(method, false);
     let traced_call = awaited(method, call(method, sig, &traced_ident, place));
     replace_body(
         block,

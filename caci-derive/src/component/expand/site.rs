@@ -295,12 +295,36 @@ pub(crate) fn start(method: &Method) -> TokenStream {
     }
 }
 
-/// Whether the method's level can be enabled at all: a comparison with a
-/// constant and one atomic load, checked before any value is probed.
-pub(crate) fn level_enabled(method: &Method) -> TokenStream {
+/// Whether the method's span may be wanted, checked before any value is
+/// probed: the site's gate where the site is in reach (one load and one
+/// branch when no subscriber wants it: see `MethodSite::may_be_enabled`),
+/// and the level, a comparison with a constant and one atomic load (for a
+/// site `const`, in the traced sibling: [`level_in_sibling`]).
+/// `in_place`: checked in the wrapped body itself, not by a dispatcher in
+/// front of a traced sibling.
+pub(crate) fn level_enabled(method: &Method, in_place: bool) -> TokenStream {
     let p = &method.private;
     let level = method.level.tokens(p);
-    quote!(#p::method_level_enabled(#level))
+    match (&method.site_const, in_place) {
+        // The level is checked in the traced sibling (`level_in_sibling`).
+        (Some(ident), false) => quote!(Self::#ident.may_be_enabled()),
+        (Some(ident), true) => quote!(Self::#ident.enabled(#level)),
+        // In place, the site's `static` is declared just before.
+        (None, true) => quote!(__CACI_SITE.enabled(#level)),
+        (None, false) => quote!(#p::method_level_enabled(#level)),
+    }
+}
+
+/// The traced sibling's `start` behind the method's level, where the
+/// dispatcher checked only the site's gate (a site `const`); other starts
+/// as they are.
+pub(crate) fn level_in_sibling(method: &Method, start: TokenStream) -> TokenStream {
+    let Some(ident) = &method.site_const else {
+        return start;
+    };
+    let p = &method.private;
+    let level = method.level.tokens(p);
+    quote!(if #p::method_level_enabled(#level) { #start } else { Self::#ident.level_disabled_call() })
 }
 
 /// A number that tells apart the instantiations of a generic method whose
