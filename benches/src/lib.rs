@@ -101,7 +101,8 @@ pub const OUTCOME_FIELDS: [&str; 2] = ["outcome", "duration_ns"];
 
 /// What a `#[component]` method records after its outcome and duration:
 /// the method's path (OpenTelemetry's `code.function.name`), which the
-/// hand-written and `#[instrument]` variants do not record.
+/// hand-written spans record too (at their opening) and `#[instrument]`
+/// does not.
 pub const COMPONENT_FIELDS: [&str; 1] = ["code.function.name"];
 
 /// The configuration of the three-input group: [`THREE_INPUTS`] allowed.
