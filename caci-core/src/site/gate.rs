@@ -1,4 +1,4 @@
-//! A call site's gate: the one word a wrapped method reads before anything
+//! A call site's gate: the one byte a wrapped method reads before anything
 //! else, closed only when no subscriber anywhere wants the site's spans.
 //!
 //! It counts what may want a span here: each of the site's `tracing`
@@ -7,20 +7,19 @@
 //! planned under the configuration in force (a new configuration may
 //! declare other fields, which a field filter may want). The count is
 //! zero only when every callsite is `never` and the site is planned: then
-//! the method runs its body alone, and a disabled call costs one compare
-//! and one branch. An open gate is always safe: the full check (the level,
-//! then the callsite's interest) runs behind it.
+//! the method runs its body alone, and a disabled call costs the byte's
+//! load, a test and a branch. An open gate is always safe: the full check
+//! (the level, then the callsite's interest) runs behind it.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// See the [module docs](self).
 pub(crate) struct SiteGate {
-    /// `count != 0`: the word a call reads (a byte, which a compare can
-    /// take from memory directly).
+    /// `count != 0`: the byte a call reads.
     open: AtomicBool,
-    /// What may want a span here; changed under [`CHANGES`] only, with
-    /// `open` after it.
+    /// What may want a span here; changed with the [`GATES`] lock held
+    /// only, `open` after it.
     count: AtomicUsize,
     /// Whether the "not planned yet" count is in `open`.
     unplanned: AtomicBool,
@@ -33,7 +32,10 @@ pub(crate) struct SiteGate {
 /// so that `open` always follows the last one.
 static GATES: Mutex<Vec<&'static SiteGate>> = Mutex::new(Vec::new());
 
-fn gates() -> std::sync::MutexGuard<'static, Vec<&'static SiteGate>> {
+/// The [`GATES`] lock, held.
+type Locked = std::sync::MutexGuard<'static, Vec<&'static SiteGate>>;
+
+fn gates() -> Locked {
     GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -54,8 +56,9 @@ impl SiteGate {
         self.open.load(Ordering::Relaxed)
     }
 
-    /// Adds `delta` to the count (under the lock), and opens or closes.
-    fn change(&self, delta: isize, _changing: &[&'static SiteGate]) {
+    /// Adds `delta` to the count, and opens or closes (`_locked`: the lock
+    /// that orders every change is held).
+    fn change(&self, delta: isize, _locked: &Locked) {
         let count = self.count.load(Ordering::Relaxed).saturating_add_signed(delta);
         self.count.store(count, Ordering::Relaxed);
         self.open.store(count != 0, Ordering::Release);
@@ -86,7 +89,7 @@ impl SiteGate {
     }
 
     /// The site must be planned again (the configuration changed).
-    fn unplan(&self, gates: &[&'static SiteGate]) {
+    fn unplan(&self, gates: &Locked) {
         if !self.unplanned.swap(true, Ordering::AcqRel) {
             self.change(1, gates);
         }
