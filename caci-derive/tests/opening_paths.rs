@@ -130,6 +130,24 @@ fn fields(captured: &Captured) -> (Fields, Fields) {
     )
 }
 
+/// The span's fields, after checking that the event recorded the same
+/// names with the same typed values.
+fn same_fields(captured: &Captured) -> Result<Fields, TestCaseError> {
+    let (span, event) = fields(captured);
+    prop_assert_eq!(span.len(), event.len(), "the same fields: {:?} vs {:?}", span, event);
+    for ((span_name, span_value), (event_name, event_value)) in span.iter().zip(&event) {
+        prop_assert_eq!(span_name, event_name);
+        prop_assert!(
+            same_value(span_value, event_value),
+            "{}: {:?} vs {:?}",
+            span_name,
+            span_value,
+            event_value
+        );
+    }
+    Ok(span)
+}
+
 fn same_value(a: &FieldValue, b: &FieldValue) -> bool {
     match (a, b) {
         // NaN is recorded as NaN by both paths.
@@ -147,12 +165,7 @@ proptest! {
             let _span = caci_core::span!(Level::INFO, "Kinds.open", kinds = value.clone());
             caci_core::event!(Level::INFO, "kinds", kinds = value.clone());
         });
-        let (span, event) = fields(&captured);
-        prop_assert_eq!(span.len(), event.len(), "the same fields: {:?} vs {:?}", span, event);
-        for ((span_name, span_value), (event_name, event_value)) in span.iter().zip(&event) {
-            prop_assert_eq!(span_name, event_name);
-            prop_assert!(same_value(span_value, event_value), "{}: {:?} vs {:?}", span_name, span_value, event_value);
-        }
+        let span = same_fields(&captured)?;
         prop_assert!(span.len() >= 17, "every kind is captured: {:?}", span);
     }
 
@@ -169,12 +182,7 @@ proptest! {
             let _span = caci_core::span!(Level::INFO, "Padded.open", padded = padded.clone());
             caci_core::event!(Level::INFO, "padded", padded = padded.clone());
         });
-        let (span, event) = fields(&captured);
-        prop_assert_eq!(span.len(), event.len(), "the same fields: {:?} vs {:?}", span, event);
-        for ((span_name, span_value), (event_name, event_value)) in span.iter().zip(&event) {
-            prop_assert_eq!(span_name, event_name);
-            prop_assert!(same_value(span_value, event_value), "{}: {:?} vs {:?}", span_name, span_value, event_value);
-        }
+        let span = same_fields(&captured)?;
         prop_assert!(span.len() > 12, "more than twelve fields: the wide opening");
     }
 }

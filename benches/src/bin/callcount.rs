@@ -46,6 +46,23 @@ fn run(subscriber: Subscriber, calls: u64, method: impl Fn()) {
     });
 }
 
+/// A group of variants taking no arguments (their inputs are constants).
+fn run_unary(
+    subscriber: Subscriber,
+    calls: u64,
+    variant: &str,
+    variants: &[(&str, fn())],
+    configuration: fn() -> caci_core::TelemetryCaptureConfiguration,
+) -> ExitCode {
+    let Some((_, method)) = variants.iter().find(|(known, _)| *known == variant) else {
+        eprintln!("unknown variant {variant:?}");
+        return ExitCode::FAILURE;
+    };
+    caci_core::install(without_duration_if_asked(configuration()));
+    run(subscriber, calls, method);
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("list") {
@@ -101,20 +118,22 @@ fn main() -> ExitCode {
             run(subscriber, calls, || method(black_box(&input)));
         }
         "wide_fields" => {
-            let Some((_, method)) = wide_fields::VARIANTS.iter().find(|(known, _)| *known == variant) else {
-                eprintln!("unknown variant {variant:?}");
-                return ExitCode::FAILURE;
-            };
-            caci_core::install(without_duration_if_asked(wide_fields::configuration()));
-            run(subscriber, calls, method);
+            return run_unary(
+                subscriber,
+                calls,
+                variant,
+                wide_fields::VARIANTS,
+                wide_fields::configuration,
+            );
         }
         "field_kinds" => {
-            let Some((_, method)) = field_kinds::VARIANTS.iter().find(|(known, _)| *known == variant) else {
-                eprintln!("unknown variant {variant:?}");
-                return ExitCode::FAILURE;
-            };
-            caci_core::install(without_duration_if_asked(field_kinds::configuration()));
-            run(subscriber, calls, method);
+            return run_unary(
+                subscriber,
+                calls,
+                variant,
+                field_kinds::VARIANTS,
+                field_kinds::configuration,
+            );
         }
         other => {
             eprintln!("unknown group {other:?}");

@@ -312,7 +312,7 @@ pub use instantiation::InstantiationReport;
 pub use json::{ReportJsonError, SCHEMA};
 pub use leaf::{LeafReport, Place};
 pub use percent::format_percent;
-pub use personal::{PERSONAL_SUBSTRINGS, PERSONAL_WORDS, looks_personal};
+pub use personal::{PERSONAL_SUBSTRINGS, PERSONAL_WORDS, identifier_words, looks_personal};
 pub use report::{ComponentReport, CoverageReport, MethodReport};
 pub use source::ConfigurationSource;
 pub use suggest::{PersonalMatch, Suggestion};

@@ -52,12 +52,20 @@ pub fn looks_personal(identifier: &str) -> Option<&'static str> {
     if let Some(term) = PERSONAL_SUBSTRINGS.iter().find(|term| normalized.contains(*term)) {
         return Some(term);
     }
-    words(identifier).find_map(|word| PERSONAL_WORDS.iter().copied().find(|term| *term == word))
+    identifier_words(identifier).find_map(|word| PERSONAL_WORDS.iter().copied().find(|term| *term == word))
 }
 
 /// The lower-case words of an identifier: split at anything but letters and
-/// digits, and where a lower-case letter or digit meets an upper-case one.
-fn words(identifier: &str) -> impl Iterator<Item = String> + '_ {
+/// digits, and where a lower-case letter or digit meets an upper-case one
+/// (how [`looks_personal`] reads a name).
+///
+/// ```
+/// use caci_core::coverage::identifier_words;
+///
+/// let words: Vec<String> = identifier_words("billingAddress_line2").collect();
+/// assert_eq!(words, ["billing", "address", "line2"]);
+/// ```
+pub fn identifier_words(identifier: &str) -> impl Iterator<Item = String> + '_ {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
@@ -83,7 +91,7 @@ mod tests {
 
     #[test]
     fn words_split_snake_kebab_and_camel_case() {
-        let split = |name| words(name).collect::<Vec<_>>();
+        let split = |name| identifier_words(name).collect::<Vec<_>>();
         assert_eq!(split("client_ip"), ["client", "ip"]);
         assert_eq!(split("userIP"), ["user", "ip"]);
         assert_eq!(split("x-forwarded-for"), ["x", "forwarded", "for"]);

@@ -277,12 +277,10 @@ impl<'a, 'v> Out<'a, 'v> {
     /// configuration turns value scrubbing off.
     #[inline(always)]
     pub fn str(mut self, value: &'v str) {
-        if let Node::Leaf { slot } = self.node {
-            if self.sink.put_plain_str(*slot, value) {
-                return;
-            }
-            let value = self.sink.render_limits().scrubbed(value).unwrap_or(value);
-            self.sink.put_str(*slot, value);
+        if let Node::Leaf { slot } = self.node
+            && !self.sink.put_plain_str(*slot, value, None)
+        {
+            self.sink.put_scrubbed_str(*slot, value);
         }
     }
 
@@ -291,11 +289,10 @@ impl<'a, 'v> Out<'a, 'v> {
     /// without a copy when it needs neither scrubbing nor cutting.
     #[inline(always)]
     pub(crate) fn str_through(mut self, value: &'v str, borrowed: &'v dyn tracing::Value) {
-        if let Node::Leaf { slot } = self.node {
-            if self.sink.put_plain_borrowed_str(*slot, value, borrowed) {
-                return;
-            }
-            self.str(value);
+        if let Node::Leaf { slot } = self.node
+            && !self.sink.put_plain_str(*slot, value, Some(borrowed))
+        {
+            self.sink.put_scrubbed_str(*slot, value);
         }
     }
 

@@ -183,34 +183,31 @@ impl<'v> Sink<'_, 'v> {
     }
 
     /// A string too short to be scrubbed that fits the limit, written
-    /// straight into a span's opening; `false` (nothing written) for any
-    /// other string or sink, which [`put_str`](Self::put_str) then takes.
+    /// straight into a span's opening: `borrowed` (the same string as
+    /// `tracing` records it: a `String`, a `&str`) without a cell, or else
+    /// `value` in one. `false` (nothing written) for any other string or
+    /// sink, which [`put_scrubbed_str`](Self::put_scrubbed_str) then takes.
     #[inline(always)]
-    pub(crate) fn put_plain_str(&mut self, slot: u16, value: &'v str) -> bool {
-        match self {
-            Sink::Opening { pairs, opening }
-                if crate::rules::scrub::too_short_to_scrub(value) && value.len() <= opening.limits.max_string_len() =>
-            {
-                put_str(pairs, opening, slot, value);
-                true
-            }
-            _ => false,
+    pub(crate) fn put_plain_str(&mut self, slot: u16, value: &'v str, borrowed: Option<&'v dyn Value>) -> bool {
+        let Sink::Opening { pairs, opening } = self else {
+            return false;
+        };
+        if !crate::rules::scrub::too_short_to_scrub(value) || value.len() > opening.limits.max_string_len() {
+            return false;
         }
+        match borrowed {
+            Some(borrowed) => put_borrowed(pairs, slot, borrowed),
+            None => put_str(pairs, opening, slot, value),
+        }
+        true
     }
 
-    /// [`put_plain_str`](Self::put_plain_str) of a string `tracing` records
-    /// as it is (`borrowed`), handed over without a cell.
-    #[inline(always)]
-    pub(crate) fn put_plain_borrowed_str(&mut self, slot: u16, value: &str, borrowed: &'v dyn Value) -> bool {
-        match self {
-            Sink::Opening { pairs, opening }
-                if crate::rules::scrub::too_short_to_scrub(value) && value.len() <= opening.limits.max_string_len() =>
-            {
-                put_borrowed(pairs, slot, borrowed);
-                true
-            }
-            _ => false,
-        }
+    /// A string scrubbed (replaced by its marker when it looks like a
+    /// secret), then cut to the limit: [`put_str`](Self::put_str).
+    #[inline]
+    pub(crate) fn put_scrubbed_str(&mut self, slot: u16, value: &'v str) {
+        let value = self.render_limits().scrubbed(value).unwrap_or(value);
+        self.put_str(slot, value);
     }
 
     /// A string cut to the configured length: recorded as a string, cut or

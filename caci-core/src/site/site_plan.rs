@@ -203,18 +203,8 @@ impl SitePlan {
     /// room first, then again with room when a text needed some.
     #[inline(always)]
     fn open_direct<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>> + Clone) -> Span {
-        match self.open_direct_in::<N>(values.clone(), None) {
-            Some(span) => span,
-            None => self.open_direct_with_room::<N>(values),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn open_direct_with_room<'v, const N: usize>(&'v self, values: impl Iterator<Item = Option<Erased<'v>>>) -> Span {
-        let mut buffer = RoomBuffer::new();
-        self.open_direct_in::<N>(values, Some(&mut buffer))
-            .expect("with room, no text asks for more")
+        self.open_direct_in::<N>(values.clone(), None)
+            .unwrap_or_else(|| again_with_room(|buffer| self.open_direct_in::<N>(values, buffer)))
     }
 
     /// The direct opening itself, or `None` (nothing opened) when a text
@@ -259,20 +249,8 @@ impl SitePlan {
         }
         match self.open_pairs_in::<N>(values.clone(), None, &mut *tap) {
             Some(span) => span,
-            None => self.open_pairs_with_room::<N>(values, tap),
+            None => again_with_room(|buffer| self.open_pairs_in::<N>(values, buffer, tap)),
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn open_pairs_with_room<'v, const N: usize>(
-        &'v self,
-        values: impl Iterator<Item = Option<Erased<'v>>>,
-        tap: &mut impl SlotTap,
-    ) -> Span {
-        let mut buffer = RoomBuffer::new();
-        self.open_pairs_in::<N>(values, Some(&mut buffer), tap)
-            .expect("with room, no text asks for more")
     }
 
     /// The tapped opening itself, or `None` (nothing opened) when a text
@@ -654,6 +632,15 @@ enum Fill<'v, I> {
 #[allow(clippy::map_identity, reason = "the map is the coercion to the shorter lifetime")]
 fn shorten<'s, 'v: 's>(values: impl Iterator<Item = Option<Erased<'v>>>) -> impl Iterator<Item = Option<Erased<'s>>> {
     values.map(|value| -> Option<Erased<'s>> { value })
+}
+
+/// An opening done again with room, after a first run without it asked
+/// for some (cut strings are rare: out of line).
+#[cold]
+#[inline(never)]
+fn again_with_room<R>(run: impl FnOnce(Option<&mut RoomBuffer>) -> Option<R>) -> R {
+    let mut buffer = RoomBuffer::new();
+    run(Some(&mut buffer)).expect("with room, no text asks for more")
 }
 
 /// Room in `buffer`, or none (a first run, done again with room if a text

@@ -5,7 +5,7 @@
 //! here but a few payment words the floor only has in longer forms.
 
 use caci_core::config::deny::DenyList;
-use caci_core::coverage::looks_personal;
+use caci_core::coverage::{identifier_words, looks_personal};
 
 /// Payment words the floor knows only in longer names (`cardnumber`,
 /// `creditcard`): a field called `card` or `card_token` holds one too.
@@ -57,8 +57,7 @@ pub fn sensitive_word(name: &str) -> Option<String> {
     if let Some(word) = DenyList::floor().denied_word(name) {
         return Some(word);
     }
-    words(name)
-        .into_iter()
+    identifier_words(name)
         .find(|word| PAYMENT_WORDS.contains(&word.as_str()))
         .map(|word| word.trim_end_matches('s').to_owned())
 }
@@ -71,39 +70,17 @@ pub fn needs_review(name: &str) -> Option<&'static str> {
 
 /// Whether a name is an id's: `id`, `business_id`, `invoiceId`.
 pub fn is_id(name: &str) -> bool {
-    words(name).last().is_some_and(|word| word == "id")
+    identifier_words(name).last().is_some_and(|word| word == "id")
 }
 
 /// Whether a name is a status or code (`status`, `payment_state`, `country`).
 pub fn is_status(name: &str) -> bool {
-    words(name).iter().any(|word| STATUS_WORDS.contains(&word.as_str()))
+    identifier_words(name).any(|word| STATUS_WORDS.contains(&word.as_str()))
 }
 
 /// Whether a name is a count or an amount (`seats`, `retry_count`, `amount_cents`).
 pub fn is_count(name: &str) -> bool {
-    words(name).iter().any(|word| COUNT_WORDS.contains(&word.as_str()))
-}
-
-/// The lower-case words of a snake_case or camelCase name.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for ch in name.chars() {
-        if !ch.is_alphanumeric() {
-            words.push(std::mem::take(&mut current));
-            previous_lower = false;
-            continue;
-        }
-        if ch.is_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = ch.is_lowercase() || ch.is_numeric();
-        current.extend(ch.to_lowercase());
-    }
-    words.push(current);
-    words.retain(|word| !word.is_empty());
-    words
+    identifier_words(name).any(|word| COUNT_WORDS.contains(&word.as_str()))
 }
 
 #[cfg(test)]

@@ -24,36 +24,25 @@ impl<T: Capture> Capture for Option<T> {
     }
 }
 
+/// Each pointer with how it records what it points to: a shared reference
+/// through `record_through`, so `&str` can hand `tracing` the reference.
 macro_rules! transparent_pointer {
-    ($($ty:ty),*) => {$(
+    ($($ty:ty => $record:ident),*) => {$(
         impl<T: Capture + ?Sized> Capture for $ty {
             fn trusted() -> bool {
-        T::trusted()
-    }
+                T::trusted()
+            }
             fn shape() -> Shape {
                 guarded::<Self>(T::shape)
             }
             #[inline]
             fn record<'v>(&'v self, out: Out<'_, 'v>) {
-                T::record(self, out);
+                T::$record(self, out);
             }
         }
     )*};
 }
-transparent_pointer!(&mut T, Box<T>, Rc<T>, Arc<T>);
-
-impl<T: Capture + ?Sized> Capture for &T {
-    fn trusted() -> bool {
-        T::trusted()
-    }
-    fn shape() -> Shape {
-        guarded::<Self>(T::shape)
-    }
-    #[inline]
-    fn record<'v>(&'v self, out: Out<'_, 'v>) {
-        T::record_through(self, out);
-    }
-}
+transparent_pointer!(&T => record_through, &mut T => record, Box<T> => record, Rc<T> => record, Arc<T> => record);
 // Slices are captured through `&[T]` (a sized list value); `[T]` itself is
 // not `Capture`, which keeps the two impls apart.
 
