@@ -275,7 +275,8 @@ pub mod __private {
         ViaOpaque, ViaResult, ViaTypeName, ViaValue, describe, finish_error, via,
     };
     pub use crate::record::capture::{
-        Capture, DynCapture, Erased, Fields, Out, WithJob, display_shape, input_type_of, record_display, with_field,
+        Capture, DynCapture, Erased, Fields, Out, StructFields, WithJob, display_shape, input_type_of, record_display,
+        with_field,
     };
     pub use crate::record::error_type::ErrorType;
     pub use crate::shape::{FieldShape, Kind, Shape, ShapeBody, VariantShape};

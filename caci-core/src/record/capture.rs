@@ -401,6 +401,21 @@ impl<'a, 'v> Out<'a, 'v> {
         }
     }
 
+    /// [`fields`](Self::fields) of a struct whose shape lists `N` fields
+    /// (what `#[derive(Telemetry)]` calls): the nodes are checked against
+    /// `N` once, so offering a field by its constant index needs no check.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn struct_fields<const N: usize>(self) -> Option<StructFields<'a, 'v, N>> {
+        match self.node {
+            Node::Struct(nodes) => Some(StructFields {
+                nodes: nodes.as_ref().try_into().ok()?,
+                sink: self.sink,
+            }),
+            _ => None,
+        }
+    }
+
     /// An enum value: records the variant's name where allowed, and returns
     /// where to offer the variant's fields (indexed as in its shape), or
     /// `None` when none of them is captured.
@@ -518,6 +533,25 @@ impl<'v> Fields<'_, 'v> {
         match self.nodes.get(index) {
             None | Some(Node::Skip) => None,
             Some(node) => Some(Out::new(node, self.sink.reborrow())),
+        }
+    }
+}
+
+/// [`Fields`] of a struct with `N` fields in its shape: see
+/// [`Out::struct_fields`].
+#[doc(hidden)]
+pub struct StructFields<'a, 'v, const N: usize> {
+    nodes: &'v [Node; N],
+    sink: Sink<'a, 'v>,
+}
+
+impl<'v, const N: usize> StructFields<'_, 'v, N> {
+    /// [`Fields::at`] with the index a constant (below `N`).
+    #[inline(always)]
+    pub fn at<const INDEX: usize>(&mut self) -> Option<Out<'_, 'v>> {
+        match &self.nodes[INDEX] {
+            Node::Skip => None,
+            node => Some(Out::new(node, self.sink.reborrow())),
         }
     }
 }

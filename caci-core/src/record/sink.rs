@@ -6,6 +6,8 @@
 //! A sink is at most three words and a tag, so the `Out` a struct builds
 //! for each of its fields stays in registers.
 
+use std::mem::MaybeUninit;
+
 use tracing::field::{Field, Value};
 
 use super::render::Text;
@@ -26,10 +28,12 @@ pub(crate) type Pair<'v> = (&'v Field, Option<&'v dyn Value>);
 /// A span's opening being filled, beside its pairs (which the sink holds
 /// itself, one per captured field): a leaf borrowed from the input goes
 /// straight into its slot's pair, any other into the next free cell and
-/// the cell into the pair, so the values are not walked again before
-/// `tracing` sees them.
+/// the cell into the pair, so the values are
+/// not walked again before `tracing` sees them. Cells start uninitialised
+/// (`MaybeUninit::write` hands back the value it keeps), so an opening
+/// pays only for the cells it fills.
 pub(crate) struct Opening<'v> {
-    cells: std::slice::IterMut<'v, Slot<'v>>,
+    cells: std::slice::IterMut<'v, MaybeUninit<Slot<'v>>>,
     limits: RenderLimits<'v>,
     room: Room<'v>,
 }
@@ -37,7 +41,7 @@ pub(crate) struct Opening<'v> {
 impl<'v> Opening<'v> {
     /// An opening keeping values in `cells` and cut text in `room`.
     #[inline(always)]
-    pub(crate) fn new(cells: &'v mut [Slot<'v>], limits: RenderLimits<'v>, room: Room<'v>) -> Self {
+    pub(crate) fn new(cells: &'v mut [MaybeUninit<Slot<'v>>], limits: RenderLimits<'v>, room: Room<'v>) -> Self {
         Opening {
             cells: cells.iter_mut(),
             limits,
@@ -69,8 +73,7 @@ fn put_i64<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, val
     let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
         return;
     };
-    *cell = Slot::I64(value);
-    if let Slot::I64(kept) = cell {
+    if let Slot::I64(kept) = cell.write(Slot::I64(value)) {
         pair.1 = Some(kept);
     }
 }
@@ -80,8 +83,7 @@ fn put_str<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, val
     let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
         return;
     };
-    *cell = Slot::Str(value);
-    if let Slot::Str(kept) = cell {
+    if let Slot::Str(kept) = cell.write(Slot::Str(value)) {
         pair.1 = Some(kept);
     }
 }
@@ -91,8 +93,7 @@ fn put_kept<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, va
     let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
         return;
     };
-    *cell = value;
-    let cell: &'v Slot<'v> = cell;
+    let cell: &'v Slot<'v> = cell.write(value);
     pair.1 = cell.as_value();
 }
 

@@ -352,6 +352,7 @@ impl SiteCore {
             .filter(|name| !names.iter().any(|taken| taken == *name))
             .filter(|name| !crate::rules::decision::RESERVED_ROOTS.contains(&name.split('.').next().unwrap_or(name)))
             .map(|name| (*name).to_owned())
+            .take(site_plan::MAX_SLOTS.saturating_sub(names.len()))
             .collect();
         let late_count = late.len();
         names.extend(late);

@@ -2,6 +2,7 @@
 //! span's opening values, and a method's output and fixed fields at the end.
 
 use std::any::TypeId;
+use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::rules::{MAX_FIELDS_PER_SPAN_CEILING, RenderRules};
 
 /// Room for every field a span can declare: the captured ones (at most the
 /// ceiling) and the fixed ones of a method span.
-const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
+pub(super) const MAX_SLOTS: usize = MAX_FIELDS_PER_SPAN_CEILING + 8;
 
 /// The buffer sizes a span is opened with: the smallest that holds every
 /// declared field, so a typical span initialises a few hundred bytes, not
@@ -216,7 +217,7 @@ impl SitePlan {
         buffer: Option<&mut RoomBuffer>,
     ) -> Option<Span> {
         let captured = &self.captured[..self.captured.len().min(N)];
-        let mut cells: [Slot<'_>; N] = [const { Slot::Absent }; N];
+        let mut cells: [MaybeUninit<Slot<'_>>; N] = [const { MaybeUninit::uninit() }; N];
         // An absent pair is skipped by every visitor; any declared field
         // will do as its key.
         let mut pairs: [Pair<'_>; N] = std::array::from_fn(|index| (captured.get(index).unwrap_or(&captured[0]), None));

@@ -226,13 +226,14 @@ fn struct_body(fields: &[Field], rule: Option<RenameRule>, private: &TokenStream
             Some(ident) => quote!(#ident),
             None => Literal::usize_unsuffixed(recorded.position).into_token_stream(),
         };
-        recorded.call(quote!(&self.#member), private)
+        recorded.call(quote!(&self.#member), Indexing::Constant, private)
     });
+    let count = Literal::usize_unsuffixed(shaped.shapes.len());
     let record = if shaped.recorded.is_empty() {
         TokenStream::new()
     } else {
         quote! {
-            if let ::core::option::Option::Some(mut __fields) = __out.fields() {
+            if let ::core::option::Option::Some(mut __fields) = __out.struct_fields::<#count>() {
                 #(#calls)*
             }
         }
@@ -323,9 +324,13 @@ fn variant_arm(
             }
         };
     }
-    let calls = recorded
-        .iter()
-        .map(|recorded| recorded.call(binding(recorded.position).into_token_stream(), private));
+    let calls = recorded.iter().map(|recorded| {
+        recorded.call(
+            binding(recorded.position).into_token_stream(),
+            Indexing::Runtime,
+            private,
+        )
+    });
     quote! {
         #pattern => {
             if let ::core::option::Option::Some(mut __fields) = __out.variant_ref(#index, &#name) {
@@ -353,16 +358,30 @@ struct Recorded<'a> {
     index: usize,
 }
 
+/// How a recorded field's node is found among its struct's or variant's.
+#[derive(Clone, Copy)]
+enum Indexing {
+    /// A struct's: `StructFields::at::<INDEX>()`, checked when the nodes
+    /// were (their count is the shape's).
+    Constant,
+    /// A variant's: `Fields::at(index)`.
+    Runtime,
+}
+
 impl Recorded<'_> {
     /// The field's value offered where its shape index says, when the plan
     /// captures some of it (only then is it formatted or converted). The
     /// user's type names what it must implement, so a missing impl points at
     /// it; local names keep the macro's span, which they were bound with.
-    fn call(&self, value: TokenStream, private: &TokenStream) -> TokenStream {
+    fn call(&self, value: TokenStream, indexing: Indexing, private: &TokenStream) -> TokenStream {
         let index = Literal::usize_unsuffixed(self.index);
         let record = record_call(self.field, value, quote!(__field_out), private);
+        let at = match indexing {
+            Indexing::Constant => quote!(at::<#index>()),
+            Indexing::Runtime => quote!(at(#index)),
+        };
         quote! {
-            if let ::core::option::Option::Some(__field_out) = __fields.at(#index) {
+            if let ::core::option::Option::Some(__field_out) = __fields.#at {
                 #record;
             }
         }
