@@ -387,7 +387,11 @@ impl<'a, 'v> Out<'a, 'v> {
     pub(crate) fn short_display(mut self, value: &'v dyn fmt::Display, width: usize) {
         if let Node::Leaf { slot } = self.node {
             let max = self.sink.max_string_len();
-            self.sink.put(*slot, Slot::short_display(value, width, max));
+            if width <= max {
+                self.sink.put_short(*slot, value);
+            } else {
+                self.sink.put(*slot, Slot::display(value, max));
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //! A sink is at most three words and a tag, so the `Out` a struct builds
 //! for each of its fields stays in registers.
 
+use std::fmt;
 use std::mem::MaybeUninit;
 
 use tracing::field::{Field, Value};
@@ -84,6 +85,17 @@ fn put_str<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, val
         return;
     };
     if let Slot::Str(kept) = cell.write(Slot::Str(value)) {
+        pair.1 = Some(kept);
+    }
+}
+
+#[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
+#[inline(always)]
+fn put_short<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: &'v dyn fmt::Display) {
+    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
+        return;
+    };
+    if let Slot::Short(kept) = cell.write(Slot::Short(tracing::field::display(value))) {
         pair.1 = Some(kept);
     }
 }
@@ -171,6 +183,17 @@ impl<'v> Sink<'_, 'v> {
         match self {
             Sink::Opening { pairs, opening } => put_i64(pairs, opening, slot, value),
             _ => self.put(slot, Slot::I64(value)),
+        }
+    }
+
+    /// A value whose `Display` is known to fit the string limit (a UUID,
+    /// a date).
+    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
+    #[inline(always)]
+    pub(crate) fn put_short(&mut self, slot: u16, value: &'v dyn fmt::Display) {
+        match self {
+            Sink::Opening { pairs, opening } => put_short(pairs, opening, slot, value),
+            _ => self.put(slot, Slot::Short(tracing::field::display(value))),
         }
     }
 

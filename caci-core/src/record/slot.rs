@@ -35,18 +35,6 @@ impl<'v> Slot<'v> {
         Slot::Text(tracing::field::display(Text::Display(value, max_len)))
     }
 
-    /// A value whose rendering never exceeds `width` characters (UUIDs,
-    /// dates): formatted directly when that fits the limit.
-    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
-    #[inline]
-    pub(crate) fn short_display(value: &'v dyn fmt::Display, width: usize, max_len: usize) -> Self {
-        if width <= max_len {
-            Slot::Short(tracing::field::display(value))
-        } else {
-            Slot::display(value, max_len)
-        }
-    }
-
     #[inline]
     pub(crate) fn list(value: &'v dyn ListValue, limits: RenderLimits<'v>) -> Self {
         Slot::Text(tracing::field::display(Text::List(value, limits)))
