@@ -86,6 +86,9 @@ pub struct MethodSite {
     has_shapes: bool,
 }
 
+/// Where the gate's byte is in a method site (see `__private::gate_open!`).
+pub(crate) const GATE_BYTE: usize = core::mem::offset_of!(MethodSite, core) + crate::site::GATE_BYTE;
+
 /// The shapes of a site that was given none: nothing captured.
 fn no_shapes() -> (Vec<Input>, Option<Shape>) {
     (Vec::new(), None)

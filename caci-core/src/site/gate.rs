@@ -27,6 +27,10 @@ pub(crate) struct SiteGate {
     listed: AtomicBool,
 }
 
+/// Where `open` is in a gate: a method's dispatcher may read it itself
+/// (see `__private::gate_open!`).
+pub(crate) const OPEN_BYTE: usize = core::mem::offset_of!(SiteGate, open);
+
 /// Every gate that has been planned once: reopened when the configuration
 /// in force changes. Its lock also orders every change of a gate's count,
 /// so that `open` always follows the last one.
