@@ -326,8 +326,9 @@ pub(crate) fn start(method: &Method) -> TokenStream {
 }
 
 /// Whether the method's span may be wanted, checked before any value is
-/// probed: the site's gate where the site is in reach (one load and one
-/// branch when no subscriber wants it: see `MethodSite::may_be_enabled`),
+/// probed: the site's gate where the site is in reach (for a site `const`,
+/// `gate_open!` on its `static`: on x86-64 a `cmp` with memory and a `jne`
+/// when no subscriber wants it; else see `MethodSite::may_be_enabled`),
 /// and the level, a comparison with a constant and one atomic load (for a
 /// site `const`, in the traced sibling: [`level_in_sibling`]).
 /// `in_place`: checked in the wrapped body itself, not by a dispatcher in
