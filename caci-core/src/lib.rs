@@ -259,9 +259,61 @@ macro_rules! __caci_site_info {
     };
 }
 
+/// `__private::gate_open!(SITE)`: whether the gate of `SITE`, a `static`
+/// [`MethodSite`](__private::MethodSite), is open, read by the asm itself, so that a
+/// closed gate costs one `cmp` with memory and one `jne` (an atomic load
+/// cannot be folded into a `cmp`: its `movzx`, `test` and branch are one
+/// instruction more).
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __caci_gate_open {
+    ($site:path) => {{
+        // Only a `MethodSite`'s `static`: the offset below is into one, and
+        // the asm reads nothing else.
+        let _: &'static $crate::__private::MethodSite = &$site;
+        'open: {
+            // SAFETY: reads one byte, the `AtomicBool` of a gate inside a
+            // `static` (it lives as long as the program), with a plain x86
+            // load: atomic at the hardware level, so a relaxed atomic load,
+            // sound beside the gate's atomic stores. It writes nothing and
+            // touches no stack; the flags it clobbers are not preserved.
+            unsafe {
+                ::core::arch::asm!(
+                    "cmp byte ptr [rip + {site} + {byte}], 0",
+                    "jne {open}",
+                    site = sym $site,
+                    byte = const $crate::__private::METHOD_GATE_BYTE,
+                    open = label { break 'open true },
+                    options(nostack, readonly),
+                );
+            }
+            false
+        }
+    }};
+}
+
+/// `__private::gate_open!(SITE)`: whether the gate of `SITE`, a `static`
+/// [`MethodSite`](__private::MethodSite), is open (an atomic load: the asm
+/// read is for x86-64 only, and Miri checks the atomic).
+#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __caci_gate_open {
+    ($site:path) => {{
+        let site: &'static $crate::__private::MethodSite = &$site;
+        site.may_be_enabled()
+    }};
+}
+
 /// What generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__caci_gate_open as gate_open;
+
+    /// Where the gate's byte is in a [`MethodSite`], for [`gate_open!`].
+    pub const METHOD_GATE_BYTE: usize = crate::method::GATE_BYTE;
+
     pub use crate::method::{
         MethodCall, MethodDescriptor, MethodInfo, MethodSite, MethodSites, Shapes, SkippedMethod, instantiation,
         instrument_future, not_generic,

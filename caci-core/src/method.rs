@@ -86,6 +86,9 @@ pub struct MethodSite {
     has_shapes: bool,
 }
 
+/// Where the gate's byte is in a method site (see `__private::gate_open!`).
+pub(crate) const GATE_BYTE: usize = core::mem::offset_of!(MethodSite, core) + crate::site::GATE_BYTE;
+
 /// The shapes of a site that was given none: nothing captured.
 fn no_shapes() -> (Vec<Input>, Option<Shape>) {
     (Vec::new(), None)
@@ -318,8 +321,9 @@ impl MethodSite {
     /// and one branch, `false` only when no subscriber wants this site's
     /// spans (its level filtered out, or no subscriber at all) once it has
     /// been planned under the configuration in force. A sibling-wrapped
-    /// method checks it first, and its level in the traced sibling (see
-    /// [`level_disabled_call`](Self::level_disabled_call)).
+    /// method checks it first (on x86-64, its dispatcher reads the byte
+    /// itself: `__private::gate_open!`), and its level in the traced sibling
+    /// (see [`level_disabled_call`](Self::level_disabled_call)).
     #[inline(always)]
     pub fn may_be_enabled(&self) -> bool {
         self.core.may_be_enabled()

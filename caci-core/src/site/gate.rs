@@ -7,9 +7,13 @@
 //! planned under the configuration in force (a new configuration may
 //! declare other fields, which a field filter may want). The count is
 //! zero only when every callsite is `never` and the site is planned: then
-//! the method runs its body alone, and a disabled call costs the byte's
-//! load, a test and a branch. An open gate is always safe: the full check
-//! (the level, then the callsite's interest) runs behind it.
+//! the method runs its body alone. On x86-64, the dispatcher of a method of
+//! a non-generic inherent impl compares the byte in memory with zero and
+//! branches, two instructions (`__private::gate_open!`: its own asm, as an
+//! atomic load is never folded into a `cmp`); other wrapped methods, other
+//! targets and Miri load the byte atomically, then test and branch. An open
+//! gate is always safe: the full check (the level, then the callsite's
+//! interest) runs behind it.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -26,6 +30,10 @@ pub(crate) struct SiteGate {
     /// Whether the gate is in [`GATES`].
     listed: AtomicBool,
 }
+
+/// Where `open` is in a gate: a method's dispatcher may read it itself
+/// (see `__private::gate_open!`).
+pub(crate) const OPEN_BYTE: usize = core::mem::offset_of!(SiteGate, open);
 
 /// Every gate that has been planned once: reopened when the configuration
 /// in force changes. Its lock also orders every change of a gate's count,

@@ -182,6 +182,9 @@ pub(crate) struct SiteCore {
     instantiations: Mutex<Vec<Instantiation>>,
 }
 
+/// Where the gate's byte is in a site.
+pub(crate) const GATE_BYTE: usize = core::mem::offset_of!(SiteCore, gate) + gate::OPEN_BYTE;
+
 /// The key of a method that is not generic (see `method::not_generic`).
 pub(crate) fn not_generic_key() -> TypeId {
     TypeId::of::<()>()

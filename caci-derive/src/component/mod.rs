@@ -53,6 +53,8 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
     // from outside (`<Type>::__caci_site_x`): it registers them all at once.
     let registers_block = place == expand::Place::InherentImpl && block.generics.params.is_empty();
     let mut block_sites = Vec::new();
+    // Beside the impl: the sites' `static`s (see `expand::site_static`).
+    let mut statics = Vec::new();
     let functions = block.items.iter_mut().filter_map(|impl_item| match impl_item {
         syn::ImplItem::Fn(function) => Some(function),
         _ => None,
@@ -63,10 +65,11 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
             Planned::Skipped(registration) => skipped.push(registration),
             Planned::Wrapped(mut method) => {
                 if registers_block {
-                    let ident = expand::site_const_ident(&function.sig.ident);
+                    let site = expand::site_const(&block.self_ty, &function.sig.ident);
                     let cfgs = expand::cfgs(&function.attrs).into_iter().cloned().collect();
-                    block_sites.push((cfgs, ident.clone()));
-                    method.site_const = Some(ident);
+                    block_sites.push((cfgs, site.ident.clone()));
+                    method.site_const = Some(site);
+                    statics.push(expand::site_static(&method, &function.attrs));
                 }
                 siblings.push(expand::wrap(
                     &method,
@@ -89,10 +92,11 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
         None => TokenStream::new(),
     };
     if skipped.is_empty() && registration.is_empty() {
-        block.into_token_stream()
+        quote::quote!(#block #(#statics)*)
     } else {
         quote::quote! {
             #block
+            #(#statics)*
             const _: () = { #(#skipped)* #registration };
         }
     }

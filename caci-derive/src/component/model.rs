@@ -75,7 +75,16 @@ pub(crate) struct Method {
     /// registers its methods' sites together (see
     /// [`expand::register_block`](crate::component::expand::register_block));
     /// `None`: the site is in the function's body, registered alone.
-    pub(crate) site_const: Option<syn::Ident>,
+    pub(crate) site_const: Option<SiteConst>,
+}
+
+/// A site the impl block registers: its `static` beside the impl, and the
+/// impl's associated `const` that refers to it.
+pub(crate) struct SiteConst {
+    /// `__caci_site_<method>`, named as `Self::__caci_site_<method>`.
+    pub(crate) ident: syn::Ident,
+    /// The `static`, named by the dispatcher's gate check.
+    pub(crate) site: syn::Ident,
 }
 
 /// One input.

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt as _;
 
-use crate::component::model::{Binding, ComponentName, Context, Method};
+use crate::component::model::{Binding, ComponentName, Context, Method, SiteConst};
 use crate::component::signature;
 
 /// Registers a `#[caci(skip)]` method, so the coverage report lists it.
@@ -72,15 +72,25 @@ pub(crate) fn wrap(
     site_const
 }
 
+/// The `static` site of a method whose impl block registers it, for beside
+/// the impl; nothing for other methods.
+pub(crate) fn site_static(method: &Method, attrs: &[syn::Attribute]) -> TokenStream {
+    site::site_static(method, &cfgs(attrs))
+}
+
 /// The function's `cfg` attributes: its site exists when it does.
 pub(crate) fn cfgs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident("cfg")).collect()
 }
 
-/// The associated `const` that holds the site of a method named `name`,
-/// when its impl block registers its sites together.
-pub(crate) fn site_const_ident(name: &syn::Ident) -> syn::Ident {
-    quote::format_ident!("__caci_site_{}", name.unraw())
+/// The associated `const` that refers to the site of the method `name` of
+/// an impl of `self_ty`, and the site's `static`, when the impl block
+/// registers its sites together.
+pub(crate) fn site_const(self_ty: &syn::Type, name: &syn::Ident) -> SiteConst {
+    SiteConst {
+        ident: quote::format_ident!("__caci_site_{}", name.unraw()),
+        site: site::site_static_ident(self_ty, name),
+    }
 }
 
 /// One registration for the sites of a whole inherent, non-generic impl

@@ -4,18 +4,17 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use crate::component::model::{Binding, ComponentName, Input, Method};
+use crate::component::model::{Binding, ComponentName, Input, Method, SiteConst};
 use crate::component::types;
 use crate::type_string::type_string;
 
-/// `static __CACI_SITE`, the descriptor's shapes function, and its
-/// registration; nothing when the site is the impl's associated `const`
-/// ([`site_const`]).
+/// `static __CACI_SITE` and its registration; nothing when the site is the
+/// impl's associated `const` ([`site_const`]).
 pub(crate) fn items(method: &Method) -> TokenStream {
     if method.site_const.is_some() {
         return TokenStream::new();
     }
-    let site = site(method);
+    let site = site(method, &quote::format_ident!("__CACI_SITE"));
     let p = &method.private;
     quote! {
         #site
@@ -25,27 +24,53 @@ pub(crate) fn items(method: &Method) -> TokenStream {
     }
 }
 
-/// `const __caci_site_<method>: &MethodSite`, the impl's item that holds the
-/// site of a method its block registers (see [`register_block`](super::register_block)).
+/// `const __caci_site_<method>: &MethodSite`, the impl's item that refers to
+/// the site of a method its block registers (see
+/// [`register_block`](super::register_block)); the site is the `static`
+/// [`site_static`] puts beside the impl.
 pub(crate) fn site_const(method: &Method, cfgs: &[&syn::Attribute]) -> TokenStream {
-    let Some(ident) = &method.site_const else {
+    let Some(SiteConst { ident, site }) = &method.site_const else {
         return TokenStream::new();
     };
     let p = &method.private;
-    let site = site(method);
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        const #ident: &'static #p::MethodSite = {
-            #site
-            &__CACI_SITE
-        };
+        const #ident: &'static #p::MethodSite = &#site;
     }
 }
 
-/// `static __CACI_SITE` with its shapes and error-shape functions.
-fn site(method: &Method) -> TokenStream {
+/// The `static` site of a method with a site `const`, beside the impl: a
+/// `static` the dispatcher's gate check can name (`sym`), which one inside
+/// the `const`'s initializer is not.
+pub(crate) fn site_static(method: &Method, cfgs: &[&syn::Attribute]) -> TokenStream {
+    let Some(SiteConst { site: ident, .. }) = &method.site_const else {
+        return TokenStream::new();
+    };
+    let site = site(method, ident);
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #site
+    }
+}
+
+/// The name of the `static` site of the method `name` of a non-generic
+/// inherent impl of `self_ty`, beside the impl: from a hash of both, as no
+/// other impl in the same scope can have that method of that type.
+pub(crate) fn site_static_ident(self_ty: &syn::Type, name: &syn::Ident) -> syn::Ident {
+    use quote::ToTokens as _;
+    use std::hash::{Hash as _, Hasher as _};
+    use syn::ext::IdentExt as _;
+    let mut hasher = std::hash::DefaultHasher::new();
+    self_ty.to_token_stream().to_string().hash(&mut hasher);
+    name.unraw().to_string().hash(&mut hasher);
+    quote::format_ident!("__CACI_SITE_{:016X}", hasher.finish())
+}
+
+/// `static <name>`, its shapes and error-shape functions inside.
+fn site(method: &Method, name: &syn::Ident) -> TokenStream {
     let p = &method.private;
     let span_name = method.span_name();
     let target = match &method.target {
@@ -82,8 +107,18 @@ fn site(method: &Method) -> TokenStream {
         let late = &method.late_fields;
         (quote!(with_late_fields), quote!(, &[#(#late),*]))
     };
+    let shapes_fn = quote! {
+        fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
+            #[allow(unused_imports)]
+            use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
+            #p::describe(&[#(#input_names),*], &[#(#input_shapes),*], #output_shape)
+        }
+    };
     quote! {
-        static __CACI_SITE: #p::MethodSite = #p::MethodSite::#constructor(
+        static #name: #p::MethodSite = {
+        #error_fn
+        #shapes_fn
+        #p::MethodSite::#constructor(
             #p::SiteInfo {
                 name: #span_name,
                 target: #target,
@@ -105,13 +140,8 @@ fn site(method: &Method) -> TokenStream {
         )
         .with_function(::core::concat!(::core::module_path!(), "::", #function))
         .with_shapes(__caci_descriptor_shapes)
-        #with_error;
-        #error_fn
-        fn __caci_descriptor_shapes() -> (#p::Vec<#p::Input>, ::core::option::Option<#p::Shape>) {
-            #[allow(unused_imports)]
-            use #p::{OutputViaResult as _, OutputViaValue as _, TypeViaCapture as _, TypeViaOpaque as _};
-            #p::describe(&[#(#input_names),*], &[#(#input_shapes),*], #output_shape)
-        }
+        #with_error
+        };
     }
 }
 
@@ -258,7 +288,7 @@ pub(crate) fn start(method: &Method) -> TokenStream {
         }}
     });
     let site = match &method.site_const {
-        Some(ident) => quote!(Self::#ident),
+        Some(SiteConst { ident, .. }) => quote!(Self::#ident),
         None => quote!(__CACI_SITE),
     };
     if !depends_on_instantiation(method) {
@@ -296,8 +326,9 @@ pub(crate) fn start(method: &Method) -> TokenStream {
 }
 
 /// Whether the method's span may be wanted, checked before any value is
-/// probed: the site's gate where the site is in reach (one load and one
-/// branch when no subscriber wants it: see `MethodSite::may_be_enabled`),
+/// probed: the site's gate where the site is in reach (for a site `const`,
+/// `gate_open!` on its `static`: on x86-64 a `cmp` with memory and a `jne`
+/// when no subscriber wants it; else see `MethodSite::may_be_enabled`),
 /// and the level, a comparison with a constant and one atomic load (for a
 /// site `const`, in the traced sibling: [`level_in_sibling`]).
 /// `in_place`: checked in the wrapped body itself, not by a dispatcher in
@@ -306,9 +337,10 @@ pub(crate) fn level_enabled(method: &Method, in_place: bool) -> TokenStream {
     let p = &method.private;
     let level = method.level.tokens(p);
     match (&method.site_const, in_place) {
-        // The level is checked in the traced sibling (`level_in_sibling`).
-        (Some(ident), false) => quote!(Self::#ident.may_be_enabled()),
-        (Some(ident), true) => quote!(Self::#ident.enabled(#level)),
+        // The level is checked in the traced sibling (`level_in_sibling`);
+        // the gate is read from the site's `static` beside the impl.
+        (Some(SiteConst { site, .. }), false) => quote!(#p::gate_open!(#site)),
+        (Some(SiteConst { ident, .. }), true) => quote!(Self::#ident.enabled(#level)),
         // In place, the site's `static` is declared just before.
         (None, true) => quote!(__CACI_SITE.enabled(#level)),
         (None, false) => quote!(#p::method_level_enabled(#level)),
@@ -319,7 +351,7 @@ pub(crate) fn level_enabled(method: &Method, in_place: bool) -> TokenStream {
 /// dispatcher checked only the site's gate (a site `const`); other starts
 /// as they are.
 pub(crate) fn level_in_sibling(method: &Method, start: TokenStream) -> TokenStream {
-    let Some(ident) = &method.site_const else {
+    let Some(SiteConst { ident, .. }) = &method.site_const else {
         return start;
     };
     let p = &method.private;
