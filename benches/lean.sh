@@ -2,7 +2,7 @@
 # Every issue #17 ("lean at every size") measurement in one run, side by
 # side, from the workspace root:
 #
-#   benches/lean.sh            # instructions, on-CPU time, memory (about 3 minutes)
+#   benches/lean.sh            # instructions, on-CPU and wall time, memory (about 4 minutes)
 #   LEAN_COMPILE=1 benches/lean.sh   # and compile time and code size (about 10 more)
 #
 # Prints the tables BENCHMARKS.md's "Lean at every size" section shows.
@@ -41,6 +41,11 @@ TARGET=${CARGO_TARGET_DIR:-target}
 "$TARGET"/release/oncpu wide_fields/component_3 wide_fields/manual_3 15 2000000
 "$TARGET"/release/oncpu wide_fields/component_30 wide_fields/manual_30 15 1000000
 "$TARGET"/release/oncpu wide_fields/component_leaves_30 wide_fields/manual_leaves_30 15 1000000
+
+echo
+echo "== Wall time per call at three inputs (criterion, median in the middle)"
+cargo bench -p caci-benches --bench call_site -- "call_site/(component|manual_span_outcome)_registry" 2>&1 |
+    grep -E "^call_site/|time:"
 
 echo
 echo "== Memory across 1,000 installs, and allocations per call"
