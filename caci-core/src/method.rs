@@ -348,9 +348,13 @@ impl MethodSite {
     /// anything else.
     #[inline(always)]
     pub fn enabled(&'static self, level: tracing::Level) -> bool {
-        if !self.core.may_be_enabled() {
-            return false;
-        }
+        self.core.may_be_enabled() && self.enabled_past_gate(level)
+    }
+
+    /// [`enabled`](Self::enabled) once the gate is known to be open (read
+    /// by `__private::gate_open!`): the level.
+    #[inline(always)]
+    pub fn enabled_past_gate(&'static self, level: tracing::Level) -> bool {
         if crate::__private::method_level_enabled(level) {
             return true;
         }

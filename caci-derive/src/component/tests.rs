@@ -59,6 +59,24 @@ fn async_and_future_methods() {
 }
 
 #[test]
+fn async_and_future_methods_of_a_non_generic_impl() {
+    assert_expansion!(super::component(
+        quote!(),
+        quote! {
+            impl Billing {
+                async fn charge(&self, cents: u64) -> u64 {
+                    self.gateway.charge(cents).await
+                }
+
+                fn later(&self) -> impl Future<Output = u32> + '_ {
+                    async move { self.count }
+                }
+            }
+        }
+    ));
+}
+
+#[test]
 fn free_function() {
     assert_expansion!(super::instrument_fn(
         quote!(component = "Billing", crate = my::caci),

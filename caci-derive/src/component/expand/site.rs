@@ -340,7 +340,9 @@ pub(crate) fn level_enabled(method: &Method, in_place: bool) -> TokenStream {
         // The level is checked in the traced sibling (`level_in_sibling`);
         // the gate is read from the site's `static` beside the impl.
         (Some(SiteConst { site, .. }), false) => quote!(#p::gate_open!(#site)),
-        (Some(SiteConst { ident, .. }), true) => quote!(Self::#ident.enabled(#level)),
+        (Some(SiteConst { ident, site }), true) => {
+            quote!(#p::gate_open!(#site) && Self::#ident.enabled_past_gate(#level))
+        }
         // In place, the site's `static` is declared just before.
         (None, true) => quote!(__CACI_SITE.enabled(#level)),
         (None, false) => quote!(#p::method_level_enabled(#level)),
