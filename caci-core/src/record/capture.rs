@@ -276,11 +276,12 @@ impl<'a, 'v> Out<'a, 'v> {
     /// IBAN is replaced by a marker such as `[redacted: card]` unless the
     /// configuration turns value scrubbing off.
     #[inline(always)]
-    pub fn str(mut self, value: &'v str) {
-        if let Node::Leaf { slot } = self.node
-            && !self.sink.put_plain_str(*slot, value, None)
+    pub fn str(self, value: &'v str) {
+        let Out { node, mut sink } = self;
+        if let Node::Leaf { slot } = node
+            && !sink.put_plain_str(*slot, value, None)
         {
-            self.sink.put_scrubbed_str(*slot, value);
+            sink.put_scrubbed_str(*slot, value);
         }
     }
 
@@ -288,11 +289,12 @@ impl<'a, 'v> Out<'a, 'v> {
     /// (`borrowed`: a `String`, a `&str`), handed to a span's opening
     /// without a copy when it needs neither scrubbing nor cutting.
     #[inline(always)]
-    pub(crate) fn str_through(mut self, value: &'v str, borrowed: &'v dyn tracing::Value) {
-        if let Node::Leaf { slot } = self.node
-            && !self.sink.put_plain_str(*slot, value, Some(borrowed))
+    pub(crate) fn str_through(self, value: &'v str, borrowed: &'v dyn tracing::Value) {
+        let Out { node, mut sink } = self;
+        if let Node::Leaf { slot } = node
+            && !sink.put_plain_str(*slot, value, Some(borrowed))
         {
-            self.sink.put_scrubbed_str(*slot, value);
+            sink.put_scrubbed_str(*slot, value);
         }
     }
 
@@ -425,13 +427,15 @@ impl<'a, 'v> Out<'a, 'v> {
     /// `None` when none of them is captured.
     #[inline(always)]
     pub fn variant(self, index: usize, name: &'static str) -> Option<Fields<'a, 'v>> {
-        // A unit enum's value is one leaf: inline; an enum with fields is not.
-        if let Node::Leaf { slot } = self.node {
-            let Out { mut sink, .. } = self;
+        // A unit enum's value is one leaf: inline; an enum with fields is
+        // not. The `Out` is taken apart first and put together again only
+        // for the call out of line, so the leaf's path keeps it in registers.
+        let Out { node, mut sink } = self;
+        if let Node::Leaf { slot } = node {
             sink.put_short_str(*slot, name);
             return None;
         }
-        self.variant_of_enum(index, name)
+        Out { node, sink }.variant_of_enum(index, name)
     }
 
     /// [`variant`](Self::variant) with the name in a `static` (what
@@ -440,12 +444,12 @@ impl<'a, 'v> Out<'a, 'v> {
     #[doc(hidden)]
     #[inline(always)]
     pub fn variant_ref(self, index: usize, name: &'static &'static str) -> Option<Fields<'a, 'v>> {
-        if let Node::Leaf { slot } = self.node {
-            let Out { mut sink, .. } = self;
+        let Out { node, mut sink } = self;
+        if let Node::Leaf { slot } = node {
             sink.put_borrowed(*slot, name, || Slot::Str(name));
             return None;
         }
-        self.variant_of_enum(index, name)
+        Out { node, sink }.variant_of_enum(index, name)
     }
 
     #[inline(never)]

@@ -36,6 +36,9 @@ pub(crate) type Pair<'v> = (&'v Field, Option<&'v dyn Value>);
 pub(crate) struct Opening<'v> {
     cells: std::slice::IterMut<'v, MaybeUninit<Slot<'v>>>,
     limits: RenderLimits<'v>,
+    /// Strings shorter than this are recorded as they are
+    /// ([`plain_below`](crate::rules::scrub::plain_below)).
+    plain_below: usize,
     room: Room<'v>,
 }
 
@@ -46,6 +49,7 @@ impl<'v> Opening<'v> {
         Opening {
             cells: cells.iter_mut(),
             limits,
+            plain_below: limits.plain_below(),
             room,
         }
     }
@@ -216,7 +220,7 @@ impl<'v> Sink<'_, 'v> {
         let Sink::Opening { pairs, opening } = self else {
             return false;
         };
-        if !crate::rules::scrub::too_short_to_scrub(value) || value.len() > opening.limits.max_string_len() {
+        if value.len() >= opening.plain_below {
             return false;
         }
         match borrowed {
@@ -228,8 +232,11 @@ impl<'v> Sink<'_, 'v> {
 
     /// A string scrubbed (replaced by its marker when it looks like a
     /// secret), then cut to the limit: [`put_str`](Self::put_str).
-    #[inline]
-    pub(crate) fn put_scrubbed_str(&mut self, slot: u16, value: &'v str) {
+    ///
+    /// Out of line, and taking the sink by value: the caller's sink stays
+    /// in registers on the plain string's path.
+    #[inline(never)]
+    pub(crate) fn put_scrubbed_str(mut self, slot: u16, value: &'v str) {
         let value = self.render_limits().scrubbed(value).unwrap_or(value);
         self.put_str(slot, value);
     }

@@ -311,6 +311,12 @@ impl<'v> RenderLimits<'v> {
         self.0.limits.max_string_len
     }
 
+    /// Strings shorter than this are recorded as they are.
+    #[inline]
+    pub(crate) fn plain_below(self) -> usize {
+        self.0.plain_below
+    }
+
     #[inline]
     pub(crate) fn deny(self) -> &'v DenyList {
         &self.0.deny

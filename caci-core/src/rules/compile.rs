@@ -91,6 +91,9 @@ pub(crate) struct Rules {
 #[derive(Debug, PartialEq)]
 pub(crate) struct RenderRules {
     pub(crate) limits: Limits,
+    /// Strings shorter than this are recorded as they are: see
+    /// [`scrub::plain_below`](super::scrub::plain_below).
+    pub(crate) plain_below: usize,
     pub(crate) deny: DenyList,
     pub(crate) scrub_values: bool,
     pub(crate) capture_error_messages: bool,
@@ -269,6 +272,7 @@ pub(crate) fn compile(spec: &ConfigSpec) -> Result<Rules, ConfigError> {
     }
     let render = Arc::new(RenderRules {
         limits,
+        plain_below: super::scrub::plain_below(limits.max_string_len),
         deny: deny.clone(),
         scrub_values: spec.scrub_values,
         capture_error_messages: spec.capture_error_messages,

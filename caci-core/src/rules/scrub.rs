@@ -112,10 +112,20 @@ pub(crate) fn scrub(value: &str) -> Option<Scrubbed> {
 }
 
 /// Whether `value` is shorter than anything a detector matches, so that
-/// [`scrub`] never flags it (the recording's fast path asks first).
+/// [`scrub`] never flags it.
 #[inline(always)]
 pub(crate) const fn too_short_to_scrub(value: &str) -> bool {
     value.len() < MIN_LEN
+}
+
+/// The length below which a string is recorded as it is under a string
+/// limit of `max_len`: too short to scrub ([`too_short_to_scrub`]) and not
+/// cut. Computed once per opening, so the recording's fast path is one
+/// comparison.
+#[inline(always)]
+pub(crate) const fn plain_below(max_len: usize) -> usize {
+    let fits = max_len.saturating_add(1);
+    if fits < MIN_LEN { fits } else { MIN_LEN }
 }
 
 #[inline(never)]

@@ -253,6 +253,8 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
     let mut assertions = Vec::new();
     let mut variant_shapes = Vec::new();
     let mut arms = Vec::new();
+    let mut recorded_counts = Vec::new();
+    let mut names = Vec::new();
     for (index, variant) in variants.iter().enumerate() {
         let name = variant.captured_name(rule);
         let declared = variant.ident.unraw().to_string();
@@ -261,10 +263,13 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
         variant_shapes.push(quote! {
             #private::VariantShape::new(#name, #declared, #fields)
         });
+        recorded_counts.push(shaped.recorded.len());
+        names.push(name.clone());
         arms.push(variant_arm(variant, index, &name, &shaped.recorded, private));
         assertions.extend(shaped.assertions);
     }
     let shapes = vec_of(&variant_shapes, private);
+    let unit_like = variants.iter().zip(&recorded_counts).all(|(_, count)| *count == 0);
     let shape = quote! {
         #(#assertions)*
         #private::Shape {
@@ -274,6 +279,8 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
     };
     let record = if arms.is_empty() {
         quote!(match *self {})
+    } else if unit_like {
+        unit_like_record(variants, &names)
     } else {
         quote! {
             match self {
@@ -282,6 +289,26 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
         }
     };
     (shape, record)
+}
+
+/// The `record()` body of an enum none of whose variants records a field
+/// (a unit enum, or one whose fields are all skipped): the variant's index,
+/// then one offer of its name from a table, so the offer is inlined once,
+/// not once per variant.
+fn unit_like_record(variants: &[Variant], names: &[String]) -> TokenStream {
+    let count = Literal::usize_unsuffixed(variants.len());
+    let arms = variants.iter().enumerate().map(|(index, variant)| {
+        let ident = &variant.ident;
+        let index = Literal::usize_unsuffixed(index);
+        quote!(Self::#ident { .. } => #index)
+    });
+    quote! {
+        static __NAMES: [&str; #count] = [#(#names),*];
+        let __index: usize = match self {
+            #(#arms,)*
+        };
+        __out.variant_ref(__index, &__NAMES[__index]);
+    }
 }
 
 /// `Self::Variant { .. } => { .. }`, binding only the recorded fields (by
