@@ -538,10 +538,17 @@ impl<'v> Fields<'_, 'v> {
     /// not be looked at, formatted or computed.
     #[inline]
     pub fn at(&mut self, index: usize) -> Option<Out<'_, 'v>> {
-        match self.nodes.get(index) {
-            None | Some(Node::Skip) => None,
-            Some(node) => Some(Out::new(node, self.sink.reborrow())),
-        }
+        offered(self.nodes.get(index)?, &mut self.sink)
+    }
+}
+
+/// Where to offer a field under `node`, or `None` when nothing of it is
+/// captured.
+#[inline(always)]
+fn offered<'s, 'v>(node: &'v Node, sink: &'s mut Sink<'_, 'v>) -> Option<Out<'s, 'v>> {
+    match node {
+        Node::Skip => None,
+        node => Some(Out::new(node, sink.reborrow())),
     }
 }
 
@@ -557,10 +564,7 @@ impl<'v, const N: usize> StructFields<'_, 'v, N> {
     /// [`Fields::at`] with the index a constant (below `N`).
     #[inline(always)]
     pub fn at<const INDEX: usize>(&mut self) -> Option<Out<'_, 'v>> {
-        match &self.nodes[INDEX] {
-            Node::Skip => None,
-            node => Some(Out::new(node, self.sink.reborrow())),
-        }
+        offered(&self.nodes[INDEX], &mut self.sink)
     }
 }
 

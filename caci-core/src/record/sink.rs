@@ -73,39 +73,11 @@ fn put_borrowed<'v>(pairs: &mut [Pair<'v>], slot: u16, value: &'v dyn Value) {
     }
 }
 
+/// Writes `value` into the opening's next cell and the cell into `slot`'s
+/// pair. Inlined where the variant is known, reading the cell back folds:
+/// no match on the variant.
 #[inline(always)]
-fn put_i64<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: i64) {
-    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
-        return;
-    };
-    if let Slot::I64(kept) = cell.write(Slot::I64(value)) {
-        pair.1 = Some(kept);
-    }
-}
-
-#[inline(always)]
-fn put_str<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: &'v str) {
-    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
-        return;
-    };
-    if let Slot::Str(kept) = cell.write(Slot::Str(value)) {
-        pair.1 = Some(kept);
-    }
-}
-
-#[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
-#[inline(always)]
-fn put_short<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: &'v dyn fmt::Display) {
-    let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
-        return;
-    };
-    if let Slot::Short(kept) = cell.write(Slot::Short(tracing::field::display(value))) {
-        pair.1 = Some(kept);
-    }
-}
-
-#[inline(always)]
-fn put_kept<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: Slot<'v>) {
+fn put_in_cell<'v>(pairs: &mut [Pair<'v>], opening: &mut Opening<'v>, slot: u16, value: Slot<'v>) {
     let (Some(pair), Some(cell)) = (pairs.get_mut(usize::from(slot)), opening.cells.next()) else {
         return;
     };
@@ -165,7 +137,7 @@ impl<'v> Sink<'_, 'v> {
     #[inline]
     pub(crate) fn put(&mut self, slot: u16, value: Slot<'v>) {
         match self {
-            Sink::Opening { pairs, opening } => put_kept(pairs, opening, slot, value),
+            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, value),
             Sink::Slots(frame) => frame.put(slot, value),
             Sink::Render(renderer) => renderer.put(slot, value),
         }
@@ -185,7 +157,7 @@ impl<'v> Sink<'_, 'v> {
     #[inline(always)]
     pub(crate) fn put_i64(&mut self, slot: u16, value: i64) {
         match self {
-            Sink::Opening { pairs, opening } => put_i64(pairs, opening, slot, value),
+            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, Slot::I64(value)),
             _ => self.put(slot, Slot::I64(value)),
         }
     }
@@ -196,7 +168,9 @@ impl<'v> Sink<'_, 'v> {
     #[inline(always)]
     pub(crate) fn put_short(&mut self, slot: u16, value: &'v dyn fmt::Display) {
         match self {
-            Sink::Opening { pairs, opening } => put_short(pairs, opening, slot, value),
+            Sink::Opening { pairs, opening } => {
+                put_in_cell(pairs, opening, slot, Slot::Short(tracing::field::display(value)));
+            }
             _ => self.put(slot, Slot::Short(tracing::field::display(value))),
         }
     }
@@ -205,7 +179,7 @@ impl<'v> Sink<'_, 'v> {
     #[inline(always)]
     pub(crate) fn put_short_str(&mut self, slot: u16, value: &'v str) {
         match self {
-            Sink::Opening { pairs, opening } => put_str(pairs, opening, slot, value),
+            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, Slot::Str(value)),
             _ => self.put(slot, Slot::Str(value)),
         }
     }
@@ -225,7 +199,7 @@ impl<'v> Sink<'_, 'v> {
         }
         match borrowed {
             Some(borrowed) => put_borrowed(pairs, slot, borrowed),
-            None => put_str(pairs, opening, slot, value),
+            None => put_in_cell(pairs, opening, slot, Slot::Str(value)),
         }
         true
     }
@@ -248,7 +222,7 @@ impl<'v> Sink<'_, 'v> {
         // Short in bytes, so short in characters: the common case.
         match self {
             Sink::Opening { pairs, opening } if value.len() <= opening.limits.max_string_len() => {
-                put_str(pairs, opening, slot, value)
+                put_in_cell(pairs, opening, slot, Slot::Str(value))
             }
             Sink::Slots(frame) if value.len() <= frame.limits.max_string_len() => frame.put(slot, Slot::Str(value)),
             _ => self.put_str_slow(slot, value),
@@ -322,7 +296,7 @@ impl<'v> Sink<'_, 'v> {
         match self {
             Sink::Opening { pairs, opening } => {
                 let kept = value.kept(&mut opening.room);
-                put_kept(pairs, opening, slot, kept);
+                put_in_cell(pairs, opening, slot, kept);
             }
             Sink::Slots(frame) => {
                 let kept = value.kept(&mut frame.room);
