@@ -622,7 +622,10 @@ impl Running {
         let outcome = outcome.as_str();
         let function = plan.function_name();
         let function = (!function.is_empty()).then_some(&function as &dyn Value);
-        let field = |index| plan.fixed_field(index);
+        let Some(fixed) = plan.fixed_fields::<{ METHOD_FIELDS.len() }>() else {
+            return;
+        };
+        let field = |index: usize| &fixed[index];
         if plan.captures_code_location() {
             let (file, line) = self.location();
             let values: [(&tracing::field::Field, Option<&dyn Value>); 5] = [
@@ -708,9 +711,11 @@ impl Running {
             plan.record_error(&self.span, value, &fixed);
             return;
         }
-        let field = |index| plan.fixed_field(index);
+        let Some(fields) = plan.fixed_fields::<{ METHOD_FIELDS.len() }>() else {
+            return;
+        };
         let values: [(&tracing::field::Field, Option<&dyn Value>); METHOD_FIELDS.len()] =
-            std::array::from_fn(|index| (field(index), fixed[index]));
+            std::array::from_fn(|index| (&fields[index], fixed[index]));
         self.span.record_all(&plan.metadata().fields().value_set(&values));
     }
 }

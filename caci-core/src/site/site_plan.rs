@@ -86,10 +86,12 @@ impl SitePlan {
         self.metadata
     }
 
-    /// The handle of the fixed field at `index` in the site's fixed fields.
+    /// The handles of the site's `N` fixed fields (a method site's:
+    /// `METHOD_FIELDS`), checked once; `None` for a site with other fixed
+    /// fields.
     #[inline]
-    pub(crate) fn fixed_field(&self, index: usize) -> &Field {
-        &self.fixed[index]
+    pub(crate) fn fixed_fields<const N: usize>(&self) -> Option<&[Field; N]> {
+        (*self.fixed).try_into().ok()
     }
 
     /// Opens a span with the inputs' allowed values (`None`: an input whose
