@@ -58,6 +58,21 @@ enum Payment {
     Cash,
 }
 
+/// Variants whose fields are all sensitive or skipped: only the name is
+/// ever recorded (the derive offers it from one table).
+#[derive(Telemetry)]
+#[telemetry(rename_all = "kebab-case")]
+enum Credential {
+    Password(#[telemetry(sensitive)] String),
+    ApiKey {
+        #[telemetry(sensitive)]
+        key: String,
+        #[telemetry(skip)]
+        cache: Cache,
+    },
+    Anonymous,
+}
+
 #[derive(Telemetry)]
 struct Page<T, S> {
     items: Vec<T>,
@@ -188,6 +203,27 @@ fn a_data_enum_records_only_the_fields_of_the_variant_it_holds() {
 
     let span = span_of!(config, payment = Payment::Cash);
     span.assert_fields_exactly(&["payment"]).assert_field("payment", "Cash");
+}
+
+#[test]
+fn an_enum_whose_variants_record_no_field_records_only_the_variant_name() {
+    let config = config(|b| b.allow_fields(["credential", "0", "key", "cache"]));
+    let cases = [
+        (Credential::Password("hunter2".into()), "password"),
+        (
+            Credential::ApiKey {
+                key: "sk_live_1234".into(),
+                cache: Cache,
+            },
+            "api-key",
+        ),
+        (Credential::Anonymous, "anonymous"),
+    ];
+    for (credential, name) in cases {
+        let span = span_of!(config, credential = credential);
+        span.assert_fields_exactly(&["credential"])
+            .assert_field("credential", name);
+    }
 }
 
 #[test]
