@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use caci_core::{Capture, Kind, Level, ShapeBody, Telemetry, TelemetryCaptureConfiguration};
+use caci_core::{Capture, Kind, Level, Out, Shape, ShapeBody, Telemetry, TelemetryCaptureConfiguration};
 use caci_testkit::FieldValue;
 use rust_decimal::Decimal;
 
@@ -430,4 +430,49 @@ mod jiff_types {
             .assert_field("booking.civil", "2026-11-25…")
             .assert_field("booking.day", "2026-11-25");
     }
+}
+
+/// A hand-written `Capture` impl that counts its calls: it may compute
+/// before it looks at its `Out`, so a field the plan skips is never offered
+/// to it (CACI's own impls and derived ones are, and only look).
+struct Audited;
+
+static AUDITED: AtomicUsize = AtomicUsize::new(0);
+
+impl Capture for Audited {
+    fn shape() -> Shape {
+        Shape::scalar::<Self>(Kind::SignedInteger)
+    }
+    fn record<'v>(&'v self, out: Out<'_, 'v>) {
+        AUDITED.fetch_add(1, Ordering::SeqCst);
+        out.i64(1);
+    }
+}
+
+#[derive(Telemetry)]
+struct Ledger {
+    entries: u32,
+    audited: Audited,
+    owner: Label,
+}
+
+#[test]
+fn a_skipped_field_with_a_hand_written_impl_is_never_offered() {
+    let ledger = || Ledger {
+        entries: 4,
+        audited: Audited,
+        owner: Label(Counted(&AUDITED)),
+    };
+    let span = span_of!(config(|b| b.allow_field("entries")), ledger = ledger());
+    span.assert_fields_exactly(&["ledger.entries"])
+        .assert_field("ledger.entries", 4_i64);
+    assert_eq!(
+        AUDITED.load(Ordering::SeqCst),
+        0,
+        "neither the impl nor the display ran"
+    );
+
+    let span = span_of!(config(|b| b.allow_fields(["entries", "audited"])), ledger = ledger());
+    span.assert_fields_exactly(&["ledger.entries", "ledger.audited"]);
+    assert_eq!(AUDITED.load(Ordering::SeqCst), 1, "offered once it is captured");
 }

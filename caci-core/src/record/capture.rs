@@ -68,6 +68,15 @@ pub trait Capture {
         false
     }
 
+    /// Whether [`record`](Capture::record) looks at its `Out` before doing
+    /// anything else, so that offering it a field the plan skips costs only
+    /// that look: CACI's own impls and derived structs and enums. A derived
+    /// struct offers such a field without checking for a skip first; any
+    /// other field (a hand-written impl, which may compute before it looks)
+    /// is not offered at all when skipped.
+    #[doc(hidden)]
+    const LOOKS_FIRST: bool = false;
+
     /// [`record`](Capture::record) of a value reached through a shared
     /// reference (a `&str` field): an impl may hand `tracing` the reference
     /// itself. The default records the value.
@@ -565,6 +574,18 @@ impl<'v, const N: usize> StructFields<'_, 'v, N> {
     #[inline(always)]
     pub fn at<const INDEX: usize>(&mut self) -> Option<Out<'_, 'v>> {
         offered(&self.nodes[INDEX], &mut self.sink)
+    }
+
+    /// [`at`](Self::at) for a field whose impl looks at its `Out` first
+    /// (`looks_first`, its type's [`Capture::LOOKS_FIRST`]): then a skipped
+    /// field is offered too, and its impl's own look is the only check.
+    #[inline(always)]
+    pub fn at_looking<const INDEX: usize>(&mut self, looks_first: bool) -> Option<Out<'_, 'v>> {
+        let node = &self.nodes[INDEX];
+        if looks_first {
+            return Some(Out::new(node, self.sink.reborrow()));
+        }
+        offered(node, &mut self.sink)
     }
 }
 

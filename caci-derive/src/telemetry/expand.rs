@@ -27,6 +27,16 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
         Body::Enum(variants) => enum_body(variants, container.rule(), &private),
     };
     let trusted = trusted(container, &private);
+    // A struct's or an enum's `record` looks at its `Out` first; a
+    // newtype's is its field's, whose impl may not (and a newtype's own
+    // constant could not ask its field's: `struct Chain(Option<Box<Chain>>)`
+    // would be a cycle).
+    let looks_first = match &container.data {
+        Body::Struct(fields) if newtype_field(fields).is_some() => TokenStream::new(),
+        _ => quote!(
+            const LOOKS_FIRST: bool = true;
+        ),
+    };
     let ident = &container.ident;
     let generics = bounds::capture_generics(container, &private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -44,6 +54,8 @@ pub(crate) fn expand(container: &Container) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                #looks_first
+
                 fn trusted() -> bool {
                     #private::trusted_fields::<Self>(|| #trusted)
                 }
@@ -74,6 +86,8 @@ fn sensitive_type(container: &Container, private: &TokenStream) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::Capture for #ident #ty_generics #where_clause {
+                const LOOKS_FIRST: bool = true;
+
                 fn trusted() -> bool {
                     true
                 }
@@ -403,9 +417,15 @@ impl Recorded<'_> {
     fn call(&self, value: TokenStream, indexing: Indexing, private: &TokenStream) -> TokenStream {
         let index = Literal::usize_unsuffixed(self.index);
         let record = record_call(self.field, value, quote!(__field_out), private);
-        let at = match indexing {
-            Indexing::Constant => quote!(at::<#index>()),
-            Indexing::Runtime => quote!(at(#index)),
+        let at = match (indexing, self.field.via()) {
+            // Its impl looks first, or its field is not offered when skipped.
+            (Indexing::Constant, Via::Capture) => {
+                let capture_of = capture_of(&self.field.ty, private);
+                quote!(at_looking::<#index>(#capture_of::LOOKS_FIRST))
+            }
+            // A `display` or `with` field is never looked at when skipped.
+            (Indexing::Constant, _) => quote!(at::<#index>()),
+            (Indexing::Runtime, _) => quote!(at(#index)),
         };
         quote! {
             if let ::core::option::Option::Some(__field_out) = __fields.#at {

@@ -10,6 +10,7 @@ use crate::record::capture::{Capture, DynCapture, ListValue, MapValue, Out};
 use crate::shape::{Shape, ShapeBody, guarded};
 
 impl<T: Capture> Capture for Option<T> {
+    const LOOKS_FIRST: bool = T::LOOKS_FIRST;
     fn trusted() -> bool {
         T::trusted()
     }
@@ -29,6 +30,7 @@ impl<T: Capture> Capture for Option<T> {
 macro_rules! transparent_pointer {
     ($($ty:ty => $record:ident),*) => {$(
         impl<T: Capture + ?Sized> Capture for $ty {
+            const LOOKS_FIRST: bool = T::LOOKS_FIRST;
             fn trusted() -> bool {
                 T::trusted()
             }
@@ -66,6 +68,7 @@ macro_rules! list {
         }
 
         impl<$($generics)*> Capture for $ty {
+            const LOOKS_FIRST: bool = true;
             fn trusted() -> bool {
         T::trusted()
     }
@@ -118,6 +121,7 @@ impl<K: MapKey, V: Capture, S: BuildHasher> MapValue for HashMap<K, V, S> {
 }
 
 impl<K: MapKey, V: Capture, S: BuildHasher> Capture for HashMap<K, V, S> {
+    const LOOKS_FIRST: bool = true;
     fn trusted() -> bool {
         V::trusted()
     }
@@ -144,6 +148,7 @@ impl<K: MapKey, V: Capture> MapValue for BTreeMap<K, V> {
 }
 
 impl<K: MapKey, V: Capture> Capture for BTreeMap<K, V> {
+    const LOOKS_FIRST: bool = true;
     fn trusted() -> bool {
         V::trusted()
     }

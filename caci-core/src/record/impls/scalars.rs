@@ -17,6 +17,7 @@ use crate::shape::{Kind, Shape};
 macro_rules! scalars {
     ($( [$($generics:tt)*] $ty:ty => $kind:ident, |$value:ident, $out:ident| $record:expr; )*) => {$(
         impl<$($generics)*> Capture for $ty {
+            const LOOKS_FIRST: bool = true;
             fn trusted() -> bool {
                 true
             }
@@ -56,6 +57,7 @@ scalars! {
 
 /// A `&str` field is handed to `tracing` as the reference it is.
 impl Capture for str {
+    const LOOKS_FIRST: bool = true;
     fn trusted() -> bool {
         true
     }
