@@ -37,10 +37,10 @@ echo "== On-CPU time per call, side by side (oncpu; the thread's own clock)"
 # calls or more for the per-call figure to resolve a few nanoseconds.
 cargo build --profile bench -p caci-benches --bin oncpu >&2
 TARGET=${CARGO_TARGET_DIR:-target}
-"$TARGET"/release/oncpu call_site/component call_site/manual_span_outcome 15 2000000
-"$TARGET"/release/oncpu wide_fields/component_3 wide_fields/manual_3 15 2000000
-"$TARGET"/release/oncpu wide_fields/component_30 wide_fields/manual_30 15 1000000
-"$TARGET"/release/oncpu wide_fields/component_leaves_30 wide_fields/manual_leaves_30 15 1000000
+"$TARGET"/release/oncpu call_site/component call_site/manual_span_outcome 31 2000000
+"$TARGET"/release/oncpu wide_fields/component_3 wide_fields/manual_3 31 2000000
+"$TARGET"/release/oncpu wide_fields/component_30 wide_fields/manual_30 21 1000000
+"$TARGET"/release/oncpu wide_fields/component_leaves_30 wide_fields/manual_leaves_30 21 1000000
 
 echo
 echo "== Wall time per call at three inputs (criterion, median in the middle)"
