@@ -267,7 +267,8 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
     let mut assertions = Vec::new();
     let mut variant_shapes = Vec::new();
     let mut arms = Vec::new();
-    let mut recorded_counts = Vec::new();
+    // No variant records a field: see `unit_like_record`.
+    let mut unit_like = true;
     let mut names = Vec::new();
     for (index, variant) in variants.iter().enumerate() {
         let name = variant.captured_name(rule);
@@ -277,13 +278,12 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
         variant_shapes.push(quote! {
             #private::VariantShape::new(#name, #declared, #fields)
         });
-        recorded_counts.push(shaped.recorded.len());
+        unit_like &= shaped.recorded.is_empty();
         names.push(name.clone());
         arms.push(variant_arm(variant, index, &name, &shaped.recorded, private));
         assertions.extend(shaped.assertions);
     }
     let shapes = vec_of(&variant_shapes, private);
-    let unit_like = variants.iter().zip(&recorded_counts).all(|(_, count)| *count == 0);
     let shape = quote! {
         #(#assertions)*
         #private::Shape {
