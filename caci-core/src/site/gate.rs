@@ -7,11 +7,12 @@
 //! planned under the configuration in force (a new configuration may
 //! declare other fields, which a field filter may want). The count is
 //! zero only when every callsite is `never` and the site is planned: then
-//! the method runs its body alone. On x86-64, the dispatcher of a method of
-//! a non-generic inherent impl compares the byte in memory with zero and
-//! branches, two instructions (`__private::gate_open!`: its own asm, as an
-//! atomic load is never folded into a `cmp`); other wrapped methods, other
-//! targets and Miri load the byte atomically, then test and branch. An open
+//! the method runs its body alone. On x86-64, a method of a non-generic
+//! inherent impl (its dispatcher, or its body when wrapped in place)
+//! compares the byte in memory with zero and branches, two instructions
+//! (`__private::gate_open!`: its own asm, as an atomic load is never folded
+//! into a `cmp`); other wrapped methods, other targets and Miri load the
+//! byte atomically, then test and branch. An open
 //! gate is always safe: the full check (the level, then the callsite's
 //! interest) runs behind it.
 
