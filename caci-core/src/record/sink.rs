@@ -29,10 +29,10 @@ pub(crate) type Pair<'v> = (&'v Field, Option<&'v dyn Value>);
 /// A span's opening being filled, beside its pairs (which the sink holds
 /// itself, one per captured field): a leaf borrowed from the input goes
 /// straight into its slot's pair, any other into the next free cell and
-/// the cell into the pair, so the values are
-/// not walked again before `tracing` sees them. Cells start uninitialised
-/// (`MaybeUninit::write` hands back the value it keeps), so an opening
-/// pays only for the cells it fills.
+/// the cell into the pair, so the values are not walked again before
+/// `tracing` sees them. Cells start uninitialised (`MaybeUninit::write`
+/// hands back the value it keeps), so an opening pays only for the cells
+/// it fills.
 pub(crate) struct Opening<'v> {
     cells: std::slice::IterMut<'v, MaybeUninit<Slot<'v>>>,
     limits: RenderLimits<'v>,
@@ -61,10 +61,8 @@ impl<'v> Opening<'v> {
     }
 }
 
-// Each typed write below puts a known variant in a cell and reads it back
-// at once, which folds: no match on the variant per leaf. A slot past the
-// pairs drops its value: a value is only ever recorded under its own
-// slot's field.
+// A slot past the pairs drops its value: a value is only ever recorded
+// under its own slot's field.
 
 #[inline(always)]
 fn put_borrowed<'v>(pairs: &mut [Pair<'v>], slot: u16, value: &'v dyn Value) {
