@@ -2,8 +2,8 @@
 # Every issue #17 ("lean at every size") measurement in one run, side by
 # side, from the workspace root:
 #
-#   benches/lean.sh            # instructions, on-CPU and wall time, memory (about 4 minutes)
-#   LEAN_COMPILE=1 benches/lean.sh   # and compile time and code size (about 10 more)
+#   benches/lean.sh            # instructions, on-CPU and wall time, memory (about 5 minutes)
+#   LEAN_COMPILE=1 benches/lean.sh   # and compile time and code size (about 2 more)
 #
 # Prints the tables BENCHMARKS.md's "Lean at every size" section shows.
 set -eu
