@@ -263,7 +263,10 @@ macro_rules! __caci_site_info {
 /// [`MethodSite`](__private::MethodSite), is open, read by the asm itself, so that a
 /// closed gate costs one `cmp` with memory and one `jne` (an atomic load
 /// cannot be folded into a `cmp`: its `movzx`, `test` and branch are one
-/// instruction more).
+/// instruction more). The read is PC-relative: a method of a Rust `dylib`
+/// inlined into another image may read that image's copy of the byte
+/// (a copy relocation), which nothing writes and so stays open as it
+/// started: slower there, never hiding a span.
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[doc(hidden)]
 #[macro_export]

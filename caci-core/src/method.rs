@@ -321,9 +321,10 @@ impl MethodSite {
     /// and one branch, `false` only when no subscriber wants this site's
     /// spans (its level filtered out, or no subscriber at all) once it has
     /// been planned under the configuration in force. A sibling-wrapped
-    /// method checks it first (on x86-64, its dispatcher reads the byte
-    /// itself: `__private::gate_open!`), and its level in the traced sibling
-    /// (see [`level_disabled_call`](Self::level_disabled_call)).
+    /// method of a non-generic impl checks it first (on x86-64 its
+    /// dispatcher reads the byte itself: `__private::gate_open!`), and its
+    /// level in the traced sibling (see
+    /// [`level_disabled_call`](Self::level_disabled_call)).
     #[inline(always)]
     pub fn may_be_enabled(&self) -> bool {
         self.core.may_be_enabled()

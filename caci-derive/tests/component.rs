@@ -972,3 +972,32 @@ fn duration_ns_can_be_left_to_opentelemetry() {
         "on by default"
     );
 }
+
+/// Twin impl blocks, one configured out (`cfg` is applied before the
+/// attribute macro runs): the sites beside the impl that is left do not
+/// clash with the other's.
+struct Twin;
+
+#[component]
+#[cfg(test)]
+impl Twin {
+    fn which(&self) -> u32 {
+        1
+    }
+}
+
+#[component]
+#[cfg(not(test))]
+impl Twin {
+    fn which(&self) -> u32 {
+        2
+    }
+}
+
+#[test]
+fn an_impl_block_under_cfg_brings_its_sites_with_it() {
+    let config = TelemetryCaptureConfiguration::builder().build().unwrap();
+    let (which, captured) = caci_testkit::capture(&config, || Twin.which());
+    assert_eq!(which, 1);
+    captured.span("Twin.which").assert_field("outcome", "ok");
+}

@@ -1,6 +1,6 @@
 //! A wrapped method's gate: its dispatcher reads only the site's gate, so a
-//! call no subscriber wants costs one comparison with memory and one branch. The gate must
-//! never stay closed while a subscriber wants the span: a subscriber that
+//! call no subscriber wants costs a read of one byte and a branch. The gate
+//! must never stay closed while a subscriber wants the span: a subscriber that
 //! appears, a level that is enabled again, a new configuration all get
 //! their spans. One test: it drives `tracing`'s global interest cache.
 

@@ -69,11 +69,12 @@ pub trait Capture {
     }
 
     /// Whether [`record`](Capture::record) looks at its `Out` before doing
-    /// anything else, so that offering it a field the plan skips costs only
-    /// that look: CACI's own impls and derived structs and enums. A derived
-    /// struct offers such a field without checking for a skip first; any
-    /// other field (a hand-written impl, which may compute before it looks)
-    /// is not offered at all when skipped.
+    /// anything else, and a skipped field then costs no more than that look
+    /// (inlined): CACI's scalars and strings, `Option` and pointers as what
+    /// they hold, and derived structs and enums (not newtypes, whose impl is
+    /// their field's). A derived struct offers such a field without checking
+    /// for a skip first; any other field (a hand-written impl, which may
+    /// compute before it looks) is not offered at all when skipped.
     #[doc(hidden)]
     const LOOKS_FIRST: bool = false;
 
@@ -222,7 +223,7 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline]
     pub fn i64(mut self, value: i64) {
         if let Node::Leaf { slot } = self.node {
-            self.sink.put_i64(*slot, value);
+            self.sink.put(*slot, Slot::I64(value));
         }
     }
 
@@ -286,12 +287,7 @@ impl<'a, 'v> Out<'a, 'v> {
     /// configuration turns value scrubbing off.
     #[inline(always)]
     pub fn str(self, value: &'v str) {
-        let Out { node, mut sink } = self;
-        if let Node::Leaf { slot } = node
-            && !sink.put_plain_str(*slot, value, None)
-        {
-            sink.put_scrubbed_str(*slot, value);
-        }
+        self.string(value, None);
     }
 
     /// [`str`](Self::str) of a string `tracing` records as it is
@@ -299,9 +295,17 @@ impl<'a, 'v> Out<'a, 'v> {
     /// without a copy when it needs neither scrubbing nor cutting.
     #[inline(always)]
     pub(crate) fn str_through(self, value: &'v str, borrowed: &'v dyn tracing::Value) {
+        self.string(value, Some(borrowed));
+    }
+
+    /// [`str`](Self::str), with the string as `tracing` records it when
+    /// there is one. The `Out` is taken apart first: the plain string's
+    /// path keeps the sink in registers.
+    #[inline(always)]
+    fn string(self, value: &'v str, borrowed: Option<&'v dyn tracing::Value>) {
         let Out { node, mut sink } = self;
         if let Node::Leaf { slot } = node
-            && !sink.put_plain_str(*slot, value, Some(borrowed))
+            && !sink.put_plain_str(*slot, value, borrowed)
         {
             sink.put_scrubbed_str(*slot, value);
         }
@@ -399,7 +403,7 @@ impl<'a, 'v> Out<'a, 'v> {
         if let Node::Leaf { slot } = self.node {
             let max = self.sink.max_string_len();
             if width <= max {
-                self.sink.put_short(*slot, value);
+                self.sink.put(*slot, Slot::Short(tracing::field::display(value)));
             } else {
                 self.sink.put(*slot, Slot::display(value, max));
             }
@@ -440,11 +444,14 @@ impl<'a, 'v> Out<'a, 'v> {
         // not. The `Out` is taken apart first and put together again only
         // for the call out of line, so the leaf's path keeps it in registers.
         let Out { node, mut sink } = self;
-        if let Node::Leaf { slot } = node {
-            sink.put_short_str(*slot, name);
-            return None;
+        match node {
+            Node::Leaf { slot } => {
+                sink.put(*slot, Slot::Str(name));
+                None
+            }
+            Node::Enum { .. } => Out { node, sink }.variant_of_enum(index, name),
+            _ => None,
         }
-        Out { node, sink }.variant_of_enum(index, name)
     }
 
     /// [`variant`](Self::variant) with the name in a `static` (what
@@ -454,11 +461,14 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline(always)]
     pub fn variant_ref(self, index: usize, name: &'static &'static str) -> Option<Fields<'a, 'v>> {
         let Out { node, mut sink } = self;
-        if let Node::Leaf { slot } = node {
-            sink.put_borrowed(*slot, name, || Slot::Str(name));
-            return None;
+        match node {
+            Node::Leaf { slot } => {
+                sink.put_borrowed(*slot, name, || Slot::Str(name));
+                None
+            }
+            Node::Enum { .. } => Out { node, sink }.variant_of_enum(index, name),
+            _ => None,
         }
-        Out { node, sink }.variant_of_enum(index, name)
     }
 
     #[inline(never)]
@@ -573,7 +583,7 @@ impl<'v, const N: usize> StructFields<'_, 'v, N> {
     /// [`Fields::at`] with the index a constant (below `N`).
     #[inline(always)]
     pub fn at<const INDEX: usize>(&mut self) -> Option<Out<'_, 'v>> {
-        offered(&self.nodes[INDEX], &mut self.sink)
+        self.at_looking::<INDEX>(false)
     }
 
     /// [`at`](Self::at) for a field whose impl looks at its `Out` first
@@ -581,6 +591,7 @@ impl<'v, const N: usize> StructFields<'_, 'v, N> {
     /// field is offered too, and its impl's own look is the only check.
     #[inline(always)]
     pub fn at_looking<const INDEX: usize>(&mut self, looks_first: bool) -> Option<Out<'_, 'v>> {
+        const { assert!(INDEX < N, "a field index past its struct's shape") };
         let node = &self.nodes[INDEX];
         if looks_first {
             return Some(Out::new(node, self.sink.reborrow()));

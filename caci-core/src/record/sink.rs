@@ -6,7 +6,6 @@
 //! A sink is at most three words and a tag, so the `Out` a struct builds
 //! for each of its fields stays in registers.
 
-use std::fmt;
 use std::mem::MaybeUninit;
 
 use tracing::field::{Field, Value};
@@ -132,7 +131,9 @@ pub(crate) enum Sink<'a, 'v> {
 }
 
 impl<'v> Sink<'_, 'v> {
-    #[inline]
+    /// Writes `value` under `slot`: into a cell and its pair for a span's
+    /// opening (inlined, so a known variant reads back without a match).
+    #[inline(always)]
     pub(crate) fn put(&mut self, slot: u16, value: Slot<'v>) {
         match self {
             Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, value),
@@ -148,37 +149,6 @@ impl<'v> Sink<'_, 'v> {
         match self {
             Sink::Opening { pairs, .. } => put_borrowed(pairs, slot, value),
             _ => self.put(slot, kept()),
-        }
-    }
-
-    /// An integer.
-    #[inline(always)]
-    pub(crate) fn put_i64(&mut self, slot: u16, value: i64) {
-        match self {
-            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, Slot::I64(value)),
-            _ => self.put(slot, Slot::I64(value)),
-        }
-    }
-
-    /// A value whose `Display` is known to fit the string limit (a UUID,
-    /// a date).
-    #[cfg_attr(not(any(feature = "uuid", feature = "time")), allow(dead_code))]
-    #[inline(always)]
-    pub(crate) fn put_short(&mut self, slot: u16, value: &'v dyn fmt::Display) {
-        match self {
-            Sink::Opening { pairs, opening } => {
-                put_in_cell(pairs, opening, slot, Slot::Short(tracing::field::display(value)));
-            }
-            _ => self.put(slot, Slot::Short(tracing::field::display(value))),
-        }
-    }
-
-    /// A string known to fit the limits (a variant's name).
-    #[inline(always)]
-    pub(crate) fn put_short_str(&mut self, slot: u16, value: &'v str) {
-        match self {
-            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, Slot::Str(value)),
-            _ => self.put(slot, Slot::Str(value)),
         }
     }
 

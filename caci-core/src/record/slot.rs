@@ -29,6 +29,10 @@ pub(crate) enum Slot<'v> {
     Text(DisplayValue<Text<'v>>),
 }
 
+// An opening's cells are `MaybeUninit` and never dropped: a slot must own
+// nothing.
+const _: () = assert!(!std::mem::needs_drop::<Slot<'static>>());
+
 impl<'v> Slot<'v> {
     #[inline]
     pub(crate) fn display(value: &'v dyn fmt::Display, max_len: usize) -> Self {

@@ -120,8 +120,8 @@ pub(crate) const fn too_short_to_scrub(value: &str) -> bool {
 
 /// The length below which a string is recorded as it is under a string
 /// limit of `max_len`: too short to scrub ([`too_short_to_scrub`]) and not
-/// cut. Computed once per opening, so the recording's fast path is one
-/// comparison.
+/// cut. Computed once per configuration, so the recording's fast path is
+/// one comparison.
 #[inline(always)]
 pub(crate) const fn plain_below(max_len: usize) -> usize {
     let fits = max_len.saturating_add(1);

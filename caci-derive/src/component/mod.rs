@@ -65,7 +65,7 @@ pub(crate) fn component(args: TokenStream, item: TokenStream) -> TokenStream {
             Planned::Skipped(registration) => skipped.push(registration),
             Planned::Wrapped(mut method) => {
                 if registers_block {
-                    let site = expand::site_const(&block.self_ty, &function.sig.ident);
+                    let site = expand::site_const_names(&block.self_ty, &function.sig.ident);
                     let cfgs = expand::cfgs(&function.attrs).into_iter().cloned().collect();
                     block_sites.push((cfgs, site.ident.clone()));
                     method.site_const = Some(site);

@@ -68,7 +68,6 @@ macro_rules! list {
         }
 
         impl<$($generics)*> Capture for $ty {
-            const LOOKS_FIRST: bool = true;
             fn trusted() -> bool {
         T::trusted()
     }
@@ -121,7 +120,6 @@ impl<K: MapKey, V: Capture, S: BuildHasher> MapValue for HashMap<K, V, S> {
 }
 
 impl<K: MapKey, V: Capture, S: BuildHasher> Capture for HashMap<K, V, S> {
-    const LOOKS_FIRST: bool = true;
     fn trusted() -> bool {
         V::trusted()
     }
@@ -148,7 +146,6 @@ impl<K: MapKey, V: Capture> MapValue for BTreeMap<K, V> {
 }
 
 impl<K: MapKey, V: Capture> Capture for BTreeMap<K, V> {
-    const LOOKS_FIRST: bool = true;
     fn trusted() -> bool {
         V::trusted()
     }

@@ -86,7 +86,7 @@ pub(crate) fn cfgs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
 /// The associated `const` that refers to the site of the method `name` of
 /// an impl of `self_ty`, and the site's `static`, when the impl block
 /// registers its sites together.
-pub(crate) fn site_const(self_ty: &syn::Type, name: &syn::Ident) -> SiteConst {
+pub(crate) fn site_const_names(self_ty: &syn::Type, name: &syn::Ident) -> SiteConst {
     SiteConst {
         ident: quote::format_ident!("__caci_site_{}", name.unraw()),
         site: site::site_static_ident(self_ty, name),
