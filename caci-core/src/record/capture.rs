@@ -223,7 +223,7 @@ impl<'a, 'v> Out<'a, 'v> {
     #[inline]
     pub fn i64(mut self, value: i64) {
         if let Node::Leaf { slot } = self.node {
-            self.sink.put(*slot, Slot::I64(value));
+            self.sink.put_known(*slot, || Slot::I64(value));
         }
     }
 
@@ -403,7 +403,8 @@ impl<'a, 'v> Out<'a, 'v> {
         if let Node::Leaf { slot } = self.node {
             let max = self.sink.max_string_len();
             if width <= max {
-                self.sink.put(*slot, Slot::Short(tracing::field::display(value)));
+                self.sink
+                    .put_known(*slot, || Slot::Short(tracing::field::display(value)));
             } else {
                 self.sink.put(*slot, Slot::display(value, max));
             }
@@ -445,13 +446,13 @@ impl<'a, 'v> Out<'a, 'v> {
         // for the call out of line, so the leaf's path keeps it in registers.
         let Out { node, mut sink } = self;
         match node {
-            Node::Leaf { slot } => {
-                sink.put(*slot, Slot::Str(name));
-                None
-            }
-            Node::Enum { .. } => Out { node, sink }.variant_of_enum(index, name),
-            _ => None,
+            Node::Leaf { slot } => sink.put_known(*slot, || Slot::Str(name)),
+            // A skipped field (offered because the enum looks first) stays
+            // inline too.
+            Node::Skip => {}
+            _ => return Out { node, sink }.variant_of_enum(index, name),
         }
+        None
     }
 
     /// [`variant`](Self::variant) with the name in a `static` (what
@@ -462,13 +463,11 @@ impl<'a, 'v> Out<'a, 'v> {
     pub fn variant_ref(self, index: usize, name: &'static &'static str) -> Option<Fields<'a, 'v>> {
         let Out { node, mut sink } = self;
         match node {
-            Node::Leaf { slot } => {
-                sink.put_borrowed(*slot, name, || Slot::Str(name));
-                None
-            }
-            Node::Enum { .. } => Out { node, sink }.variant_of_enum(index, name),
-            _ => None,
+            Node::Leaf { slot } => sink.put_borrowed(*slot, name, || Slot::Str(name)),
+            Node::Skip => {}
+            _ => return Out { node, sink }.variant_of_enum(index, name),
         }
+        None
     }
 
     #[inline(never)]

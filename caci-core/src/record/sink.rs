@@ -131,14 +131,25 @@ pub(crate) enum Sink<'a, 'v> {
 }
 
 impl<'v> Sink<'_, 'v> {
-    /// Writes `value` under `slot`: into a cell and its pair for a span's
-    /// opening (inlined, so a known variant reads back without a match).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn put(&mut self, slot: u16, value: Slot<'v>) {
         match self {
             Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, value),
             Sink::Slots(frame) => frame.put(slot, value),
             Sink::Render(renderer) => renderer.put(slot, value),
+        }
+    }
+
+    /// [`put`](Self::put) of a value whose variant the caller knows (an
+    /// integer, a name, a UUID), made by `value` in each arm: a span's
+    /// opening writes it inline, where the cell reads back without a match
+    /// (a value made before the match would go through memory, and the
+    /// read back through a jump table); other sinks take `put`.
+    #[inline(always)]
+    pub(crate) fn put_known(&mut self, slot: u16, value: impl Fn() -> Slot<'v>) {
+        match self {
+            Sink::Opening { pairs, opening } => put_in_cell(pairs, opening, slot, value()),
+            _ => self.put(slot, value()),
         }
     }
 
