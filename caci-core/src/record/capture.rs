@@ -457,7 +457,9 @@ impl<'a, 'v> Out<'a, 'v> {
 
     /// [`variant`](Self::variant) with the name in a `static` (what
     /// `#[derive(Telemetry)]` passes: `&"STARTER"`), so a unit enum's value
-    /// reaches a span's opening without a copy.
+    /// reaches a span's opening without a copy. (Written out beside
+    /// `variant`: a shared helper taking the leaf's write as a closure
+    /// costs about 8 instructions per enum field.)
     #[doc(hidden)]
     #[inline(always)]
     pub fn variant_ref(self, index: usize, name: &'static &'static str) -> Option<Fields<'a, 'v>> {

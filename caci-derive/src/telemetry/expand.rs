@@ -279,8 +279,8 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
             #private::VariantShape::new(#name, #declared, #fields)
         });
         unit_like &= shaped.recorded.is_empty();
-        names.push(name.clone());
-        arms.push(variant_arm(variant, index, &name, &shaped.recorded, private));
+        arms.push((variant, index, shaped.recorded));
+        names.push(name);
         assertions.extend(shaped.assertions);
     }
     let shapes = vec_of(&variant_shapes, private);
@@ -296,6 +296,10 @@ fn enum_body(variants: &[Variant], rule: Option<RenameRule>, private: &TokenStre
     } else if unit_like {
         unit_like_record(variants, &names)
     } else {
+        let arms = arms
+            .iter()
+            .zip(&names)
+            .map(|((variant, index, recorded), name)| variant_arm(variant, *index, name, recorded, private));
         quote! {
             match self {
                 #(#arms)*
